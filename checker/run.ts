@@ -1,0 +1,116 @@
+// One run: explore with the chooser (faults on, within the fault budget) for at most
+// stepsMax steps, checking safety after every step; then heal (no more faults) and let
+// a fair scheduler run the system until it is quiet or convergeStepsMax runs out;
+// then judge the eventually-properties.
+import { label, type Action } from '../model/actions.ts';
+import { enabled } from '../model/enabled.ts';
+import { step } from '../model/step.ts';
+import type { System } from '../model/system.ts';
+import { initialWorld, type World } from '../model/world.ts';
+import type { AlwaysProperty, EventuallyProperty, Property, Settlement, SometimesGoal, TransitionProperty } from '../properties/property.ts';
+import type { Chooser } from './chooser.ts';
+
+export interface RunConfig {
+  readonly system: System;
+  readonly stepsMax: number;
+  readonly convergeStepsMax: number;
+  readonly properties: readonly Property[];
+  /** Record each step's label, for traces. Off in the hot loop: labels cost string building. */
+  readonly recordLabels: boolean;
+}
+
+export interface Violation {
+  readonly property: string;
+  readonly kind: Property['kind'];
+  readonly message: string;
+  /** Steps taken when it was detected (the step that broke a safety property is this one). */
+  readonly step: number;
+}
+
+export interface RunResult {
+  /** The index chosen at each exploration step. */
+  readonly choices: readonly number[];
+  /** The label of every step, exploration then convergence (empty unless recorded). */
+  readonly labels: readonly string[];
+  readonly explorationSteps: number;
+  readonly steps: number;
+  readonly settlement: Settlement | null;
+  readonly violation: Violation | null;
+  readonly reached: ReadonlySet<string>;
+  readonly world: World;
+}
+
+const STILL_ENABLED_SHOWN = 5;
+
+export function run(config: RunConfig, chooser: Chooser): RunResult {
+  const always = config.properties.filter((p): p is AlwaysProperty => p.kind === 'always');
+  const transitions = config.properties.filter((p): p is TransitionProperty => p.kind === 'transition');
+  const eventually = config.properties.filter((p): p is EventuallyProperty => p.kind === 'eventually');
+  const goals = config.properties.filter((p): p is SometimesGoal => p.kind === 'sometimes');
+
+  let world = initialWorld(config.system);
+  const choices: number[] = [];
+  const labels: string[] = [];
+  const reached = new Set<string>();
+  let steps = 0;
+  let violation: Violation | null = null;
+
+  const fail = (p: Property, message: string): void => {
+    violation = { property: p.name, kind: p.kind, message, step: steps };
+  };
+  const checkAlways = (): void => {
+    for (const p of always) {
+      const message = p.check(world);
+      if (message !== null) return fail(p, message);
+    }
+  };
+  const take = (action: Action): void => {
+    if (config.recordLabels) labels.push(label(world, action));
+    const next = step(world, action);
+    steps++;
+    for (const p of transitions) {
+      const message = p.check(world, action, next);
+      if (message !== null) {
+        world = next;
+        return fail(p, message);
+      }
+    }
+    for (const g of goals) if (!reached.has(g.name) && g.reached(world, action, next)) reached.add(g.name);
+    world = next;
+    checkAlways();
+  };
+
+  checkAlways();
+  while (violation === null && steps < config.stepsMax) {
+    const actions = enabled(world, { faults: true });
+    if (actions.length === 0) break;
+    const choice = chooser.pick(actions.length);
+    if (choice === null) break;
+    choices.push(choice);
+    take(actions[choice] as Action);
+  }
+  const explorationSteps = steps;
+
+  let settlement: Settlement | null = null;
+  if (violation === null) {
+    // Heal: no more faults. Fair scheduling: rotate through whatever is enabled.
+    let taken = 0;
+    let actions = enabled(world, { faults: false });
+    while (violation === null && actions.length > 0 && taken < config.convergeStepsMax) {
+      take(actions[taken % actions.length] as Action);
+      taken++;
+      actions = enabled(world, { faults: false });
+    }
+    settlement = {
+      quiet: actions.length === 0,
+      stepsTaken: taken,
+      stillEnabled: actions.slice(0, STILL_ENABLED_SHOWN).map((a) => label(world, a)),
+    };
+    for (const p of eventually) {
+      if (violation !== null) break;
+      const message = p.check(world, settlement);
+      if (message !== null) fail(p, message);
+    }
+  }
+  return { choices, labels, explorationSteps, steps, settlement, violation, reached, world };
+}

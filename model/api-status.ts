@@ -1,0 +1,71 @@
+// The API server's failure replies, with the codes, reasons and message texts of
+// k8s.io/apimachinery/pkg/api/errors (NewConflict, NewAlreadyExists, NewNotFound,
+// NewInvalid, NewResourceExpired, NewInternalError, NewBadRequest).
+import { RESOURCES, type Resource } from './resources.ts';
+
+export type StatusReason = 'Conflict' | 'AlreadyExists' | 'NotFound' | 'Invalid' | 'Expired' | 'InternalError' | 'BadRequest';
+
+export interface ApiStatus {
+  readonly code: number;
+  readonly reason: StatusReason;
+  readonly message: string;
+}
+
+/** One field error, printed as field/errors.go prints it: `spec.replicas: Invalid value: -1: must be ...`. */
+export interface FieldError {
+  readonly field: string;
+  readonly type: 'Required' | 'Invalid' | 'Forbidden' | 'Duplicate' | 'NotSupported';
+  readonly value?: unknown;
+  readonly detail?: string;
+}
+
+function printValue(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+export function formatFieldError(e: FieldError): string {
+  switch (e.type) {
+    case 'Required':
+    case 'Forbidden':
+      return `${e.field}: ${e.type === 'Required' ? 'Required value' : 'Forbidden'}${e.detail ? `: ${e.detail}` : ''}`;
+    case 'Invalid':
+      return `${e.field}: Invalid value: ${printValue(e.value)}${e.detail ? `: ${e.detail}` : ''}`;
+    case 'Duplicate':
+      return `${e.field}: Duplicate value: ${printValue(e.value)}`;
+    case 'NotSupported':
+      return `${e.field}: Unsupported value: ${printValue(e.value)}${e.detail ? `: ${e.detail}` : ''}`;
+  }
+}
+
+export function invalid(resource: Resource, name: string, errors: readonly FieldError[]): ApiStatus {
+  const texts = errors.map(formatFieldError);
+  const aggregate = texts.length === 1 ? texts[0] : `[${texts.join(', ')}]`;
+  return { code: 422, reason: 'Invalid', message: `${RESOURCES[resource].qualifiedKind} ${JSON.stringify(name)} is invalid: ${aggregate}` };
+}
+
+export function conflict(qualified: string, name: string, why: string): ApiStatus {
+  return { code: 409, reason: 'Conflict', message: `Operation cannot be fulfilled on ${qualified} ${JSON.stringify(name)}: ${why}` };
+}
+
+export const MODIFIED_SINCE_READ = 'the object has been modified; please apply your changes to the latest version and try again';
+
+export function alreadyExists(resource: Resource, name: string): ApiStatus {
+  return { code: 409, reason: 'AlreadyExists', message: `${RESOURCES[resource].qualified} ${JSON.stringify(name)} already exists` };
+}
+
+export function notFound(resource: Resource, name: string): ApiStatus {
+  return { code: 404, reason: 'NotFound', message: `${RESOURCES[resource].qualified} ${JSON.stringify(name)} not found` };
+}
+
+/** 410 Gone: a watch asked for history the store has compacted away. */
+export function expired(requestedRv: number, oldestRv: number): ApiStatus {
+  return { code: 410, reason: 'Expired', message: `too old resource version: ${requestedRv} (${oldestRv})` };
+}
+
+export function internalError(why: string): ApiStatus {
+  return { code: 500, reason: 'InternalError', message: `Internal error occurred: ${why}` };
+}
+
+export function badRequest(message: string): ApiStatus {
+  return { code: 400, reason: 'BadRequest', message };
+}

@@ -1,0 +1,20 @@
+// What every client of the API server shares: it may have one request to send
+// (the world offers sending it as an action), it may be waiting for a timer, and
+// it learns of the cluster only through replies and watch streams.
+import type { ApiStatus } from './api-status.ts';
+import type { Reply, Request, WatchEvent } from './requests.ts';
+
+export interface ClientContext {
+  readonly request: Request | null;
+  /** Logical time at which the client wants a TIMER event, or null. */
+  readonly wakeAtMs: number | null;
+}
+
+/** How a watch stream ended: closed (the client rewatches) or with an error status (it relists). */
+export type StreamEnd = { readonly kind: 'closed'; readonly why: string } | { readonly kind: 'error'; readonly status: ApiStatus };
+
+export type ClientEvent =
+  | { readonly type: 'REPLY'; readonly request: Request; readonly reply: Reply; readonly nowMs: number }
+  | { readonly type: 'TIMER'; readonly nowMs: number }
+  | { readonly type: 'WATCH_EVENT'; readonly event: WatchEvent; readonly nowMs: number }
+  | { readonly type: 'WATCH_END'; readonly end: StreamEnd; readonly nowMs: number };

@@ -1,0 +1,64 @@
+// The requests a client sends the API server and the replies it gets back.
+// Every component talks to the cluster only through these.
+import type { ApiStatus } from './api-status.ts';
+import type { KubeObject, Resource } from './resources.ts';
+
+export type WriteRequest =
+  | { readonly verb: 'create'; readonly resource: Resource; readonly namespace: string; readonly object: KubeObject }
+  | { readonly verb: 'update'; readonly resource: Resource; readonly object: KubeObject; readonly subresource?: 'status' }
+  | {
+      readonly verb: 'delete'; readonly resource: Resource; readonly namespace: string; readonly name: string;
+      readonly gracePeriodSeconds?: number;
+      readonly preconditions?: { readonly uid?: string; readonly resourceVersion?: string };
+    }
+  | { readonly verb: 'bind'; readonly namespace: string; readonly name: string; readonly nodeName: string };
+
+export type ReadRequest =
+  | { readonly verb: 'get'; readonly resource: Resource; readonly namespace: string; readonly name: string }
+  /**
+   * resourceVersion as client-go sends it: "" is a consistent read of the newest state,
+   * "0" accepts any state the server has, "N" accepts any state not older than N.
+   */
+  | { readonly verb: 'list'; readonly resource: Resource; readonly resourceVersion: string }
+  /** Events after resourceVersion; 410 Gone when the store has compacted past it. */
+  | { readonly verb: 'watch'; readonly resource: Resource; readonly resourceVersion: number };
+
+export type Request = WriteRequest | ReadRequest;
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface WatchEvent {
+  readonly type: WatchEventType;
+  readonly rv: number;
+  readonly resource: Resource;
+  readonly key: string;
+  /** The object after the change; for DELETED, the last state stamped with the deletion's rv. */
+  readonly object: KubeObject;
+  /** The object before the change, so a lagging read can be served by undoing history. */
+  readonly previous: KubeObject | null;
+}
+
+export type Reply =
+  | { readonly ok: true; readonly object?: KubeObject; readonly items?: readonly KubeObject[]; readonly rv?: number }
+  | { readonly ok: false; readonly status: ApiStatus };
+
+export function isWrite(request: Request): request is WriteRequest {
+  return request.verb === 'create' || request.verb === 'update' || request.verb === 'delete' || request.verb === 'bind';
+}
+
+/** `create configmaps default/cm-1`, `list pods rv=0`, `watch pods from rv 12`. */
+export function describeRequest(request: Request): string {
+  switch (request.verb) {
+    case 'create': return `create ${request.resource} ${request.namespace ? `${request.namespace}/` : ''}${request.object.metadata.name ?? `${request.object.metadata.generateName ?? ''}*`}`;
+    case 'update': {
+      const m = request.object.metadata;
+      const target = `${request.resource}${request.subresource ? `/${request.subresource}` : ''} ${m.namespace ? `${m.namespace}/` : ''}${m.name}`;
+      return `update ${target}${m.resourceVersion ? ` at rv ${m.resourceVersion}` : ''}`;
+    }
+    case 'delete': return `delete ${request.resource} ${request.namespace ? `${request.namespace}/` : ''}${request.name}${request.gracePeriodSeconds !== undefined ? ` grace ${request.gracePeriodSeconds}s` : ''}`;
+    case 'bind': return `bind pods ${request.namespace}/${request.name} to ${request.nodeName}`;
+    case 'get': return `get ${request.resource} ${request.namespace ? `${request.namespace}/` : ''}${request.name}`;
+    case 'list': return `list ${request.resource} rv=${JSON.stringify(request.resourceVersion)}`;
+    case 'watch': return `watch ${request.resource} from rv ${request.resourceVersion}`;
+  }
+}

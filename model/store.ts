@@ -1,0 +1,281 @@
+// The API server and its etcd, as one xstate machine: the global resourceVersion,
+// create / update / delete / bind with optimistic concurrency, validation, graceful
+// deletion with finalizers, metadata.generation, and the event history that watches
+// and lagging reads are served from. Follows k8s.io/apiserver pkg/registry/generic/registry
+// (store.go, rest/create.go, rest/update.go, rest/delete.go) and pkg/registry/core/pod
+// (strategy.go CheckGracefulDelete, storage.go the binding subresource).
+//
+// Reads (get, list, opening a watch) change nothing, so they are pure queries in
+// store-read.ts rather than machine events: a step pays for a machine transition only
+// when the store really changes.
+import { assign, setup } from 'xstate';
+import type { PodSpec, PodStatus } from 'kubernetes-types/core/v1.js';
+import {
+  alreadyExists, badRequest, conflict, invalid, MODIFIED_SINCE_READ, notFound, type ApiStatus,
+} from './api-status.ts';
+import { emptyLog, logAppend, logDropFront, logFirst, logSize, type Log } from './append-log.ts';
+import { timestamp } from './clock.ts';
+import { deepEqual } from './equal.ts';
+import { generatedSuffix, uidFor } from './names.ts';
+import type { Reply, WatchEvent, WatchEventType, WriteRequest } from './requests.ts';
+import { keyOf, objectKey, RESOURCES, type KubeObject, type Resource } from './resources.ts';
+import { validateCreate, validateUpdate } from './validation.ts';
+
+/** etcd's first revision: an empty store lists at rv 1 and the first write gets rv 2. */
+export const INITIAL_RV = 1;
+
+export interface StoreContext {
+  readonly rv: number;
+  readonly uidsIssued: number;
+  readonly namesGenerated: number;
+  readonly objects: Readonly<Partial<Record<Resource, ReadonlyMap<string, KubeObject>>>>;
+  /** Every event with rv > compactedRv, oldest first. */
+  readonly history: Log<WatchEvent>;
+  /** Bound on history: beyond it the oldest events are compacted away, as etcd's periodic compaction does. */
+  readonly historyMax: number;
+  readonly compactedRv: number;
+  /** The reply to the last write, and the event it committed (null when it changed nothing). */
+  readonly reply: Reply | null;
+  readonly event: WatchEvent | null;
+}
+
+export interface StoreInput {
+  readonly historyMax: number;
+}
+
+export type StoreEvent =
+  | { readonly type: 'create'; readonly request: Extract<WriteRequest, { verb: 'create' }>; readonly nowMs: number }
+  | { readonly type: 'update'; readonly request: Extract<WriteRequest, { verb: 'update' }>; readonly nowMs: number }
+  | { readonly type: 'delete'; readonly request: Extract<WriteRequest, { verb: 'delete' }>; readonly nowMs: number }
+  | { readonly type: 'bind'; readonly request: Extract<WriteRequest, { verb: 'bind' }>; readonly nowMs: number }
+  | { readonly type: 'compact' };
+
+type Change = Partial<StoreContext>;
+
+function objectsOf(ctx: StoreContext, resource: Resource): ReadonlyMap<string, KubeObject> {
+  return ctx.objects[resource] ?? EMPTY;
+}
+const EMPTY: ReadonlyMap<string, KubeObject> = new Map();
+
+function fail(status: ApiStatus): Change {
+  return { reply: { ok: false, status }, event: null };
+}
+
+function unchanged(object: KubeObject): Change {
+  return { reply: { ok: true, object }, event: null };
+}
+
+/** Writes `object` (or removes the key when type is DELETED) at the next resourceVersion. */
+function commit(ctx: StoreContext, type: WatchEventType, resource: Resource, object: KubeObject, previous: KubeObject | null): Change {
+  const rv = ctx.rv + 1;
+  const stamped: KubeObject = { ...object, metadata: { ...object.metadata, resourceVersion: String(rv) } };
+  const key = keyOf(resource, stamped);
+  const map = new Map(objectsOf(ctx, resource));
+  if (type === 'DELETED') map.delete(key);
+  else map.set(key, stamped);
+  const event: WatchEvent = { type, rv, resource, key, object: stamped, previous };
+  return { rv, objects: { ...ctx.objects, [resource]: map }, reply: { ok: true, object: stamped }, event };
+}
+
+function initialStatus(resource: Resource, object: KubeObject): unknown {
+  if (resource === 'pods') return { ...(object.status as PodStatus | undefined), phase: 'Pending' };
+  return RESOURCES[resource].statusSubresource ? undefined : object.status;
+}
+
+function create(ctx: StoreContext, request: Extract<WriteRequest, { verb: 'create' }>, nowMs: number): Change {
+  const { resource, object } = request;
+  const info = RESOURCES[resource];
+  const namespace = info.namespaced ? request.namespace : undefined;
+  const meta = object.metadata;
+  if (info.namespaced && meta.namespace && meta.namespace !== namespace) {
+    return fail(badRequest('the namespace of the provided object does not match the namespace sent on the request'));
+  }
+  if (meta.resourceVersion) return fail(badRequest('resourceVersion should not be set on objects to be created'));
+  const generate = !meta.name && !!meta.generateName;
+  const name = meta.name || (meta.generateName ? meta.generateName + generatedSuffix(ctx.namesGenerated) : '');
+  const uid = uidFor(ctx.uidsIssued + 1);
+  const { deletionTimestamp: _d, deletionGracePeriodSeconds: _g, ...kept } = meta;
+  const candidate: KubeObject = {
+    ...object,
+    apiVersion: info.apiVersion,
+    kind: info.kind,
+    metadata: {
+      ...kept, name, ...(namespace !== undefined ? { namespace } : {}), uid,
+      creationTimestamp: timestamp(nowMs), ...(info.generation ? { generation: 1 } : {}),
+    },
+    status: initialStatus(resource, object),
+  };
+  if (candidate.status === undefined) delete (candidate as Record<string, unknown>).status;
+  const errors = validateCreate(resource, candidate);
+  if (errors.length > 0) return fail(invalid(resource, name, errors));
+  if (objectsOf(ctx, resource).has(keyOf(resource, candidate))) return fail(alreadyExists(resource, name));
+  return {
+    ...commit(ctx, 'ADDED', resource, candidate, null),
+    uidsIssued: ctx.uidsIssued + 1,
+    namesGenerated: ctx.namesGenerated + (generate ? 1 : 0),
+  };
+}
+
+/**
+ * An update removes the object when it is being deleted, has no finalizers left and no
+ * grace period to wait out (registry/store.go shouldDeleteDuringUpdate).
+ */
+function finishedDeleting(object: KubeObject): boolean {
+  const m = object.metadata;
+  return !!m.deletionTimestamp && (m.finalizers ?? []).length === 0 && !m.deletionGracePeriodSeconds;
+}
+
+function update(ctx: StoreContext, request: Extract<WriteRequest, { verb: 'update' }>): Change {
+  const { resource, object } = request;
+  const info = RESOURCES[resource];
+  const name = object.metadata.name ?? '';
+  const old = objectsOf(ctx, resource).get(objectKey(resource, object.metadata.namespace ?? '', name));
+  if (!old) return fail(notFound(resource, name));
+  const qualified = `${info.qualified}${request.subresource ? `/${request.subresource}` : ''}`;
+  const rv = object.metadata.resourceVersion;
+  if (rv && rv !== old.metadata.resourceVersion) return fail(conflict(qualified, name, MODIFIED_SINCE_READ));
+
+  let next: KubeObject;
+  if (request.subresource === 'status') {
+    next = { ...old, status: object.status };
+  } else {
+    const m = old.metadata;
+    next = {
+      ...object,
+      apiVersion: info.apiVersion,
+      kind: info.kind,
+      metadata: {
+        ...object.metadata,
+        name: m.name, namespace: m.namespace, uid: m.uid, creationTimestamp: m.creationTimestamp,
+        deletionTimestamp: m.deletionTimestamp, deletionGracePeriodSeconds: m.deletionGracePeriodSeconds,
+        generation: m.generation, resourceVersion: m.resourceVersion,
+      },
+      ...(info.statusSubresource ? { status: old.status } : {}),
+    };
+    const errors = validateUpdate(resource, next, old);
+    if (errors.length > 0) return fail(invalid(resource, name, errors));
+    if (info.generation && !deepEqual(next.spec, old.spec)) {
+      next = { ...next, metadata: { ...next.metadata, generation: (m.generation ?? 0) + 1 } };
+    }
+  }
+  if (deepEqual(next, old)) return unchanged(old);
+  if (finishedDeleting(next)) return commit(ctx, 'DELETED', resource, next, old);
+  return commit(ctx, 'MODIFIED', resource, next, old);
+}
+
+/** The pod strategy's grace period (pkg/registry/core/pod/strategy.go CheckGracefulDelete). */
+function podGraceSeconds(pod: KubeObject, requested: number | undefined): number {
+  const spec = pod.spec as PodSpec | undefined;
+  const phase = (pod.status as PodStatus | undefined)?.phase;
+  let period = requested ?? spec?.terminationGracePeriodSeconds ?? 30;
+  if (!spec?.nodeName) period = 0; // never scheduled: nothing to stop
+  if (phase === 'Failed' || phase === 'Succeeded') period = 0; // already terminated
+  return period < 0 ? 1 : period;
+}
+
+function remove(ctx: StoreContext, request: Extract<WriteRequest, { verb: 'delete' }>, nowMs: number): Change {
+  const { resource, name } = request;
+  const info = RESOURCES[resource];
+  const old = objectsOf(ctx, resource).get(objectKey(resource, request.namespace, name));
+  if (!old) return fail(notFound(resource, name));
+  const pre = request.preconditions;
+  if (pre?.uid && pre.uid !== old.metadata.uid) {
+    return fail(conflict(info.qualified, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`));
+  }
+  if (pre?.resourceVersion && pre.resourceVersion !== old.metadata.resourceVersion) {
+    return fail(conflict(info.qualified, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`));
+  }
+  const grace = info.gracefulDeletion ? podGraceSeconds(old, request.gracePeriodSeconds) : 0;
+  const meta = old.metadata;
+  const hasFinalizers = (meta.finalizers ?? []).length > 0;
+
+  if (meta.deletionTimestamp) {
+    // Already being deleted (rest/delete.go BeforeDelete): a delete may only shorten the grace period.
+    const current = meta.deletionGracePeriodSeconds ?? 0;
+    if (!info.gracefulDeletion || grace >= current) return unchanged(old);
+    const shortened: KubeObject = {
+      ...old,
+      metadata: { ...meta, deletionGracePeriodSeconds: grace, deletionTimestamp: timestamp(nowMs + grace * 1000) },
+    };
+    if (grace === 0 && !hasFinalizers) return commit(ctx, 'DELETED', resource, shortened, old);
+    return commit(ctx, 'MODIFIED', resource, shortened, old);
+  }
+  if (grace > 0 || hasFinalizers) {
+    const deleting: KubeObject = {
+      ...old,
+      metadata: {
+        ...meta,
+        deletionTimestamp: timestamp(nowMs + grace * 1000),
+        deletionGracePeriodSeconds: grace,
+        ...(meta.generation ? { generation: meta.generation + 1 } : {}),
+      },
+    };
+    return commit(ctx, 'MODIFIED', resource, deleting, old);
+  }
+  return commit(ctx, 'DELETED', resource, old, old);
+}
+
+/** POST pods/{name}/binding (pkg/registry/core/pod/storage assignPod). */
+function bind(ctx: StoreContext, request: Extract<WriteRequest, { verb: 'bind' }>): Change {
+  const { name, nodeName } = request;
+  const pod = objectsOf(ctx, 'pods').get(objectKey('pods', request.namespace, name));
+  if (!pod) return fail(notFound('pods', name));
+  if (pod.metadata.deletionTimestamp) return fail(conflict('pods/binding', name, `pod ${name} is being deleted, cannot be assigned to a host`));
+  const spec = pod.spec as PodSpec;
+  if (spec.nodeName) return fail(conflict('pods/binding', name, `pod ${name} is already assigned to node ${JSON.stringify(spec.nodeName)}`));
+  const status = (pod.status ?? {}) as PodStatus;
+  const conditions = (status.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
+  const bound: KubeObject = {
+    ...pod,
+    spec: { ...spec, nodeName },
+    status: { ...status, conditions: [...conditions, { type: 'PodScheduled', status: 'True' }] },
+  };
+  return commit(ctx, 'MODIFIED', 'pods', bound, pod);
+}
+
+export const storeMachine = setup({
+  types: {
+    context: {} as StoreContext,
+    events: {} as StoreEvent,
+    input: {} as StoreInput,
+  },
+  actions: {
+    create: assign(({ context, event }) => (event.type === 'create' ? create(context, event.request, event.nowMs) : {})),
+    update: assign(({ context, event }) => (event.type === 'update' ? update(context, event.request) : {})),
+    delete: assign(({ context, event }) => (event.type === 'delete' ? remove(context, event.request, event.nowMs) : {})),
+    bind: assign(({ context, event }) => (event.type === 'bind' ? bind(context, event.request) : {})),
+    /** etcd compaction: history up to the current revision is gone; older watches get 410. */
+    compact: assign(({ context }) => ({ compactedRv: context.rv, history: logDropFront(context.history, logSize(context.history)), reply: null, event: null })),
+    /** Appends the committed event to the history, compacting the oldest beyond historyMax. */
+    recordEvent: assign(({ context }) => {
+      if (!context.event) return {};
+      let history = logAppend(context.history, context.event);
+      let compactedRv = context.compactedRv;
+      if (logSize(history) > context.historyMax) {
+        compactedRv = Math.max(compactedRv, (logFirst(history) as WatchEvent).rv);
+        history = logDropFront(history, 1);
+      }
+      return { history, compactedRv };
+    }),
+  },
+}).createMachine({
+  id: 'store',
+  context: ({ input }) => ({
+    rv: INITIAL_RV, uidsIssued: 0, namesGenerated: 0, objects: {}, history: emptyLog(),
+    historyMax: input.historyMax, compactedRv: INITIAL_RV, reply: null, event: null,
+  }),
+  initial: 'serving',
+  states: {
+    serving: {
+      on: {
+        create: { actions: ['create', 'recordEvent'] },
+        update: { actions: ['update', 'recordEvent'] },
+        delete: { actions: ['delete', 'recordEvent'] },
+        bind: { actions: ['bind', 'recordEvent'] },
+        compact: { actions: 'compact' },
+      },
+    },
+  },
+});
+
+export type StoreMachine = typeof storeMachine;

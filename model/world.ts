@@ -1,0 +1,55 @@
+// The world: the whole cluster as one value. The store, every client's machine
+// snapshot, the watch streams between them, the logical clock and the faults spent.
+// Worlds are never mutated; a step returns a new world sharing what did not change,
+// so a transition property can compare the world before and after for free.
+import type { AnyMachineSnapshot, SnapshotFrom } from 'xstate';
+import type { Log } from './append-log.ts';
+import type { ClientContext, StreamEnd } from './client.ts';
+import { initialSnapshot } from './machine-runner.ts';
+import type { WatchEvent } from './requests.ts';
+import type { Resource } from './resources.ts';
+import type { StoreContext, StoreMachine } from './store.ts';
+import type { System } from './system.ts';
+
+/**
+ * A watch stream: the wire between the API server and one informer. It lives in the
+ * world, as a network does in a model of a distributed system, so that delivering
+ * an event costs one machine step (the receiver's) rather than two.
+ */
+export interface WatchStream {
+  readonly resource: Resource;
+  readonly queue: Log<WatchEvent>;
+  /** Set once the stream has ended; the client learns of it after the queue drains. */
+  readonly end: StreamEnd | null;
+  /** The resourceVersion of the last event delivered (the watch's start revision at first). */
+  readonly lastDeliveredRv: number;
+}
+
+export type ClientSnapshot = AnyMachineSnapshot & { readonly context: ClientContext };
+export type StoreSnapshot = SnapshotFrom<StoreMachine>;
+
+export interface World {
+  readonly system: System;
+  readonly nowMs: number;
+  readonly store: StoreSnapshot;
+  /** Index-aligned with system.clients. */
+  readonly clients: readonly ClientSnapshot[];
+  /** Index-aligned with system.clients; null where the client has no stream. */
+  readonly streams: readonly (WatchStream | null)[];
+  readonly faultsUsed: number;
+}
+
+export function initialWorld(system: System): World {
+  return {
+    system,
+    nowMs: 0,
+    store: initialSnapshot(system.store, { historyMax: system.bounds.historyMax }) as StoreSnapshot,
+    clients: system.clients.map((c) => initialSnapshot(c.machine, c.input) as ClientSnapshot),
+    streams: system.clients.map(() => null),
+    faultsUsed: 0,
+  };
+}
+
+export function storeOf(world: World): StoreContext {
+  return world.store.context;
+}

@@ -1,0 +1,10 @@
+// The built-in scenarios, by name.
+import type { Scenario } from './scenario.ts';
+import { storeAndInformers } from './store-and-informers.ts';
+import { watchBasics } from './watch-basics.ts';
+
+export const SCENARIOS: readonly Scenario[] = [watchBasics, storeAndInformers];
+
+export function findScenario(name: string): Scenario | undefined {
+  return SCENARIOS.find((s) => s.name === name);
+}

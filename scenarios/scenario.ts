@@ -1,0 +1,22 @@
+// A scenario: the cluster's clients, what the scripted users do, which faults may
+// strike, the bounds on everything, and the sometimes-goals that prove a run of it
+// went somewhere interesting.
+import type { Resource } from '../model/resources.ts';
+import type { Bounds, FaultProfile } from '../model/system.ts';
+import type { UserOp } from './user.ts';
+
+export interface Scenario {
+  readonly name: string;
+  readonly description: string;
+  /** Each informer is one client's cache of one resource: `configmaps -> reader-1`. */
+  readonly informers: readonly { readonly resource: Resource; readonly client: string }[];
+  readonly users: readonly { readonly name: string; readonly script: readonly UserOp[] }[];
+  readonly faults: FaultProfile;
+  readonly bounds: Bounds;
+  /** Steps chosen by the explorer in one run, before faults are healed. */
+  readonly stepsMax: number;
+  /** Steps the fair scheduler may take after healing before the run must be quiet. */
+  readonly convergeStepsMax: number;
+  /** Sometimes-goals (by property name) that exploration of this scenario must reach. */
+  readonly goals: readonly string[];
+}
