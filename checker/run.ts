@@ -66,7 +66,15 @@ export function run(config: RunConfig, chooser: Chooser): RunResult {
   };
   const take = (action: Action): void => {
     if (config.recordLabels) labels.push(label(world, action));
-    const next = step(world, action);
+    let next: World;
+    try {
+      next = step(world, action);
+    } catch (e) {
+      // A model that throws has a bug of its own; report it as a violation with a trace, not a crash.
+      steps++;
+      violation = { property: 'modelStepSucceeds', kind: 'always', message: `step threw ${(e as Error).stack ?? String(e)}`, step: steps };
+      return;
+    }
     steps++;
     for (const p of transitions) {
       const message = p.check(world, action, next);

@@ -50,23 +50,23 @@ export type StoreEvent =
   | { readonly type: 'bind'; readonly request: Extract<WriteRequest, { verb: 'bind' }>; readonly nowMs: number }
   | { readonly type: 'compact' };
 
-type Change = Partial<StoreContext>;
+export type StoreChange = Partial<StoreContext>;
 
 function objectsOf(ctx: StoreContext, resource: Resource): ReadonlyMap<string, KubeObject> {
   return ctx.objects[resource] ?? EMPTY;
 }
 const EMPTY: ReadonlyMap<string, KubeObject> = new Map();
 
-function fail(status: ApiStatus): Change {
+function fail(status: ApiStatus): StoreChange {
   return { reply: { ok: false, status }, event: null };
 }
 
-function unchanged(object: KubeObject): Change {
+function unchanged(object: KubeObject): StoreChange {
   return { reply: { ok: true, object }, event: null };
 }
 
 /** Writes `object` (or removes the key when type is DELETED) at the next resourceVersion. */
-function commit(ctx: StoreContext, type: WatchEventType, resource: Resource, object: KubeObject, previous: KubeObject | null): Change {
+function commit(ctx: StoreContext, type: WatchEventType, resource: Resource, object: KubeObject, previous: KubeObject | null): StoreChange {
   const rv = ctx.rv + 1;
   const stamped: KubeObject = { ...object, metadata: { ...object.metadata, resourceVersion: String(rv) } };
   const key = keyOf(resource, stamped);
@@ -82,7 +82,7 @@ function initialStatus(resource: Resource, object: KubeObject): unknown {
   return RESOURCES[resource].statusSubresource ? undefined : object.status;
 }
 
-function create(ctx: StoreContext, request: Extract<WriteRequest, { verb: 'create' }>, nowMs: number): Change {
+export function createObject(ctx: StoreContext, request: Extract<WriteRequest, { verb: 'create' }>, nowMs: number): StoreChange {
   const { resource, object } = request;
   const info = RESOURCES[resource];
   const namespace = info.namespaced ? request.namespace : undefined;
@@ -125,7 +125,7 @@ function finishedDeleting(object: KubeObject): boolean {
   return !!m.deletionTimestamp && (m.finalizers ?? []).length === 0 && !m.deletionGracePeriodSeconds;
 }
 
-function update(ctx: StoreContext, request: Extract<WriteRequest, { verb: 'update' }>): Change {
+export function updateObject(ctx: StoreContext, request: Extract<WriteRequest, { verb: 'update' }>): StoreChange {
   const { resource, object } = request;
   const info = RESOURCES[resource];
   const name = object.metadata.name ?? '';
@@ -173,7 +173,7 @@ function podGraceSeconds(pod: KubeObject, requested: number | undefined): number
   return period < 0 ? 1 : period;
 }
 
-function remove(ctx: StoreContext, request: Extract<WriteRequest, { verb: 'delete' }>, nowMs: number): Change {
+export function deleteObject(ctx: StoreContext, request: Extract<WriteRequest, { verb: 'delete' }>, nowMs: number): StoreChange {
   const { resource, name } = request;
   const info = RESOURCES[resource];
   const old = objectsOf(ctx, resource).get(objectKey(resource, request.namespace, name));
@@ -216,7 +216,7 @@ function remove(ctx: StoreContext, request: Extract<WriteRequest, { verb: 'delet
 }
 
 /** POST pods/{name}/binding (pkg/registry/core/pod/storage assignPod). */
-function bind(ctx: StoreContext, request: Extract<WriteRequest, { verb: 'bind' }>): Change {
+export function bindPod(ctx: StoreContext, request: Extract<WriteRequest, { verb: 'bind' }>): StoreChange {
   const { name, nodeName } = request;
   const pod = objectsOf(ctx, 'pods').get(objectKey('pods', request.namespace, name));
   if (!pod) return fail(notFound('pods', name));
@@ -240,10 +240,10 @@ export const storeMachine = setup({
     input: {} as StoreInput,
   },
   actions: {
-    create: assign(({ context, event }) => (event.type === 'create' ? create(context, event.request, event.nowMs) : {})),
-    update: assign(({ context, event }) => (event.type === 'update' ? update(context, event.request) : {})),
-    delete: assign(({ context, event }) => (event.type === 'delete' ? remove(context, event.request, event.nowMs) : {})),
-    bind: assign(({ context, event }) => (event.type === 'bind' ? bind(context, event.request) : {})),
+    create: assign(({ context, event }) => (event.type === 'create' ? createObject(context, event.request, event.nowMs) : {})),
+    update: assign(({ context, event }) => (event.type === 'update' ? updateObject(context, event.request) : {})),
+    delete: assign(({ context, event }) => (event.type === 'delete' ? deleteObject(context, event.request, event.nowMs) : {})),
+    bind: assign(({ context, event }) => (event.type === 'bind' ? bindPod(context, event.request) : {})),
     /** etcd compaction: history up to the current revision is gone; older watches get 410. */
     compact: assign(({ context }) => ({ compactedRv: context.rv, history: logDropFront(context.history, logSize(context.history)), reply: null, event: null })),
     /** Appends the committed event to the history, compacting the oldest beyond historyMax. */

@@ -1,0 +1,165 @@
+// The kubeprop command line: check scenarios, replay a trace, list what exists.
+// Exit codes: 0 every property held and every sometimes-goal was reached; 1 a property
+// failed or a goal was never reached; 2 bad input (usage, a trace that cannot be read).
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
+import { PROPERTIES } from '../properties/index.ts';
+import { readTrace, TraceError } from '../reports/trace.ts';
+import { SCENARIOS, findScenario } from '../scenarios/index.ts';
+import type { Scenario } from '../scenarios/scenario.ts';
+import type { Defect } from './defect.ts';
+import { explore, type ExploreResult } from './explore.ts';
+import { replay } from './replay.ts';
+
+class UsageError extends Error {}
+
+const HELP: Record<string, string> = {
+  main: `kubeprop: a property-based model checker of Kubernetes control-plane invariants
+
+usage:
+  kubeprop check [scenario...] [--runs N] [--seed S] [--out DIR] [--json]
+  kubeprop replay <trace.json>
+  kubeprop list
+
+Run 'kubeprop <command> --help' for a command's options.`,
+  check: `usage: kubeprop check [scenario...] [--runs N] [--seed S] [--out DIR] [--json]
+
+Explores each scenario (all built-in ones when none is named) with N random runs
+driven by fast-check, checking every property after every step, and prints a summary.
+  --runs N    runs per scenario (default 200)
+  --seed S    fast-check seed (default: a fresh one, printed)
+  --out DIR   where failing traces are written (default out/traces)
+  --json      print the summary as JSON lines instead of a table`,
+  replay: `usage: kubeprop replay <trace.json>
+
+Re-runs a trace written by a failing check: the same scenario, choices and properties.
+Each step's label must match the recorded one; a mismatch is reported as nondeterminism.`,
+  list: 'usage: kubeprop list\n\nLists the built-in scenarios and the properties with their descriptions.',
+};
+
+type Values = Record<string, string | boolean | undefined>;
+
+function parse(args: string[], options: ParseArgsOptionsConfig): { values: Values; positionals: string[] } {
+  try {
+    const parsed = parseArgs({ args, options: { ...options, help: { type: 'boolean' } }, allowPositionals: true, strict: true });
+    return { values: parsed.values as Values, positionals: parsed.positionals };
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+function count(value: unknown, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new UsageError(`${flag} must be a non-negative integer, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+/** Loads the planted defects only when a trace names one: they live beside the tests. */
+async function loadDefects(): Promise<readonly Defect[]> {
+  const module = await import('../test/defects/index.ts');
+  return module.DEFECTS as readonly Defect[];
+}
+
+function printSummary(results: readonly ExploreResult[], scenarios: readonly Scenario[]): void {
+  for (const r of results) {
+    const scenario = scenarios.find((s) => s.name === r.scenario)!;
+    const verdict = r.failure ? `FAILED ${r.failure.trace.violation.property}` : r.missingGoals.length > 0 ? 'GOALS NOT REACHED' : 'ok';
+    console.log(`\n${r.scenario}: ${r.runs} runs, ${r.steps} steps, seed ${r.seed}: ${verdict}`);
+    for (const p of PROPERTIES) {
+      let status: string;
+      if (p.kind === 'sometimes') {
+        if (!scenario.goals.includes(p.name)) continue;
+        const n = r.reached.get(p.name) ?? 0;
+        status = n > 0 ? `reached in ${n} runs` : 'NEVER REACHED';
+      } else {
+        status = r.failure?.trace.violation.property === p.name ? 'VIOLATED' : 'held';
+      }
+      console.log(`  ${p.kind.padEnd(10)} ${p.name.padEnd(40)} ${status}`);
+    }
+    if (r.failure) {
+      const t = r.failure.trace;
+      console.log(`\n  ${t.violation.property} failed at step ${t.violation.step}: ${t.violation.message}`);
+      console.log(`  shrunk to ${t.choices.length} exploration steps (from ${t.originalSteps}); ${t.labels.length} steps in all`);
+      if (r.failure.file) console.log(`  trace: ${r.failure.file}\n  replay: npm run replay -- ${r.failure.file}`);
+    }
+  }
+}
+
+async function check(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, {
+    runs: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' },
+  });
+  if (values.help) return console.log(HELP.check), 0;
+  const scenarios = positionals.length === 0 ? SCENARIOS : positionals.map((name) => {
+    const s = findScenario(name);
+    if (!s) throw new UsageError(`unknown scenario "${name}"; known: ${SCENARIOS.map((x) => x.name).join(', ')}`);
+    return s;
+  });
+  const runs = count(values.runs, '--runs') ?? 200;
+  // The checker, unlike the model, may take a fresh seed from the clock: it is printed so the run can be repeated.
+  const seed = count(values.seed, '--seed') ?? (Date.now() % 0x7fffffff);
+  const outDir = (values.out as string | undefined) ?? 'out/traces';
+  const results = scenarios.map((s) => explore(s, { runs, seed, outDir }));
+  if (values.json) for (const r of results) console.log(JSON.stringify({ ...r, reached: Object.fromEntries(r.reached), failure: r.failure && { file: r.failure.file, violation: r.failure.trace.violation } }));
+  else printSummary(results, scenarios);
+  return results.every((r) => !r.failure && r.missingGoals.length === 0) ? 0 : 1;
+}
+
+async function replayCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, {});
+  if (values.help) return console.log(HELP.replay), 0;
+  if (positionals.length !== 1) throw new UsageError('replay takes exactly one trace file');
+  const file = positionals[0]!;
+  try {
+    const trace = readTrace(file);
+    const outcome = replay(trace, trace.defect === null ? [] : await loadDefects());
+    if (outcome.mismatch) {
+      const m = outcome.mismatch;
+      console.log(`NONDETERMINISM: step ${m.step} of ${file} recorded "${m.recorded}" but the replay took "${m.replayed}"`);
+      return 1;
+    }
+    const v = outcome.violation;
+    console.log(`replayed ${outcome.steps} steps of ${trace.scenario}${trace.defect ? ` with planted defect ${trace.defect}` : ''}`);
+    if (outcome.reproduced) console.log(`reproduced: ${v!.property} failed at step ${v!.step}: ${v!.message}`);
+    else console.log(v ? `a different failure: ${v.property} at step ${v.step}: ${v.message}` : 'the recorded violation did not occur');
+    return outcome.reproduced ? 1 : 3;
+  } catch (e) {
+    if (e instanceof TraceError) throw new TraceError(`${file}: ${e.message}`);
+    throw e;
+  }
+}
+
+function list(args: string[]): number {
+  const { values } = parse(args, {});
+  if (values.help) return console.log(HELP.list), 0;
+  console.log('scenarios:');
+  for (const s of SCENARIOS) console.log(`  ${s.name.padEnd(24)} ${s.description}`);
+  console.log('\nproperties:');
+  for (const p of PROPERTIES) console.log(`  ${p.kind.padEnd(10)} ${p.name.padEnd(40)} ${p.description}`);
+  return 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'check': return await check(rest);
+      case 'replay': return await replayCommand(rest);
+      case 'list': return list(rest);
+      case undefined: case '--help': case '-h': case 'help': console.log(HELP.main); return command === undefined ? 2 : 0;
+      default: throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`kubeprop: ${e.message}\nRun 'kubeprop --help' for usage.`);
+      return 2;
+    }
+    if (e instanceof TraceError) {
+      console.error(`kubeprop: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
+}

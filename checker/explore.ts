@@ -1,0 +1,106 @@
+// Exploration driven by fast-check: each run is an array of integers (the choices),
+// shrinkable and replayable by seed and path. A failure is shrunk, re-run once more
+// with labels recorded, and written as a trace file.
+import fc from 'fast-check';
+import { PROPERTIES } from '../properties/index.ts';
+import type { Property } from '../properties/property.ts';
+import { TRACE_FORMAT, TRACE_VERSION, writeTrace, type Trace } from '../reports/trace.ts';
+import { buildSystem } from '../scenarios/build.ts';
+import type { Scenario } from '../scenarios/scenario.ts';
+import { arrayChooser } from './chooser.ts';
+import type { Defect } from './defect.ts';
+import { run, type RunConfig, type RunResult } from './run.ts';
+
+export interface ExploreOptions {
+  readonly runs: number;
+  readonly seed: number;
+  /** fast-check's counterexample path, to re-run one failing case directly. */
+  readonly path?: string;
+  readonly defect?: Defect;
+  readonly properties?: readonly Property[];
+  /** Directory for the failure's trace file; null writes none. */
+  readonly outDir: string | null;
+}
+
+export interface ExploreResult {
+  readonly scenario: string;
+  readonly seed: number;
+  readonly runs: number;
+  readonly steps: number;
+  /** For each sometimes-goal, how many runs reached it. */
+  readonly reached: ReadonlyMap<string, number>;
+  /** The scenario's goals that no run reached: the exploration did not get where it should. */
+  readonly missingGoals: readonly string[];
+  readonly failure: { readonly trace: Trace; readonly file: string | null } | null;
+}
+
+/** fast-check's generator of runs: up to stepsMax choices, each any index (taken modulo the enabled count). */
+export function choicesArbitrary(stepsMax: number): fc.Arbitrary<number[]> {
+  return fc.array(fc.nat({ max: 0xffff }), { maxLength: stepsMax, size: 'max' });
+}
+
+export function runConfig(scenario: Scenario, defect: Defect | undefined, properties: readonly Property[], recordLabels: boolean): RunConfig {
+  return {
+    system: buildSystem(scenario, defect?.machines),
+    stepsMax: scenario.stepsMax,
+    convergeStepsMax: scenario.convergeStepsMax,
+    properties,
+    recordLabels,
+  };
+}
+
+export function traceOf(scenario: Scenario, config: RunConfig, result: RunResult, defect: Defect | undefined,
+  seed: number | null, path: string | null, originalSteps: number): Trace {
+  const violation = result.violation!;
+  return {
+    format: TRACE_FORMAT,
+    version: TRACE_VERSION,
+    scenario: scenario.name,
+    defect: defect?.name ?? null,
+    options: { stepsMax: config.stepsMax, convergeStepsMax: config.convergeStepsMax, properties: config.properties.map((p) => p.name) },
+    seed,
+    path,
+    choices: [...result.choices],
+    labels: [...result.labels],
+    originalSteps,
+    violation: { property: violation.property, kind: violation.kind, message: violation.message, step: violation.step },
+  };
+}
+
+export function explore(scenario: Scenario, options: ExploreOptions): ExploreResult {
+  const properties = options.properties ?? PROPERTIES;
+  const config = runConfig(scenario, options.defect, properties, false);
+  const reached = new Map<string, number>();
+  let steps = 0;
+  let firstFailureSteps: number | null = null;
+  let mainRuns = 0;
+
+  const details = fc.check(
+    fc.property(choicesArbitrary(scenario.stepsMax), (choices) => {
+      const result = run(config, arrayChooser(choices));
+      steps += result.steps;
+      if (firstFailureSteps === null) {
+        mainRuns++;
+        for (const goal of result.reached) reached.set(goal, (reached.get(goal) ?? 0) + 1);
+      }
+      if (result.violation && firstFailureSteps === null) firstFailureSteps = result.explorationSteps;
+      return result.violation === null;
+    }),
+    { numRuns: options.runs, seed: options.seed, ...(options.path ? { path: options.path } : {}) },
+  );
+
+  const goalNames = new Set(properties.filter((p) => p.kind === 'sometimes').map((p) => p.name));
+  const missingGoals = scenario.goals.filter((g) => goalNames.has(g) && !reached.has(g));
+  let failure: ExploreResult['failure'] = null;
+  if (details.failed && details.counterexample) {
+    const shrunk = details.counterexample[0];
+    const recorded = { ...config, recordLabels: true };
+    const result = run(recorded, arrayChooser(shrunk));
+    if (!result.violation) throw new Error(`kubeprop: the shrunk counterexample of ${scenario.name} did not fail again; the model is nondeterministic`);
+    const trace = traceOf(scenario, recorded, result, options.defect, details.seed, details.counterexamplePath, firstFailureSteps ?? result.explorationSteps);
+    failure = { trace, file: options.outDir === null ? null : writeTrace(options.outDir, trace) };
+  } else if (details.failed) {
+    throw details.errorInstance ?? new Error(`kubeprop: exploring ${scenario.name} failed without a counterexample`);
+  }
+  return { scenario: scenario.name, seed: details.seed, runs: mainRuns, steps, reached, missingGoals, failure };
+}

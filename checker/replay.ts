@@ -1,0 +1,58 @@
+// Replaying a trace: the same scenario, machines and properties, driven by the
+// recorded choices. Every step's label must match the recorded one; the first that
+// does not is reported as nondeterminism, never skipped over.
+import { findProperty } from '../properties/index.ts';
+import type { Property } from '../properties/property.ts';
+import { TraceError, type Trace } from '../reports/trace.ts';
+import { findScenario } from '../scenarios/index.ts';
+import { replayChooser } from './chooser.ts';
+import type { Defect } from './defect.ts';
+import { runConfig } from './explore.ts';
+import { run, type Violation } from './run.ts';
+
+export interface LabelMismatch {
+  /** 1-based step number. */
+  readonly step: number;
+  readonly recorded: string;
+  readonly replayed: string;
+}
+
+export interface ReplayOutcome {
+  readonly steps: number;
+  readonly violation: Violation | null;
+  /** The same property failed with the same message at the same step. */
+  readonly reproduced: boolean;
+  readonly mismatch: LabelMismatch | null;
+}
+
+function firstMismatch(recorded: readonly string[], replayed: readonly string[]): LabelMismatch | null {
+  const n = Math.max(recorded.length, replayed.length);
+  for (let i = 0; i < n; i++) {
+    if (recorded[i] !== replayed[i]) {
+      return { step: i + 1, recorded: recorded[i] ?? '(the trace ends here)', replayed: replayed[i] ?? '(the replay ended here)' };
+    }
+  }
+  return null;
+}
+
+/** Replays `trace`. `defects` resolves the trace's planted defect, if it names one. */
+export function replay(trace: Trace, defects: readonly Defect[] = []): ReplayOutcome {
+  const scenario = findScenario(trace.scenario);
+  if (!scenario) throw new TraceError(`unknown scenario "${trace.scenario}" (kubeprop list shows the built-in ones)`);
+  const defect = trace.defect === null ? undefined : defects.find((d) => d.name === trace.defect);
+  if (trace.defect !== null && !defect) throw new TraceError(`unknown planted defect "${trace.defect}"`);
+  const properties = trace.options.properties.map((name): Property => {
+    const property = findProperty(name);
+    if (!property) throw new TraceError(`unknown property "${name}"`);
+    return property;
+  });
+  const config = {
+    ...runConfig({ ...scenario, stepsMax: trace.options.stepsMax, convergeStepsMax: trace.options.convergeStepsMax }, defect, properties, true),
+  };
+  const result = run(config, replayChooser(trace.choices));
+  const mismatch = firstMismatch(trace.labels, result.labels);
+  const v = result.violation;
+  const reproduced = mismatch === null && v !== null && v.property === trace.violation.property &&
+    v.message === trace.violation.message && v.step === trace.violation.step;
+  return { steps: result.steps, violation: v, reproduced, mismatch };
+}

@@ -1,0 +1,100 @@
+// The trace file: everything needed to replay a failing run exactly and to show it
+// to a person. JSON, versioned; a reader rejects what it does not understand with a
+// one-line reason rather than guessing.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const TRACE_FORMAT = 'kubeprop-trace';
+export const TRACE_VERSION = 1;
+
+export interface TraceViolation {
+  readonly property: string;
+  readonly kind: string;
+  readonly message: string;
+  readonly step: number;
+}
+
+export interface Trace {
+  readonly format: typeof TRACE_FORMAT;
+  readonly version: typeof TRACE_VERSION;
+  readonly scenario: string;
+  /** The planted defect the run was made with (test/defects), or null for the real model. */
+  readonly defect: string | null;
+  readonly options: {
+    readonly stepsMax: number;
+    readonly convergeStepsMax: number;
+    /** The properties checked, by name, in the order they were checked. */
+    readonly properties: readonly string[];
+  };
+  /** fast-check's seed and counterexample path, or null for runs not driven by fast-check. */
+  readonly seed: number | null;
+  readonly path: string | null;
+  /** The action index chosen at each exploration step. */
+  readonly choices: readonly number[];
+  /** The label of every step: exploration, then heal-and-converge. */
+  readonly labels: readonly string[];
+  /** Exploration steps of the failing run as first found, before shrinking. */
+  readonly originalSteps: number;
+  readonly violation: TraceViolation;
+}
+
+export class TraceError extends Error {}
+
+function need(condition: boolean, why: string): asserts condition {
+  if (!condition) throw new TraceError(why);
+}
+
+const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+
+/** Parses and checks a trace; throws TraceError naming the first thing wrong. */
+export function parseTrace(text: string): Trace {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new TraceError(`not JSON (${(e as Error).message})`);
+  }
+  need(typeof data === 'object' && data !== null && !Array.isArray(data), 'not a trace: expected a JSON object');
+  const t = data as Record<string, unknown>;
+  need(t.format === TRACE_FORMAT, `not a kubeprop trace: "format" is ${JSON.stringify(t.format)}, expected "${TRACE_FORMAT}"`);
+  need(Number.isInteger(t.version), '"version" is missing or not an integer');
+  need(t.version === TRACE_VERSION, `trace format version ${String(t.version)} is not supported by this kubeprop (it reads version ${TRACE_VERSION})`);
+  need(typeof t.scenario === 'string' && t.scenario.length > 0, '"scenario" must be a non-empty string');
+  need(t.defect === null || typeof t.defect === 'string', '"defect" must be a string or null');
+  const o = t.options as Record<string, unknown> | undefined;
+  need(typeof o === 'object' && o !== null, '"options" is missing');
+  need(isCount(o.stepsMax) && isCount(o.convergeStepsMax), '"options.stepsMax" and "options.convergeStepsMax" must be non-negative integers');
+  need(isStringList(o.properties), '"options.properties" must be a list of property names');
+  need(t.seed === null || Number.isInteger(t.seed), '"seed" must be an integer or null');
+  need(t.path === null || typeof t.path === 'string', '"path" must be a string or null');
+  need(Array.isArray(t.choices) && t.choices.every(isCount), '"choices" must be a list of non-negative integers');
+  need(isStringList(t.labels), '"labels" must be a list of strings');
+  need(t.labels.length >= t.choices.length, '"labels" is shorter than "choices"');
+  need(isCount(t.originalSteps), '"originalSteps" must be a non-negative integer');
+  const v = t.violation as Record<string, unknown> | undefined;
+  need(typeof v === 'object' && v !== null, '"violation" is missing');
+  need(typeof v.property === 'string' && typeof v.kind === 'string' && typeof v.message === 'string' && isCount(v.step),
+    '"violation" must have property, kind, message and step');
+  return data as Trace;
+}
+
+export function readTrace(file: string): Trace {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new TraceError(code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? (e as Error).message})`);
+  }
+  return parseTrace(text);
+}
+
+/** Writes the trace under `dir` and returns its path; the name says what failed and how to find it again. */
+export function writeTrace(dir: string, trace: Trace): string {
+  mkdirSync(dir, { recursive: true });
+  const who = trace.defect ? `${trace.scenario}-${trace.defect}` : trace.scenario;
+  const file = join(dir, `${who}-${trace.violation.property}-seed${trace.seed ?? 'none'}.json`);
+  writeFileSync(file, `${JSON.stringify(trace, null, 1)}\n`);
+  return file;
+}

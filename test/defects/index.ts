@@ -1,0 +1,8 @@
+// Every planted defect, by name, so a trace recorded with one can be replayed.
+import type { Defect } from '../../checker/defect.ts';
+import { informerAcceptsOlderList, informerIgnoresGone, informerNeverRelists } from './informer.ts';
+import { storeIgnoresResourceVersion, storeRecordsHistoryOutOfOrder } from './store.ts';
+
+export const DEFECTS: readonly Defect[] = [
+  informerIgnoresGone, informerAcceptsOlderList, informerNeverRelists, storeRecordsHistoryOutOfOrder, storeIgnoresResourceVersion,
+];
