@@ -6,12 +6,13 @@
 // that fails with 410 Gone (history compacted) or ends with an error forces a relist.
 import { assign, setup } from 'xstate';
 import type { ClientContext, ClientEvent } from './client.ts';
+import { PMap } from './pmap.ts';
 import type { Request } from './requests.ts';
 import { keyOf, type KubeObject, type Resource } from './resources.ts';
 
 export interface InformerContext extends ClientContext {
   readonly resource: Resource;
-  readonly cache: ReadonlyMap<string, KubeObject>;
+  readonly cache: PMap<KubeObject>;
   /** The newest revision this informer has seen (client-go lastSyncResourceVersion); 0 before the first list. */
   readonly lastSyncRv: number;
   /** Why the informer is (re)listing. */
@@ -44,18 +45,14 @@ export const informerMachine = setup({
     /** A list replaces the cache wholesale (DeltaFIFO.Replace): keys missing from the list are dropped. */
     replaceCache: assign(({ event }) => {
       if (event.type !== 'REPLY' || !event.reply.ok) return {};
-      const cache = new Map<string, KubeObject>();
-      const items = event.reply.items ?? [];
       const resource = (event.request as { resource: Resource }).resource;
-      for (const item of items) cache.set(keyOf(resource, item), item);
+      const cache = PMap.from((event.reply.items ?? []).map((item) => [keyOf(resource, item), item] as const));
       return { cache, lastSyncRv: event.reply.rv ?? 0, dropsSinceList: 0, request: null };
     }),
     applyEvent: assign(({ context, event }) => {
       if (event.type !== 'WATCH_EVENT') return {};
       const w = event.event;
-      const cache = new Map(context.cache);
-      if (w.type === 'DELETED') cache.delete(w.key);
-      else cache.set(w.key, w.object);
+      const cache = w.type === 'DELETED' ? context.cache.delete(w.key) : context.cache.set(w.key, w.object);
       return { cache, lastSyncRv: w.rv };
     }),
     countDrop: assign(({ context }) => ({ dropsSinceList: context.dropsSinceList + 1 })),
@@ -73,7 +70,7 @@ export const informerMachine = setup({
 }).createMachine({
   id: 'informer',
   context: ({ input }) => ({
-    resource: input.resource, cache: new Map(), lastSyncRv: 0, request: null, wakeAtMs: null,
+    resource: input.resource, cache: PMap.empty(), lastSyncRv: 0, request: null, wakeAtMs: null,
     relistReason: 'initial', dropsSinceList: 0,
   }),
   initial: 'listing',

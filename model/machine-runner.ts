@@ -20,6 +20,6 @@ export function initialSnapshot(machine: AnyStateMachine, input: unknown): AnyMa
   return machine.getInitialSnapshot(scopeOf(machine), input) as AnyMachineSnapshot;
 }
 
-export function transition<S extends AnyMachineSnapshot>(machine: AnyStateMachine, snapshot: S, event: { type: string }): S {
+export function transition<S extends AnyMachineSnapshot>(machine: AnyStateMachine, snapshot: S, event: { readonly type: string; readonly [field: string]: unknown }): S {
   return machine.transition(snapshot, event, scopeOf(machine)) as S;
 }

@@ -17,6 +17,7 @@ import { emptyLog, logAppend, logDropFront, logFirst, logSize, type Log } from '
 import { timestamp } from './clock.ts';
 import { deepEqual } from './equal.ts';
 import { generatedSuffix, uidFor } from './names.ts';
+import { PMap } from './pmap.ts';
 import type { Reply, WatchEvent, WatchEventType, WriteRequest } from './requests.ts';
 import { keyOf, objectKey, RESOURCES, type KubeObject, type Resource } from './resources.ts';
 import { validateCreate, validateUpdate } from './validation.ts';
@@ -28,7 +29,7 @@ export interface StoreContext {
   readonly rv: number;
   readonly uidsIssued: number;
   readonly namesGenerated: number;
-  readonly objects: Readonly<Partial<Record<Resource, ReadonlyMap<string, KubeObject>>>>;
+  readonly objects: Readonly<Partial<Record<Resource, PMap<KubeObject>>>>;
   /** Every event with rv > compactedRv, oldest first. */
   readonly history: Log<WatchEvent>;
   /** Bound on history: beyond it the oldest events are compacted away, as etcd's periodic compaction does. */
@@ -52,10 +53,11 @@ export type StoreEvent =
 
 export type StoreChange = Partial<StoreContext>;
 
-function objectsOf(ctx: StoreContext, resource: Resource): ReadonlyMap<string, KubeObject> {
+const EMPTY = PMap.empty<KubeObject>();
+
+function objectsOf(ctx: StoreContext, resource: Resource): PMap<KubeObject> {
   return ctx.objects[resource] ?? EMPTY;
 }
-const EMPTY: ReadonlyMap<string, KubeObject> = new Map();
 
 function fail(status: ApiStatus): StoreChange {
   return { reply: { ok: false, status }, event: null };
@@ -70,9 +72,8 @@ function commit(ctx: StoreContext, type: WatchEventType, resource: Resource, obj
   const rv = ctx.rv + 1;
   const stamped: KubeObject = { ...object, metadata: { ...object.metadata, resourceVersion: String(rv) } };
   const key = keyOf(resource, stamped);
-  const map = new Map(objectsOf(ctx, resource));
-  if (type === 'DELETED') map.delete(key);
-  else map.set(key, stamped);
+  const objects = objectsOf(ctx, resource);
+  const map = type === 'DELETED' ? objects.delete(key) : objects.set(key, stamped);
   const event: WatchEvent = { type, rv, resource, key, object: stamped, previous };
   return { rv, objects: { ...ctx.objects, [resource]: map }, reply: { ok: true, object: stamped }, event };
 }

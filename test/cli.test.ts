@@ -1,0 +1,81 @@
+// The command line, run as a process: exit codes, the replay of a written trace, and
+// bad input that gets one clear line and exit code 2, never a stack trace.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { kubeprop } from './helpers/cli.ts';
+import { catchDefect } from './helpers/caught.ts';
+import { watchBasics } from '../scenarios/watch-basics.ts';
+import { informerAcceptsOlderList } from './defects/informer.ts';
+import { TRACE_FORMAT } from '../reports/trace.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'kubeprop-cli-'));
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+describe('kubeprop replay', () => {
+  it('replays a trace file written by a failing check and exits 1 with the reproduced violation', () => {
+    const { trace } = catchDefect(watchBasics, informerAcceptsOlderList, 'informerResourceVersionNeverGoesBack');
+    const path = file('older-list.json', JSON.stringify(trace));
+    const r = kubeprop('replay', path);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(
+      'replayed 7 steps of watch-basics with planted defect informerAcceptsOlderList\n' +
+      'reproduced: informerResourceVersionNeverGoesBack failed at step 7: informer configmaps -> reader-1 went back in time: it had seen rv 2, and now its cache reflects rv 1. A relist must ask for state not older than the last revision seen (client-go relistResourceVersion).\n');
+    expect(r.code).toBe(1);
+  });
+
+  it('reports nondeterminism when a recorded label does not match the replay', () => {
+    const { trace } = catchDefect(watchBasics, informerAcceptsOlderList, 'informerResourceVersionNeverGoesBack');
+    const labels = [...trace.labels];
+    labels[2] = 'watch configmaps -> reader-1 from rv 99';
+    const r = kubeprop('replay', file('tampered.json', JSON.stringify({ ...trace, labels })));
+    expect(r.stdout).toBe(`NONDETERMINISM: step 3 of ${join(dir, 'tampered.json')} recorded "watch configmaps -> reader-1 from rv 99" but the replay took "watch configmaps -> reader-1 from rv 2"\n`);
+    expect(r.code).toBe(1);
+  });
+
+  const good = { format: TRACE_FORMAT, version: 1, scenario: 'watch-basics', defect: null, options: { stepsMax: 60, convergeStepsMax: 500, properties: [] }, seed: 1, path: '0', choices: [], labels: [], originalSteps: 0, violation: { property: 'x', kind: 'always', message: 'm', step: 0 } };
+  const bad: [string, string, string][] = [
+    ['malformed JSON', '{"format": "kubeprop-trace", ', 'not JSON (Expected double-quoted property name in JSON at position 29)'],
+    ['a future version', JSON.stringify({ ...good, version: 2 }), 'trace format version 2 is not supported by this kubeprop (it reads version 1)'],
+    ['another format', JSON.stringify({ ...good, format: 'jepsen-history' }), 'not a kubeprop trace: "format" is "jepsen-history", expected "kubeprop-trace"'],
+    ['negative choices', JSON.stringify({ ...good, choices: [-1] }), '"choices" must be a list of non-negative integers'],
+    ['an unknown scenario', JSON.stringify({ ...good, scenario: 'nope' }), 'unknown scenario "nope" (kubeprop list shows the built-in ones)'],
+    ['an unknown property', JSON.stringify({ ...good, options: { ...good.options, properties: ['nope'] } }), 'unknown property "nope"'],
+  ];
+  for (const [what, text, reason] of bad) {
+    it(`rejects ${what} with one line and exit code 2`, () => {
+      const path = file(`${what.replace(/ /g, '-')}.json`, text);
+      const r = kubeprop('replay', path);
+      expect(r.stderr).toBe(`kubeprop: ${path}: ${reason}\n`);
+      expect(r.stdout).toBe('');
+      expect(r.code).toBe(2);
+    });
+  }
+
+  it('rejects a missing trace file with exit code 2', () => {
+    const r = kubeprop('replay', join(dir, 'absent.json'));
+    expect(r.stderr).toBe(`kubeprop: ${join(dir, 'absent.json')}: no such file\n`);
+    expect(r.code).toBe(2);
+  });
+});
+
+describe('kubeprop check', () => {
+  it('prints a summary and exits 0 when every property holds and every goal is reached', () => {
+    const r = kubeprop('check', 'watch-basics', '--runs', '100', '--seed', '7');
+    expect(r.stdout).toContain('watch-basics: 100 runs,');
+    expect(r.stdout).toContain('seed 7: ok');
+    expect(r.stdout).toMatch(/eventually informerCachesMatchStore +held/);
+    expect(r.stdout).toMatch(/sometimes {2}goneForcesRelist +reached in \d+ runs/);
+    expect(r.code).toBe(0);
+  });
+
+  it('rejects an unknown scenario and a bad flag with exit code 2', () => {
+    expect(kubeprop('check', 'nope')).toMatchObject({ code: 2, stderr: "kubeprop: unknown scenario \"nope\"; known: watch-basics, store-and-informers\nRun 'kubeprop --help' for usage.\n" });
+    expect(kubeprop('check', '--runs', 'many')).toMatchObject({ code: 2, stderr: "kubeprop: --runs must be a non-negative integer, got \"many\"\nRun 'kubeprop --help' for usage.\n" });
+  });
+});
