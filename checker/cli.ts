@@ -14,6 +14,9 @@ import { replay } from './replay.ts';
 
 class UsageError extends Error {}
 
+/** Runs per scenario when --runs is not given: a few seconds per built-in scenario here. */
+const DEFAULT_RUNS = 1000;
+
 const HELP: Record<string, string> = {
   main: `kubeprop: a property-based model checker of Kubernetes control-plane invariants
 
@@ -27,7 +30,7 @@ Run 'kubeprop <command> --help' for a command's options.`,
 
 Explores each scenario (all built-in ones when none is named) with N random runs
 driven by fast-check, checking every property after every step, and prints a summary.
-  --runs N    runs per scenario (default 200)
+  --runs N    runs per scenario (default ${DEFAULT_RUNS})
   --seed S    fast-check seed (default: a fresh one, printed)
   --out DIR   where failing traces are written (default out/traces)
   --json      print the summary as JSON lines instead of a table`,
@@ -97,7 +100,7 @@ async function check(args: string[]): Promise<number> {
     if (!s) throw new UsageError(`unknown scenario "${name}"; known: ${SCENARIOS.map((x) => x.name).join(', ')}`);
     return s;
   });
-  const runs = count(values.runs, '--runs') ?? 200;
+  const runs = count(values.runs, '--runs') ?? DEFAULT_RUNS;
   // The checker, unlike the model, may take a fresh seed from the clock: it is printed so the run can be repeated.
   const seed = count(values.seed, '--seed') ?? (Date.now() % 0x7fffffff);
   const outDir = (values.out as string | undefined) ?? 'out/traces';
