@@ -12,7 +12,7 @@ export const informerIgnoresGone: Defect = {
 
 /**
  * Relists with resourceVersion "0" (any revision) instead of the last one seen, as
- * reflectors did before kubernetes/kubernetes#72170: a lagging API server can then
+ * reflectors did before kubernetes/kubernetes#83520 (issue #59848): a lagging API server can then
  * hand it an older state than it already had.
  */
 export const informerAcceptsOlderList: Defect = {
