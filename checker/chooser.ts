@@ -20,7 +20,11 @@ export function seededChooser(seed: string | number, stepsMax: number): Chooser 
   return { pick: (n) => (taken++ < stepsMax ? Math.floor(rng() * n) : null) };
 }
 
-export class NondeterminismError extends Error {}
+export class NondeterminismError extends Error {
+  constructor(readonly step: number, enabledCount: number, choice: number) {
+    super(`only ${enabledCount} actions are enabled, but the trace chose action ${choice}`);
+  }
+}
 
 /** The recorded choices of a trace. A choice out of range means the model did not replay the same run. */
 export function replayChooser(choices: readonly number[]): Chooser {
@@ -29,7 +33,7 @@ export function replayChooser(choices: readonly number[]): Chooser {
     pick(n) {
       if (next >= choices.length) return null;
       const choice = choices[next++] as number;
-      if (choice >= n) throw new NondeterminismError(`step ${next}: the trace chose action ${choice} but only ${n} are enabled`);
+      if (choice >= n) throw new NondeterminismError(next, n, choice);
       return choice;
     },
   };

@@ -5,7 +5,7 @@ import { findProperty } from '../properties/index.ts';
 import type { Property } from '../properties/property.ts';
 import { TraceError, type Trace } from '../reports/trace.ts';
 import { findScenario } from '../scenarios/index.ts';
-import { replayChooser } from './chooser.ts';
+import { NondeterminismError, replayChooser } from './chooser.ts';
 import type { Defect } from './defect.ts';
 import { runConfig } from './explore.ts';
 import { run, type Violation } from './run.ts';
@@ -49,7 +49,13 @@ export function replay(trace: Trace, defects: readonly Defect[] = []): ReplayOut
   const config = {
     ...runConfig({ ...scenario, stepsMax: trace.options.stepsMax, convergeStepsMax: trace.options.convergeStepsMax }, defect, properties, true),
   };
-  const result = run(config, replayChooser(trace.choices));
+  let result;
+  try {
+    result = run(config, replayChooser(trace.choices));
+  } catch (e) {
+    if (!(e instanceof NondeterminismError)) throw e;
+    return { steps: e.step - 1, violation: null, reproduced: false, mismatch: { step: e.step, recorded: trace.labels[e.step - 1] ?? '(none)', replayed: e.message } };
+  }
   const mismatch = firstMismatch(trace.labels, result.labels);
   const v = result.violation;
   const reproduced = mismatch === null && v !== null && v.property === trace.violation.property &&

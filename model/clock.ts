@@ -9,8 +9,3 @@ export const EPOCH_MS = Date.UTC(2026, 0, 1);
 export function timestamp(nowMs: number): string {
   return new Date(EPOCH_MS + nowMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
-
-/** The logical millisecond a timestamp written by `timestamp` stands for. */
-export function parseTimestamp(text: string): number {
-  return Date.parse(text) - EPOCH_MS;
-}

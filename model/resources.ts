@@ -54,16 +54,6 @@ export const RESOURCES = {
 
 export type Resource = keyof typeof RESOURCES;
 
-export const RESOURCE_NAMES = Object.keys(RESOURCES) as Resource[];
-
-export function isResource(name: string): name is Resource {
-  return Object.hasOwn(RESOURCES, name);
-}
-
-export function resourceOfKind(apiVersion: string, kind: string): Resource | undefined {
-  return RESOURCE_NAMES.find((r) => RESOURCES[r].kind === kind && RESOURCES[r].apiVersion === apiVersion);
-}
-
 /** The store's key for an object within its resource: "namespace/name", or "name" when cluster-scoped. */
 export function objectKey(resource: Resource, namespace: string, name: string): string {
   return RESOURCES[resource].namespaced ? `${namespace}/${name}` : name;

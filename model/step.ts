@@ -1,6 +1,6 @@
 // step(world, action): the one way the world changes. Deterministic: the same world
 // and action give the same next world, whatever ran before.
-import type { Action } from './actions.ts';
+import { isFault, type Action } from './actions.ts';
 import { internalError } from './api-status.ts';
 import { emptyLog, logAppend, logDropFront, logFirst, logSize } from './append-log.ts';
 import type { ClientEvent, StreamEnd } from './client.ts';
@@ -78,7 +78,7 @@ function send(world: World, client: number, lagging: boolean): World {
     }
   }
   const clients = replace(world.clients, client, sendTo(world, client, { type: 'REPLY', request, reply, nowMs: world.nowMs }));
-  return { ...world, store, streams, clients, faultsUsed: world.faultsUsed + (lagging ? 1 : 0) };
+  return { ...world, store, streams, clients };
 }
 
 function deliver(world: World, client: number): World {
@@ -111,17 +111,21 @@ function tick(world: World, toMs: number): World {
 
 function endStream(world: World, client: number, end: StreamEnd): World {
   const stream = world.streams[client] as WatchStream;
-  return { ...world, streams: replace(world.streams, client, { ...stream, queue: emptyLog(), end }), faultsUsed: world.faultsUsed + 1 };
+  return { ...world, streams: replace(world.streams, client, { ...stream, queue: emptyLog(), end }) };
 }
 
-export function step(world: World, action: Action): World {
+function apply(world: World, action: Action): World {
   switch (action.kind) {
     case 'send': return send(world, action.client, action.lagging);
     case 'deliver': return deliver(world, action.client);
     case 'tick': return tick(world, action.toMs);
     case 'dropWatch': return endStream(world, action.client, DROPPED);
     case 'failWatch': return endStream(world, action.client, LEADER_CHANGED);
-    case 'compact':
-      return { ...world, store: transition(world.system.store, world.store, { type: 'compact' }), faultsUsed: world.faultsUsed + 1 };
+    case 'compact': return { ...world, store: transition(world.system.store, world.store, { type: 'compact' }) };
   }
+}
+
+export function step(world: World, action: Action): World {
+  const next = apply(world, action);
+  return isFault(action) ? { ...next, faultsUsed: next.faultsUsed + 1 } : next;
 }

@@ -29,8 +29,6 @@ export interface FaultProfile {
   readonly staleList: boolean;
 }
 
-export const NO_FAULTS: FaultProfile = { watchDrop: false, watchError: false, compaction: false, staleList: false };
-
 export interface Bounds {
   /** Faults injected in one run at most. */
   readonly faultsMax: number;

@@ -8,7 +8,7 @@ import type { ClientContext, StreamEnd } from './client.ts';
 import { initialSnapshot } from './machine-runner.ts';
 import type { WatchEvent } from './requests.ts';
 import type { Resource } from './resources.ts';
-import type { StoreContext, StoreMachine } from './store.ts';
+import type { StoreMachine } from './store.ts';
 import type { System } from './system.ts';
 
 /**
@@ -48,8 +48,4 @@ export function initialWorld(system: System): World {
     streams: system.clients.map(() => null),
     faultsUsed: 0,
   };
-}
-
-export function storeOf(world: World): StoreContext {
-  return world.store.context;
 }

@@ -38,6 +38,17 @@ describe('kubeprop replay', () => {
     expect(r.code).toBe(1);
   });
 
+  it('reports nondeterminism, not a crash, when a recorded choice is out of range', () => {
+    const { trace } = catchDefect(watchBasics, informerAcceptsOlderList, 'informerResourceVersionNeverGoesBack');
+    const choices = [...trace.choices];
+    choices[1] = 99;
+    const path = file('out-of-range.json', JSON.stringify({ ...trace, choices }));
+    const r = kubeprop('replay', path);
+    expect(r.stdout).toBe(`NONDETERMINISM: step 2 of ${path} recorded "list configmaps -> reader-1 rv=\"0\"" but the replay took "only 6 actions are enabled, but the trace chose action 99"\n`);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+  });
+
   const good = { format: TRACE_FORMAT, version: 1, scenario: 'watch-basics', defect: null, options: { stepsMax: 60, convergeStepsMax: 500, properties: [] }, seed: 1, path: '0', choices: [], labels: [], originalSteps: 0, violation: { property: 'x', kind: 'always', message: 'm', step: 0 } };
   const bad: [string, string, string][] = [
     ['malformed JSON', '{"format": "kubeprop-trace", ', 'not JSON (Expected double-quoted property name in JSON at position 29)'],
