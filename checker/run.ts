@@ -2,7 +2,8 @@
 // stepsMax steps, checking safety after every step; then heal (no more faults) and let
 // a fair scheduler run the system until it is quiet or convergeStepsMax runs out;
 // then judge the eventually-properties.
-import { label, type Action } from '../model/actions.ts';
+import type { Action } from '../model/actions.ts';
+import { label } from '../model/action-labels.ts';
 import { enabled } from '../model/enabled.ts';
 import { step } from '../model/step.ts';
 import type { System } from '../model/system.ts';

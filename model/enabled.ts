@@ -1,11 +1,15 @@
 // enabled(world): every action that can happen next, in a fixed order. Progress comes
-// first (deliveries, then requests, then the clock) and faults last, so a chooser that
-// shrinks its choices towards 0 shrinks towards fault-free, event-draining runs.
+// first (deliveries, requests, kubelet work, timed process exits, recoveries, then the
+// clock) and faults last, so a chooser that shrinks its choices towards 0 shrinks
+// towards fault-free, event-draining runs.
 import type { Action } from './actions.ts';
 import { logSize } from './append-log.ts';
+import type { KubeletContext } from './kubelet/context.ts';
+import { probeOutcome, type ProbeType } from './process.ts';
+import { exitDueMs, type RuntimeContainer, type RuntimeContext } from './runtime.ts';
 import { oldestServableRv } from './store-read.ts';
 import type { System } from './system.ts';
-import type { World } from './world.ts';
+import { clientIsConnected, clientIsUp, nodeIsUp, type World } from './world.ts';
 
 interface ActionTable {
   readonly send: readonly Action[];
@@ -13,10 +17,9 @@ interface ActionTable {
   readonly deliver: readonly Action[];
   readonly dropWatch: readonly Action[];
   readonly failWatch: readonly Action[];
-  readonly compact: Action;
 }
 
-// Actions are values; building them once per system keeps the hot loop free of allocation.
+// Actions are values; building the common ones once per system keeps the hot loop free of allocation.
 const tables = new WeakMap<System, ActionTable>();
 
 function tableOf(system: System): ActionTable {
@@ -29,21 +32,32 @@ function tableOf(system: System): ActionTable {
       deliver: each((client) => ({ kind: 'deliver', client })),
       dropWatch: each((client) => ({ kind: 'dropWatch', client })),
       failWatch: each((client) => ({ kind: 'failWatch', client })),
-      compact: { kind: 'compact' },
     };
     tables.set(system, table);
   }
   return table;
 }
 
-/** The earliest time a client has asked to be woken at, or null. */
+const COMPACT: Action = { kind: 'compact' };
+const REGISTRY_DOWN: Action = { kind: 'registryDown' };
+const REGISTRY_UP: Action = { kind: 'registryUp' };
+/** The exit code of a crashing process. */
+export const CRASH_EXIT_CODE = 1;
+
+/** The earliest future time something is due: a client's timer or a process's timed exit. */
 export function nextDeadlineMs(world: World): number | null {
   let next: number | null = null;
-  for (const client of world.clients) {
-    const at = client.context.wakeAtMs;
+  const consider = (at: number | null) => {
     if (at !== null && (next === null || at < next)) next = at;
-  }
+  };
+  for (let i = 0; i < world.clients.length; i++) if (clientIsUp(world, i)) consider(world.clients[i]!.context.wakeAtMs);
+  for (const node of world.nodes) if (nodeIsUp(node)) consider(node.runtime.context.nextExitMs);
   return next;
+}
+
+function runningInstance(runtime: RuntimeContext, podUid: string, name: string): RuntimeContainer | undefined {
+  for (const c of runtime.containers.values()) if (c.podUid === podUid && c.name === name && c.state === 'running') return c;
+  return undefined;
 }
 
 export interface EnabledOptions {
@@ -51,27 +65,70 @@ export interface EnabledOptions {
   readonly faults: boolean;
 }
 
+function nodeActions(world: World, node: number, faults: boolean, out: Action[], faultsOut: Action[]): void {
+  const spec = world.system.nodes[node]!;
+  const state = world.nodes[node]!;
+  if (!nodeIsUp(state)) {
+    out.push({ kind: 'rebootNode', node });
+    return;
+  }
+  const kubelet = world.clients[spec.kubelet]!.context as KubeletContext;
+  for (const uid of kubelet.queue) out.push({ kind: 'sync', node, uid });
+  const runtime = state.runtime.context;
+  if (kubelet.probeDueMs !== null && kubelet.probeDueMs <= world.nowMs) {
+    for (const [slot, s] of kubelet.probes.entries()) {
+      if (s.nextProbeAtMs > world.nowMs) continue;
+      const running = runningInstance(runtime, s.uid, s.container);
+      const outcome = running ? probeOutcome(running.behaviour, s.type as ProbeType, world.nowMs - (running.startedAtMs ?? 0)) : 'pass';
+      if (outcome !== 'fail') out.push({ kind: 'probe', node, slot, passed: true, fault: false });
+      if (outcome !== 'pass') out.push({ kind: 'probe', node, slot, passed: false, fault: false });
+      else if (faults && running) faultsOut.push({ kind: 'probe', node, slot, passed: false, fault: true });
+    }
+  }
+  if (runtime.nextExitMs !== null && runtime.nextExitMs <= world.nowMs) {
+    for (const c of runtime.containers.values()) {
+      const due = exitDueMs(c);
+      if (due !== null && due <= world.nowMs) out.push({ kind: 'exit', node, container: c.id, exitCode: c.behaviour.exitCode ?? 0, fault: false });
+    }
+  }
+  if (state.partitioned) out.push({ kind: 'reconnectNode', node });
+  if (!faults) return;
+  const profile = world.system.faults;
+  if (profile.containerCrash) {
+    for (const c of runtime.containers.values()) {
+      if (c.state === 'running') faultsOut.push({ kind: 'exit', node, container: c.id, exitCode: CRASH_EXIT_CODE, fault: true });
+    }
+  }
+  if (profile.nodeCrash) faultsOut.push({ kind: 'crashNode', node });
+  if (profile.nodePartition && !state.partitioned) faultsOut.push({ kind: 'partitionNode', node });
+  if (profile.kubeletRestart) faultsOut.push({ kind: 'restartKubelet', node });
+}
+
 export function enabled(world: World, options: EnabledOptions): Action[] {
   const { system } = world;
   const table = tableOf(system);
   const out: Action[] = [];
+  const faultsOut: Action[] = [];
+  const faults = options.faults && world.faultsUsed < system.bounds.faultsMax;
   const n = system.clients.length;
   for (let i = 0; i < n; i++) {
     const stream = world.streams[i];
-    if (stream && (stream.end !== null || logSize(stream.queue) > 0)) out.push(table.deliver[i]!);
+    if (stream && (stream.end !== null || logSize(stream.queue) > 0) && clientIsUp(world, i)) out.push(table.deliver[i]!);
   }
   for (let i = 0; i < n; i++) {
-    if (world.clients[i]!.context.request !== null) out.push(table.send[i]!);
+    if (world.clients[i]!.context.request !== null && clientIsConnected(world, i)) out.push(table.send[i]!);
   }
+  for (let node = 0; node < system.nodes.length; node++) nodeActions(world, node, faults, out, faultsOut);
+  if (world.registryDown) out.push(REGISTRY_UP);
   const deadline = nextDeadlineMs(world);
   if (deadline !== null) out.push({ kind: 'tick', toMs: Math.max(deadline, world.nowMs) });
 
-  if (!options.faults || world.faultsUsed >= system.bounds.faultsMax) return out;
-  const { faults } = system;
+  if (!faults) return out;
+  const profile = system.faults;
   const store = world.store.context;
   for (let i = 0; i < n; i++) {
     const request = world.clients[i]!.context.request;
-    if (faults.staleList && request?.verb === 'list') {
+    if (profile.staleList && request?.verb === 'list' && clientIsConnected(world, i)) {
       const oldest = oldestServableRv(store, request.resourceVersion);
       if (oldest !== null && oldest < store.rv) out.push(table.sendLagging[i]!);
     }
@@ -79,9 +136,11 @@ export function enabled(world: World, options: EnabledOptions): Action[] {
   for (let i = 0; i < n; i++) {
     const stream = world.streams[i];
     if (!stream || stream.end !== null) continue;
-    if (faults.watchDrop) out.push(table.dropWatch[i]!);
-    if (faults.watchError) out.push(table.failWatch[i]!);
+    if (profile.watchDrop) out.push(table.dropWatch[i]!);
+    if (profile.watchError) out.push(table.failWatch[i]!);
   }
-  if (faults.compaction && store.compactedRv < store.rv) out.push(table.compact);
+  if (profile.compaction && store.compactedRv < store.rv) out.push(COMPACT);
+  if (profile.registryDown && !world.registryDown) out.push(REGISTRY_DOWN);
+  for (const a of faultsOut) out.push(a);
   return out;
 }

@@ -12,6 +12,7 @@ import { keyOf, type KubeObject, type Resource } from './resources.ts';
 
 export interface InformerContext extends ClientContext {
   readonly resource: Resource;
+  readonly nodeName?: string;
   readonly cache: PMap<KubeObject>;
   /** The newest revision this informer has seen (client-go lastSyncResourceVersion); 0 before the first list. */
   readonly lastSyncRv: number;
@@ -23,10 +24,15 @@ export interface InformerContext extends ClientContext {
 
 export interface InformerInput {
   readonly resource: Resource;
+  /** Only objects with this spec.nodeName (a kubelet's own pods). */
+  readonly nodeName?: string;
 }
 
 function listRequest(context: InformerContext): Request {
-  return { verb: 'list', resource: context.resource, resourceVersion: context.lastSyncRv === 0 ? '0' : String(context.lastSyncRv) };
+  return {
+    verb: 'list', resource: context.resource, resourceVersion: context.lastSyncRv === 0 ? '0' : String(context.lastSyncRv),
+    ...(context.nodeName !== undefined ? { nodeName: context.nodeName } : {}),
+  };
 }
 
 export const informerMachine = setup({
@@ -39,7 +45,10 @@ export const informerMachine = setup({
     /** relistResourceVersion: "0" the first time, then the last revision seen. */
     prepareListRequest: assign(({ context }) => ({ request: listRequest(context) })),
     prepareWatchRequest: assign(({ context }) => ({
-      request: { verb: 'watch', resource: context.resource, resourceVersion: context.lastSyncRv } satisfies Request,
+      request: {
+        verb: 'watch', resource: context.resource, resourceVersion: context.lastSyncRv,
+        ...(context.nodeName !== undefined ? { nodeName: context.nodeName } : {}),
+      } satisfies Request,
     })),
     clearRequest: assign({ request: null }),
     /** A list replaces the cache wholesale (DeltaFIFO.Replace): keys missing from the list are dropped. */
@@ -70,7 +79,7 @@ export const informerMachine = setup({
 }).createMachine({
   id: 'informer',
   context: ({ input }) => ({
-    resource: input.resource, cache: PMap.empty(), lastSyncRv: 0, request: null, wakeAtMs: null,
+    resource: input.resource, ...(input.nodeName !== undefined ? { nodeName: input.nodeName } : {}), cache: PMap.empty(), lastSyncRv: 0, request: null, wakeAtMs: null,
     relistReason: 'initial', dropsSinceList: 0,
   }),
   initial: 'listing',

@@ -19,9 +19,9 @@ export type ReadRequest =
    * resourceVersion as client-go sends it: "" is a consistent read of the newest state,
    * "0" accepts any state the server has, "N" accepts any state not older than N.
    */
-  | { readonly verb: 'list'; readonly resource: Resource; readonly resourceVersion: string }
+  | { readonly verb: 'list'; readonly resource: Resource; readonly resourceVersion: string; readonly nodeName?: string }
   /** Events after resourceVersion; 410 Gone when the store has compacted past it. */
-  | { readonly verb: 'watch'; readonly resource: Resource; readonly resourceVersion: number };
+  | { readonly verb: 'watch'; readonly resource: Resource; readonly resourceVersion: number; readonly nodeName?: string };
 
 export type Request = WriteRequest | ReadRequest;
 
@@ -46,6 +46,10 @@ export function isWrite(request: Request): request is WriteRequest {
   return request.verb === 'create' || request.verb === 'update' || request.verb === 'delete' || request.verb === 'bind';
 }
 
+function selectorText(nodeName: string | undefined): string {
+  return nodeName === undefined ? '' : ` spec.nodeName=${nodeName}`;
+}
+
 /** `create configmaps default/cm-1`, `list pods rv=0`, `watch pods from rv 12`. */
 export function describeRequest(request: Request): string {
   switch (request.verb) {
@@ -58,7 +62,7 @@ export function describeRequest(request: Request): string {
     case 'delete': return `delete ${request.resource} ${request.namespace ? `${request.namespace}/` : ''}${request.name}${request.gracePeriodSeconds !== undefined ? ` grace ${request.gracePeriodSeconds}s` : ''}`;
     case 'bind': return `bind pods ${request.namespace}/${request.name} to ${request.nodeName}`;
     case 'get': return `get ${request.resource} ${request.namespace ? `${request.namespace}/` : ''}${request.name}`;
-    case 'list': return `list ${request.resource} rv=${JSON.stringify(request.resourceVersion)}`;
-    case 'watch': return `watch ${request.resource} from rv ${request.resourceVersion}`;
+    case 'list': return `list ${request.resource}${selectorText(request.nodeName)} rv=${JSON.stringify(request.resourceVersion)}`;
+    case 'watch': return `watch ${request.resource}${selectorText(request.nodeName)} from rv ${request.resourceVersion}`;
   }
 }

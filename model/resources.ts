@@ -48,6 +48,10 @@ export const RESOURCES = {
   services: core('Service', 'services', { nameFormat: 'dns1035Label', statusSubresource: true }),
   nodes: core('Node', 'nodes', { namespaced: false, statusSubresource: true }),
   namespaces: core('Namespace', 'namespaces', { namespaced: false, nameFormat: 'dns1123Label', statusSubresource: true }),
+  leases: {
+    kind: 'Lease', apiVersion: 'coordination.k8s.io/v1', qualified: 'leases.coordination.k8s.io', qualifiedKind: 'Lease.coordination.k8s.io',
+    namespaced: true, nameFormat: 'dns1123Subdomain', generation: false, statusSubresource: false, gracefulDeletion: false,
+  },
   deployments: apps('Deployment', 'deployments'),
   replicasets: apps('ReplicaSet', 'replicasets'),
 } as const satisfies Record<string, ResourceInfo>;

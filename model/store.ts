@@ -80,6 +80,8 @@ function commit(ctx: StoreContext, type: WatchEventType, resource: Resource, obj
 
 function initialStatus(resource: Resource, object: KubeObject): unknown {
   if (resource === 'pods') return { ...(object.status as PodStatus | undefined), phase: 'Pending' };
+  // Nodes may set status on create (the kubelet registers with its capacity and conditions).
+  if (resource === 'nodes') return object.status;
   return RESOURCES[resource].statusSubresource ? undefined : object.status;
 }
 
@@ -135,6 +137,10 @@ export function updateObject(ctx: StoreContext, request: Extract<WriteRequest, {
   const qualified = `${info.qualified}${request.subresource ? `/${request.subresource}` : ''}`;
   const rv = object.metadata.resourceVersion;
   if (rv && rv !== old.metadata.resourceVersion) return fail(conflict(qualified, name, MODIFIED_SINCE_READ));
+  const uid = object.metadata.uid;
+  if (uid && uid !== old.metadata.uid) {
+    return fail(conflict(qualified, name, `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${old.metadata.uid}`));
+  }
 
   let next: KubeObject;
   if (request.subresource === 'status') {

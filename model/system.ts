@@ -2,10 +2,12 @@
 // which faults may strike and the bounds on everything. A World points at its
 // System but never changes it.
 import type { AnyStateMachine } from 'xstate';
-import type { StoreMachine } from './store.ts';
+import type { ProcessBehaviour } from './process.ts';
 import type { Resource } from './resources.ts';
+import type { RuntimeMachine } from './runtime.ts';
+import type { StoreMachine } from './store.ts';
 
-export type ClientKind = 'informer' | 'user';
+export type ClientKind = 'informer' | 'user' | 'kubelet';
 
 export interface ClientSpec {
   /** Stable, readable name used in action labels: `configmaps -> reader-1`, `user alice`. */
@@ -15,6 +17,19 @@ export interface ClientSpec {
   readonly input: unknown;
   /** The resource an informer watches; undefined for other clients. */
   readonly resource?: Resource;
+  /** The component (client index) an informer feeds, told of every change it sees. */
+  readonly owner?: number;
+  /** The node (index in System.nodes) the client runs on: it is down when the node is, cut off when it is. */
+  readonly node?: number;
+}
+
+export interface NodeSpec {
+  readonly name: string;
+  readonly runtime: RuntimeMachine;
+  readonly images: readonly string[];
+  /** Client indices: the kubelet and its informers. */
+  readonly kubelet: number;
+  readonly informers: { readonly pods: number; readonly configmaps: number; readonly secrets: number };
 }
 
 /** Which faults the chooser may inject. */
@@ -27,7 +42,24 @@ export interface FaultProfile {
   readonly compaction: boolean;
   /** A list is served by a lagging API server, at the oldest revision the request allows. */
   readonly staleList: boolean;
+  /** A node loses power: its containers die, its kubelet forgets everything; it reboots empty. */
+  readonly nodeCrash: boolean;
+  /** A node is cut off from the API server; its containers keep running. */
+  readonly nodePartition: boolean;
+  /** A kubelet restarts: it forgets everything and rebuilds from the runtime and the API server. */
+  readonly kubeletRestart: boolean;
+  /** A running container's process crashes (exit 1). */
+  readonly containerCrash: boolean;
+  /** The image registry is unreachable. */
+  readonly registryDown: boolean;
+  /** A probe that would pass fails (a slow endpoint, a timeout). */
+  readonly probeFailure: boolean;
 }
+
+/** Faults that do not concern nodes: for scenarios without them. */
+export const NO_NODE_FAULTS = {
+  nodeCrash: false, nodePartition: false, kubeletRestart: false, containerCrash: false, registryDown: false, probeFailure: false,
+} as const;
 
 export interface Bounds {
   /** Faults injected in one run at most. */
@@ -41,6 +73,11 @@ export interface Bounds {
 export interface System {
   readonly store: StoreMachine;
   readonly clients: readonly ClientSpec[];
+  readonly nodes: readonly NodeSpec[];
+  /** Images the registry serves, with the default tag applied ("nginx:latest"). */
+  readonly registry: ReadonlySet<string>;
+  /** What the process of a container does, by pod namespace/name, container name and image. */
+  readonly behaviour: (podKey: string, container: string, image: string) => ProcessBehaviour;
   readonly faults: FaultProfile;
   readonly bounds: Bounds;
 }

@@ -8,6 +8,7 @@ import type { ClientContext, StreamEnd } from './client.ts';
 import { initialSnapshot } from './machine-runner.ts';
 import type { WatchEvent } from './requests.ts';
 import type { Resource } from './resources.ts';
+import type { RuntimeContext, RuntimeMachine } from './runtime.ts';
 import type { StoreMachine } from './store.ts';
 import type { System } from './system.ts';
 
@@ -23,10 +24,20 @@ export interface WatchStream {
   readonly end: StreamEnd | null;
   /** The resourceVersion of the last event delivered (the watch's start revision at first). */
   readonly lastDeliveredRv: number;
+  /** The watch's field selector (spec.nodeName), if any. */
+  readonly nodeName?: string;
 }
 
 export type ClientSnapshot = AnyMachineSnapshot & { readonly context: ClientContext };
 export type StoreSnapshot = SnapshotFrom<StoreMachine>;
+export type RuntimeSnapshot = SnapshotFrom<RuntimeMachine> & { readonly context: RuntimeContext };
+
+export interface NodeState {
+  /** What really runs on the node. */
+  readonly runtime: RuntimeSnapshot;
+  /** Cut off from the API server. */
+  readonly partitioned: boolean;
+}
 
 export interface World {
   readonly system: System;
@@ -36,7 +47,26 @@ export interface World {
   readonly clients: readonly ClientSnapshot[];
   /** Index-aligned with system.clients; null where the client has no stream. */
   readonly streams: readonly (WatchStream | null)[];
+  /** Index-aligned with system.nodes. */
+  readonly nodes: readonly NodeState[];
+  readonly registryDown: boolean;
   readonly faultsUsed: number;
+}
+
+export function nodeIsUp(node: NodeState): boolean {
+  return node.runtime.context.up;
+}
+
+/** The client can act: it runs on no node, or on one that is up. */
+export function clientIsUp(world: World, client: number): boolean {
+  const node = world.system.clients[client]!.node;
+  return node === undefined || nodeIsUp(world.nodes[node]!);
+}
+
+/** The client can reach the API server. */
+export function clientIsConnected(world: World, client: number): boolean {
+  const node = world.system.clients[client]!.node;
+  return node === undefined || (nodeIsUp(world.nodes[node]!) && !world.nodes[node]!.partitioned);
 }
 
 export function initialWorld(system: System): World {
@@ -46,6 +76,8 @@ export function initialWorld(system: System): World {
     store: initialSnapshot(system.store, { historyMax: system.bounds.historyMax }) as StoreSnapshot,
     clients: system.clients.map((c) => initialSnapshot(c.machine, c.input) as ClientSnapshot),
     streams: system.clients.map(() => null),
+    nodes: system.nodes.map((n) => ({ runtime: initialSnapshot(n.runtime, { node: n.name, images: n.images }) as RuntimeSnapshot, partitioned: false })),
+    registryDown: false,
     faultsUsed: 0,
   };
 }

@@ -1,18 +1,37 @@
 // Builds the System a scenario runs on, from the machines that play each part.
 // Planted defects (test/defects) swap one machine for a `machine.provide(...)` variant.
 import { informerMachine, type InformerMachine } from '../model/informer.ts';
+import { normalizedImage } from '../model/kubelet/config.ts';
+import { kubeletMachine, type KubeletInput, type KubeletMachine } from '../model/kubelet/machine.ts';
+import { RUNS_FOREVER, type ProcessBehaviour } from '../model/process.ts';
+import { quantityIn } from '../model/quantity.ts';
+import type { Resource } from '../model/resources.ts';
+import { runtimeMachine, type RuntimeMachine } from '../model/runtime.ts';
 import { storeMachine, type StoreMachine } from '../model/store.ts';
-import type { ClientSpec, System } from '../model/system.ts';
-import type { Scenario } from './scenario.ts';
+import type { ClientSpec, NodeSpec, System } from '../model/system.ts';
+import type { BehaviourRule, Scenario } from './scenario.ts';
 import { userMachine, type UserMachine } from './user.ts';
 
 export interface Machines {
   readonly store: StoreMachine;
   readonly informer: InformerMachine;
   readonly user: UserMachine;
+  readonly kubelet: KubeletMachine;
+  readonly runtime: RuntimeMachine;
 }
 
-export const DEFAULT_MACHINES: Machines = { store: storeMachine, informer: informerMachine, user: userMachine };
+export const DEFAULT_MACHINES: Machines = {
+  store: storeMachine, informer: informerMachine, user: userMachine, kubelet: kubeletMachine, runtime: runtimeMachine,
+};
+
+function behaviourOf(rules: readonly BehaviourRule[]): System['behaviour'] {
+  return (podKey, container, image): ProcessBehaviour => {
+    const rule = rules.find((r) =>
+      (r.image === undefined || normalizedImage(r.image) === image) && (r.container === undefined || r.container === container) &&
+      (r.pod === undefined || r.pod === podKey));
+    return rule?.behaviour ?? RUNS_FOREVER;
+  };
+}
 
 export function buildSystem(scenario: Scenario, overrides: Partial<Machines> = {}): System {
   const machines = { ...DEFAULT_MACHINES, ...overrides };
@@ -24,5 +43,25 @@ export function buildSystem(scenario: Scenario, overrides: Partial<Machines> = {
       id: `user ${u.name}`, kind: 'user', machine: machines.user, input: { script: u.script },
     })),
   ];
-  return { store: machines.store, clients, faults: scenario.faults, bounds: scenario.bounds };
+  const nodes: NodeSpec[] = scenario.nodes.map((n, node) => {
+    const kubelet = clients.length;
+    const input: KubeletInput = {
+      node: n.name, labels: n.labels ?? {},
+      allocatable: { cpuMillis: quantityIn('cpu', n.allocatable.cpu), memoryBytes: quantityIn('memory', n.allocatable.memory), pods: n.allocatable.pods },
+    };
+    clients.push({ id: `kubelet ${n.name}`, kind: 'kubelet', machine: machines.kubelet, input, node });
+    const informer = (resource: Resource, nodeName?: string): number => {
+      clients.push({
+        id: `${resource} -> kubelet ${n.name}`, kind: 'informer', machine: machines.informer,
+        input: { resource, ...(nodeName !== undefined ? { nodeName } : {}) }, resource, owner: kubelet, node,
+      });
+      return clients.length - 1;
+    };
+    const informers = { pods: informer('pods', n.name), configmaps: informer('configmaps'), secrets: informer('secrets') };
+    return { name: n.name, runtime: machines.runtime, images: (n.images ?? []).map(normalizedImage), kubelet, informers };
+  });
+  return {
+    store: machines.store, clients, nodes, faults: scenario.faults, bounds: scenario.bounds,
+    registry: new Set(scenario.registry.map(normalizedImage)), behaviour: behaviourOf(scenario.behaviours),
+  };
 }

@@ -1,9 +1,26 @@
 // A scenario: the cluster's clients, what the scripted users do, which faults may
 // strike, the bounds on everything, and the sometimes-goals that prove a run of it
 // went somewhere interesting.
+import type { ProcessBehaviour } from '../model/process.ts';
 import type { Resource } from '../model/resources.ts';
 import type { Bounds, FaultProfile } from '../model/system.ts';
 import type { UserOp } from './user.ts';
+
+export interface NodeDefinition {
+  readonly name: string;
+  readonly allocatable: { readonly cpu: string; readonly memory: string; readonly pods: number };
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Images already on the node. */
+  readonly images?: readonly string[];
+}
+
+/** Matches containers by image, container name and/or pod name (namespace/name); absent fields match anything. */
+export interface BehaviourRule {
+  readonly image?: string;
+  readonly container?: string;
+  readonly pod?: string;
+  readonly behaviour: ProcessBehaviour;
+}
 
 export interface Scenario {
   readonly name: string;
@@ -11,6 +28,12 @@ export interface Scenario {
   /** Each informer is one client's cache of one resource: `configmaps -> reader-1`. */
   readonly informers: readonly { readonly resource: Resource; readonly client: string }[];
   readonly users: readonly { readonly name: string; readonly script: readonly UserOp[] }[];
+  /** Nodes, each with a kubelet and a container runtime. */
+  readonly nodes: readonly NodeDefinition[];
+  /** Images the registry serves ("nginx" means "nginx:latest"). */
+  readonly registry: readonly string[];
+  /** What containers' processes do; the first rule that matches a container applies, else it runs until stopped. */
+  readonly behaviours: readonly BehaviourRule[];
   readonly faults: FaultProfile;
   readonly bounds: Bounds;
   /** Steps chosen by the explorer in one run, before faults are healed. */

@@ -1,0 +1,85 @@
+// The kubelet's memory: pod workers, its work queue and timers, probe workers, back-offs
+// and the status manager's cache. All of it is lost when the kubelet restarts; it is
+// rebuilt from the runtime and the API server.
+import type { PodStatus } from 'kubernetes-types/core/v1.js';
+import type { ClientContext } from '../client.ts';
+import type { PMap } from '../pmap.ts';
+import type { KubeObject } from '../resources.ts';
+import type { RuntimeContext, RuntimeEvent } from '../runtime.ts';
+import type { Backoff } from '../semantics/backoff.ts';
+import type { ProbeType, ProbeWorkerState } from '../semantics/probe.ts';
+import type { Allocatable } from './admission.ts';
+import type { Waiting } from './status.ts';
+
+export type Admission = null | 'admitted' | { readonly reason: string; readonly message: string };
+
+export interface PodWorker {
+  readonly uid: string;
+  /** namespace/name: where the pod is in the informer cache. */
+  readonly key: string;
+  readonly admission: Admission;
+  readonly startedAtMs: number;
+  /** Why each container waits, as the last sync decided. */
+  readonly waiting: Readonly<Record<string, Waiting>>;
+  /** For imagePullPolicy Always: the attempt whose image has been pulled, by container name. */
+  readonly pulledFor: Readonly<Record<string, number>>;
+  /** The grace period given to each container sent SIGTERM, by container id. */
+  readonly graceMs: Readonly<Record<string, number>>;
+  /** The phase the kubelet last computed for the pod. */
+  readonly phase: string | undefined;
+  readonly deleteRequested: boolean;
+}
+
+export interface ProbeSlot {
+  readonly uid: string;
+  readonly podKey: string;
+  readonly container: string;
+  readonly type: ProbeType;
+  readonly worker: ProbeWorkerState;
+  readonly periodMs: number;
+  readonly nextProbeAtMs: number;
+}
+
+export interface KubeletContext extends ClientContext {
+  readonly node: string;
+  readonly allocatable: Allocatable;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly workers: PMap<PodWorker>;
+  /** Pod uids with work to do, in order, each at most once. */
+  readonly queue: readonly string[];
+  /** Pods to sync again at a time: back-off expiries, grace period ends. Sorted by time. */
+  readonly timers: readonly { readonly atMs: number; readonly uid: string }[];
+  readonly probes: PMap<ProbeSlot>;
+  /** The earliest time a probe is due, or null without probes. */
+  readonly probeDueMs: number | null;
+  readonly crashBackoff: Backoff;
+  readonly imageBackoff: Backoff;
+  /** Statuses to write, by pod uid (the status manager's queue). */
+  readonly statusPending: PMap<{ readonly key: string; readonly status: PodStatus }>;
+  /** Statuses the API server has accepted, by pod uid. */
+  readonly statusWritten: PMap<PodStatus>;
+  /** Pods whose final delete (grace 0) is due, by uid. */
+  readonly deletePending: PMap<string>;
+  readonly lease: KubeObject | null;
+  readonly leaseRenewAtMs: number;
+  /** The runtime call the last sync decided on, for the world to carry out. */
+  readonly op: RuntimeEvent | null;
+}
+
+/** What the kubelet sees when it syncs: its informer caches, the runtime, the image registry. */
+export interface KubeletView {
+  readonly pods: ReadonlyMap<string, KubeObject>;
+  readonly configmaps: ReadonlyMap<string, KubeObject>;
+  readonly secrets: ReadonlyMap<string, KubeObject>;
+  readonly runtime: RuntimeContext;
+  readonly registry: { readonly down: boolean; readonly images: ReadonlySet<string> };
+}
+
+export type KubeletEvent =
+  | { readonly type: 'POD_EVENT'; readonly object: KubeObject; readonly nowMs: number }
+  | { readonly type: 'CONFIG_EVENT'; readonly nowMs: number }
+  /** The runtime reports a container state change (the pod lifecycle event generator). */
+  | { readonly type: 'PLEG'; readonly uid: string; readonly nowMs: number }
+  | { readonly type: 'RESYNC'; readonly view: KubeletView; readonly nowMs: number }
+  | { readonly type: 'SYNC_POD'; readonly uid: string; readonly view: KubeletView; readonly nowMs: number }
+  | { readonly type: 'PROBE'; readonly slot: string; readonly passed: boolean; readonly view: KubeletView; readonly nowMs: number };

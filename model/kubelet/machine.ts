@@ -1,0 +1,287 @@
+// The kubelet, one xstate machine per node. It registers its Node and Lease, renews the
+// Lease every 10 s (pkg/kubelet/nodelease), keeps a pod worker per pod bound to its node
+// (pod_workers.go) that syncs one runtime call at a time (sync.ts), runs liveness,
+// readiness and startup probes (prober/), and writes each pod's status through the
+// status manager (status/status_manager.go), which finally deletes a terminated pod.
+import type { PodStatus } from 'kubernetes-types/core/v1.js';
+import { assign, setup } from 'xstate';
+import { timestamp } from '../clock.ts';
+import type { ClientEvent } from '../client.ts';
+import { deepEqual } from '../equal.ts';
+import { PMap } from '../pmap.ts';
+import type { Request } from '../requests.ts';
+import type { KubeObject } from '../resources.ts';
+import { newBackoff, newCrashLoopBackoff } from '../semantics/backoff.ts';
+import { doProbe, type ProbedContainerState } from '../semantics/probe.ts';
+import type { Allocatable } from './admission.ts';
+import type { KubeletContext, KubeletEvent, KubeletView, PodWorker } from './context.ts';
+import { isTerminal, isTerminating, podOf, syncPod, syncTerminatedPod, syncTerminatingPod } from './sync.ts';
+
+export const LEASE_RENEW_INTERVAL_MS = 10_000;
+export const LEASE_DURATION_SECONDS = 40;
+export const LEASE_NAMESPACE = 'kube-node-lease';
+/** Image pull back-off: 10 s doubling to 300 s (kubelet.go backOffPeriod, MaxContainerBackOff). */
+const IMAGE_BACKOFF_INITIAL_MS = 10_000;
+const IMAGE_BACKOFF_MAX_MS = 300_000;
+
+export interface KubeletInput {
+  readonly node: string;
+  readonly allocatable: Allocatable;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+type Event = ClientEvent | KubeletEvent;
+type Change = Partial<KubeletContext>;
+
+function enqueue(ctx: KubeletContext, uids: Iterable<string>): Change {
+  const queue = [...ctx.queue];
+  for (const uid of uids) if (!queue.includes(uid)) queue.push(uid);
+  return queue.length === ctx.queue.length ? {} : { queue };
+}
+
+function nodeObject(input: Pick<KubeletContext, 'node' | 'allocatable' | 'labels'>): KubeObject {
+  const { cpuMillis, memoryBytes, pods } = input.allocatable;
+  const resources = { cpu: `${cpuMillis}m`, memory: String(memoryBytes), pods: String(pods) };
+  return {
+    apiVersion: 'v1', kind: 'Node',
+    metadata: { name: input.node, labels: { 'kubernetes.io/hostname': input.node, ...input.labels } },
+    status: {
+      capacity: resources, allocatable: resources,
+      conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' }],
+    },
+  };
+}
+
+function leaseObject(node: string, nowMs: number): KubeObject {
+  return {
+    apiVersion: 'coordination.k8s.io/v1', kind: 'Lease',
+    metadata: { name: node, namespace: LEASE_NAMESPACE },
+    spec: { holderIdentity: node, leaseDurationSeconds: LEASE_DURATION_SECONDS, renewTime: timestamp(nowMs) },
+  };
+}
+
+/** The next request to send, in priority order: lease renewal, pod statuses, final deletes. */
+function nextRequest(ctx: KubeletContext, nowMs: number): Request | null {
+  if (ctx.lease === null) return { verb: 'get', resource: 'leases', namespace: LEASE_NAMESPACE, name: ctx.node };
+  if (nowMs >= ctx.leaseRenewAtMs) {
+    const lease = ctx.lease;
+    return { verb: 'update', resource: 'leases', object: { ...lease, spec: { ...(lease.spec as object), renewTime: timestamp(nowMs) } } };
+  }
+  for (const [uid, pending] of ctx.statusPending.entries()) {
+    const [namespace, name] = pending.key.split('/') as [string, string];
+    return {
+      verb: 'update', resource: 'pods', subresource: 'status',
+      object: { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace, uid }, status: pending.status },
+    };
+  }
+  for (const [uid, key] of ctx.deletePending.entries()) {
+    const [namespace, name] = key.split('/') as [string, string];
+    return { verb: 'delete', resource: 'pods', namespace, name, gracePeriodSeconds: 0, preconditions: { uid } };
+  }
+  return null;
+}
+
+/**
+ * The next time the clock must reach for the kubelet: its earliest timer, or the next
+ * probe or lease renewal still in the future (one already due is acted on directly:
+ * a probe is an enabled action, a renewal waits for the request slot).
+ */
+function wakeAt(ctx: KubeletContext, nowMs: number): number | null {
+  let at: number | null = ctx.timers[0]?.atMs ?? null;
+  const consider = (t: number) => {
+    if (t > nowMs && (at === null || t < at)) at = t;
+  };
+  for (const slot of ctx.probes.values()) consider(slot.nextProbeAtMs);
+  if (ctx.lease !== null) consider(ctx.leaseRenewAtMs);
+  return at;
+}
+
+function eventTime(event: Event): number {
+  return 'nowMs' in event ? event.nowMs : 0;
+}
+
+function onReply(ctx: KubeletContext, event: Extract<ClientEvent, { type: 'REPLY' }>): Change {
+  const { request, reply, nowMs } = event;
+  const cleared: Change = { request: null };
+  if (request.verb === 'get' && request.resource === 'leases') return { ...cleared, lease: reply.ok ? reply.object ?? null : null };
+  if (request.verb === 'update' && request.resource === 'leases') {
+    if (!reply.ok) return { ...cleared, lease: null };
+    return { ...cleared, lease: reply.object ?? null, leaseRenewAtMs: nowMs + LEASE_RENEW_INTERVAL_MS };
+  }
+  if (request.verb === 'update' && request.resource === 'pods') {
+    const uid = request.object.metadata.uid ?? '';
+    const sent = request.object.status as PodStatus;
+    const pending = ctx.statusPending.get(uid);
+    const statusPending = !reply.ok || (pending && deepEqual(pending.status, sent)) ? ctx.statusPending.delete(uid) : ctx.statusPending;
+    const statusWritten = reply.ok ? ctx.statusWritten.set(uid, sent) : ctx.statusWritten;
+    // A written terminal status may be what a terminating pod waits for before its final delete.
+    return { ...cleared, statusPending, statusWritten, ...enqueue(ctx, [uid]) };
+  }
+  if (request.verb === 'delete' && request.resource === 'pods') {
+    const uid = request.preconditions?.uid ?? '';
+    const worker = ctx.workers.get(uid);
+    return {
+      ...cleared, deletePending: ctx.deletePending.delete(uid),
+      ...(worker ? { workers: ctx.workers.set(uid, { ...worker, deleteRequested: true }) } : {}),
+    };
+  }
+  return cleared;
+}
+
+function newWorker(object: KubeObject, nowMs: number): PodWorker {
+  return {
+    uid: object.metadata.uid ?? '', key: `${object.metadata.namespace}/${object.metadata.name}`, admission: null,
+    startedAtMs: nowMs, waiting: {}, pulledFor: {}, graceMs: {}, phase: undefined, deleteRequested: false,
+  };
+}
+
+/** A pod the kubelet's informer reported: a worker for it if it is new, and a sync. */
+function onPod(ctx: KubeletContext, object: KubeObject, nowMs: number): Change {
+  const uid = object.metadata.uid ?? '';
+  if ((object.spec as { nodeName?: string }).nodeName !== ctx.node && !ctx.workers.has(uid)) return {};
+  const workers = ctx.workers.has(uid) ? ctx.workers : ctx.workers.set(uid, newWorker(object, nowMs));
+  return { workers, ...enqueue(ctx, [uid]) };
+}
+
+/** After a relist: a worker for every pod on the node, and every worker synced. */
+function onResync(ctx: KubeletContext, view: KubeletView, nowMs: number): Change {
+  let workers = ctx.workers;
+  for (const pod of view.pods.values()) {
+    const uid = pod.metadata.uid ?? '';
+    if (!workers.has(uid)) workers = workers.set(uid, newWorker(pod, nowMs));
+  }
+  return { workers, ...enqueue(ctx, workers.keys()) };
+}
+
+function onTimer(ctx: KubeletContext, nowMs: number): Change {
+  const due = ctx.timers.filter((t) => t.atMs <= nowMs);
+  if (due.length === 0) return {};
+  return { timers: ctx.timers.filter((t) => t.atMs > nowMs), ...enqueue(ctx, due.map((t) => t.uid)) };
+}
+
+function probedState(ctx: KubeletContext, containerId: string | null, view: KubeletView): { id: string; state: ProbedContainerState } | null {
+  const c = containerId === null ? undefined : view.runtime.containers.get(containerId);
+  if (!c) return null;
+  const state: ProbedContainerState = c.state === 'running' ? { kind: 'running', startedAtMs: c.startedAtMs ?? 0 }
+    : c.state === 'exited' ? { kind: 'terminated', exitCode: c.exitCode ?? 0 } : { kind: 'waiting' };
+  return { id: c.id, state };
+}
+
+/** The newest instance of a container of a pod, by the runtime. */
+export function newestInstance(view: KubeletView, podUid: string, name: string): string | null {
+  let best: { id: string; attempt: number } | null = null;
+  for (const c of view.runtime.containers.values()) {
+    if (c.podUid === podUid && c.name === name && (best === null || c.attempt > best.attempt)) best = { id: c.id, attempt: c.attempt };
+  }
+  return best?.id ?? null;
+}
+
+/** One run of a probe worker (prober/worker.go doProbe); a changed result makes the pod sync. */
+function onProbe(ctx: KubeletContext, event: Extract<KubeletEvent, { type: 'PROBE' }>): Change {
+  const slot = ctx.probes.get(event.slot);
+  if (!slot) return {};
+  const worker = ctx.workers.get(slot.uid);
+  const pod = worker ? podOf(event.view, worker) : undefined;
+  const found = probedState(ctx, newestInstance(event.view, slot.uid, slot.container), event.view);
+  const startup = ctx.probes.get(`${slot.uid}/${slot.container}/startup`);
+  const started = found !== null && found.state.kind === 'running' &&
+    (!startup || (startup.worker.containerId === found.id && startup.worker.result === 'Success'));
+  const step = doProbe(slot.worker, {
+    podStatus: worker?.phase === undefined ? null : {
+      phase: worker.phase as 'Pending',
+      container: found === null ? null : { containerId: found.id, state: found.state, started },
+    },
+    podDeletionRequested: !!pod?.metadata.deletionTimestamp,
+    nowMs: event.nowMs,
+    proberReturns: event.passed ? 'Success' : 'Failure',
+  });
+  if (!step.continue) return { probes: ctx.probes.delete(event.slot), ...enqueue(ctx, [slot.uid]) };
+  const changed = step.state.result !== slot.worker.result || step.state.containerId !== slot.worker.containerId;
+  return {
+    probes: ctx.probes.set(event.slot, { ...slot, worker: step.state, nextProbeAtMs: event.nowMs + slot.periodMs }),
+    ...(changed ? enqueue(ctx, [slot.uid]) : {}),
+  };
+}
+
+function syncEvent(event: Event): Extract<KubeletEvent, { type: 'SYNC_POD' }> | null {
+  return event.type === 'SYNC_POD' ? event : null;
+}
+
+export const kubeletMachine = setup({
+  types: { context: {} as KubeletContext, events: {} as Event, input: {} as KubeletInput },
+  actions: {
+    registerNode: assign(({ context }) => ({ request: { verb: 'create', resource: 'nodes', namespace: '', object: nodeObject(context) } })),
+    createLease: assign(({ context, event }) => ({ request: { verb: 'create', resource: 'leases', namespace: LEASE_NAMESPACE, object: leaseObject(context.node, eventTime(event)) } })),
+    adoptLease: assign(({ event }) => (event.type === 'REPLY' && event.reply.ok ? { lease: event.reply.object ?? null, request: null } : { lease: null, request: null })),
+    handleReply: assign(({ context, event }) => (event.type === 'REPLY' ? onReply(context, event) : {})),
+    handlePod: assign(({ context, event }) => (event.type === 'POD_EVENT' ? onPod(context, event.object, event.nowMs) : {})),
+    handlePleg: assign(({ context, event }) => (event.type === 'PLEG' && context.workers.has(event.uid) ? enqueue(context, [event.uid]) : {})),
+    handleConfig: assign(({ context }) => enqueue(context, [...context.workers.values()].map((w) => w.uid))),
+    resync: assign(({ context, event }) => (event.type === 'RESYNC' ? onResync(context, event.view, event.nowMs) : {})),
+    wake: assign(({ context, event }) => (event.type === 'TIMER' ? onTimer(context, event.nowMs) : {})),
+    syncPod: assign(({ context, event }) => { const e = syncEvent(event); return e ? syncPod(context, e.uid, e.view, e.nowMs) : {}; }),
+    syncTerminatingPod: assign(({ context, event }) => { const e = syncEvent(event); return e ? syncTerminatingPod(context, e.uid, e.view, e.nowMs) : {}; }),
+    syncTerminatedPod: assign(({ context, event }) => { const e = syncEvent(event); return e ? syncTerminatedPod(context, e.uid, e.view, e.nowMs) : {}; }),
+    probe: assign(({ context, event }) => (event.type === 'PROBE' ? { ...onProbe(context, event), op: null } : {})),
+    /** After every event: the next request if none is in flight, and when to wake. */
+    settle: assign(({ context, event }) => {
+      const request = context.request ?? nextRequest(context, eventTime(event));
+      let probeDueMs: number | null = null;
+      for (const slot of context.probes.values()) if (probeDueMs === null || slot.nextProbeAtMs < probeDueMs) probeDueMs = slot.nextProbeAtMs;
+      return { request, wakeAtMs: wakeAt(context, eventTime(event)), probeDueMs };
+    }),
+  },
+  guards: {
+    replyOk: ({ event }) => event.type === 'REPLY' && (event.reply.ok || event.reply.status.reason === 'AlreadyExists'),
+    /** The pod is being deleted, or is gone from the API server. */
+    podIsTerminating: ({ context, event }) => {
+      const e = syncEvent(event);
+      const worker = e && context.workers.get(e.uid);
+      return !!worker && isTerminating(e.view, worker);
+    },
+    /** The pod reached Succeeded or Failed: by the kubelet's account, or by the API server's after a restart. */
+    podIsTerminal: ({ context, event }) => {
+      const e = syncEvent(event);
+      const worker = e && context.workers.get(e.uid);
+      return !!worker && isTerminal(e.view, worker);
+    },
+  },
+}).createMachine({
+  id: 'kubelet',
+  context: ({ input }) => ({
+    ...input, request: null, wakeAtMs: null, workers: PMap.empty(), queue: [], timers: [], probes: PMap.empty(), probeDueMs: null,
+    crashBackoff: newCrashLoopBackoff(), imageBackoff: newBackoff(IMAGE_BACKOFF_INITIAL_MS, IMAGE_BACKOFF_MAX_MS),
+    statusPending: PMap.empty(), statusWritten: PMap.empty(), deletePending: PMap.empty(), lease: null,
+    leaseRenewAtMs: 0, op: null,
+  }),
+  on: {
+    POD_EVENT: { actions: ['handlePod', 'settle'] },
+    CONFIG_EVENT: { actions: ['handleConfig', 'settle'] },
+    PLEG: { actions: ['handlePleg', 'settle'] },
+    RESYNC: { actions: ['resync', 'settle'] },
+    TIMER: { actions: ['wake', 'settle'] },
+    PROBE: { actions: ['probe', 'settle'] },
+    SYNC_POD: [
+      { guard: 'podIsTerminating', actions: ['syncTerminatingPod', 'settle'] },
+      { guard: 'podIsTerminal', actions: ['syncTerminatedPod', 'settle'] },
+      { actions: ['syncPod', 'settle'] },
+    ],
+  },
+  initial: 'registeringNode',
+  states: {
+    registeringNode: {
+      entry: 'registerNode',
+      on: { REPLY: { guard: 'replyOk', target: 'creatingLease' } },
+    },
+    creatingLease: {
+      entry: 'createLease',
+      // Created, or already there from before a restart (then it is read back): either way, run.
+      on: { REPLY: { target: 'running', actions: ['adoptLease', 'settle'] } },
+    },
+    running: {
+      on: { REPLY: { actions: ['handleReply', 'settle'] } },
+    },
+  },
+});
+
+export type KubeletMachine = typeof kubeletMachine;

@@ -1,0 +1,370 @@
+// A pod worker's sync: what the kubelet does next for one pod, one runtime call at a
+// time, as kuberuntime computePodActions and SyncPod order it: admit; run the sandbox;
+// wait for volumes; run init containers in order; start or restart containers with
+// image pulls and CrashLoopBackOff; kill a container its liveness or startup probe
+// failed. A pod being deleted is stopped with SIGTERM, then SIGKILL once its grace
+// period is over, and finally deleted. Every decision that an invariant depends on is a
+// parameter (`SyncRules`), so a planted defect changes one rule and nothing else.
+import type { Container, PodSpec, PodStatus } from 'kubernetes-types/core/v1.js';
+import { deepEqual } from '../equal.ts';
+import type { KubeObject } from '../resources.ts';
+import type { RuntimeContainer, RuntimeEvent } from '../runtime.ts';
+import { backoffGet, backoffNext, crashLoopBackoff, type Backoff } from '../semantics/backoff.ts';
+import { goDuration } from '../go-duration.ts';
+import { isSidecar } from '../semantics/pod-phase.ts';
+import { newProbeWorker, probeSettings, type ProbeType } from '../semantics/probe.ts';
+import { shouldContainerBeRestarted, type PodRestartPolicy } from '../semantics/restart.ts';
+import { addRequests, admit, NO_REQUESTS, podRequests } from './admission.ts';
+import { containerConfigProblem, imageNameProblem, normalizedImage, pullPolicy, volumeMountProblem } from './config.ts';
+import type { KubeletContext, KubeletView, PodWorker, ProbeSlot } from './context.ts';
+import { instancesOf, podStatus, TERMINAL_PHASES, type ProbeResults, type Waiting } from './status.ts';
+
+export interface SyncRules {
+  /** Whether an exited (or never started) container is started again. */
+  readonly shouldRestart: typeof shouldContainerBeRestarted;
+  /** Whether a container sent SIGTERM at `sigtermAtMs` with `graceMs` may now be killed. */
+  readonly mayKill: (sigtermAtMs: number, graceMs: number, nowMs: number) => boolean;
+}
+
+export const KUBELET_RULES: SyncRules = {
+  shouldRestart: shouldContainerBeRestarted,
+  mayKill: (sigtermAtMs, graceMs, nowMs) => nowMs >= sigtermAtMs + graceMs,
+};
+
+export const DEFAULT_GRACE_SECONDS = 30;
+
+type Change = Partial<KubeletContext>;
+
+/** The pod in the kubelet's cache, if it is the incarnation the worker was made for. */
+export function podOf(view: KubeletView, worker: PodWorker): KubeObject | undefined {
+  const pod = view.pods.get(worker.key);
+  return pod?.metadata.uid === worker.uid ? pod : undefined;
+}
+
+function specOf(pod: KubeObject): PodSpec {
+  return pod.spec as PodSpec;
+}
+
+export function isTerminalPhase(phase: string | undefined): boolean {
+  return phase !== undefined && TERMINAL_PHASES.includes(phase);
+}
+
+/** Probe results for status: each probe worker's cached result and the container it is for. */
+export function probeResultsOf(ctx: KubeletContext, uid: string): (container: string) => ProbeResults {
+  return (container) => {
+    const out: { -readonly [K in ProbeType]?: ProbeResults[K] } = {};
+    for (const type of ['liveness', 'readiness', 'startup'] as const) {
+      const slot = ctx.probes.get(`${uid}/${container}/${type}`);
+      if (slot) out[type] = { containerId: slot.worker.containerId, result: slot.worker.result };
+    }
+    return out;
+  };
+}
+
+function withTimer(ctx: KubeletContext, atMs: number, uid: string): Change {
+  if (ctx.timers.some((t) => t.uid === uid && t.atMs === atMs)) return {};
+  return { timers: [...ctx.timers, { atMs, uid }].sort((a, b) => a.atMs - b.atMs || (a.uid < b.uid ? -1 : 1)) };
+}
+
+/** Records the status the kubelet would report, for the status manager to write if it is news. */
+function reportStatus(ctx: KubeletContext, worker: PodWorker, status: PodStatus): Change {
+  const written = ctx.statusWritten.get(worker.uid);
+  if (written && deepEqual(written, status)) {
+    return ctx.statusPending.has(worker.uid) ? { statusPending: ctx.statusPending.delete(worker.uid) } : {};
+  }
+  return { statusPending: ctx.statusPending.set(worker.uid, { key: worker.key, status }) };
+}
+
+/** Removes the uid from the queue: the worker has nothing more to do until something changes. */
+function settled(ctx: KubeletContext, uid: string): Change {
+  return { queue: ctx.queue.filter((u) => u !== uid) };
+}
+
+function currentStatus(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, view: KubeletView, podIsTerminal: boolean): PodStatus {
+  if (worker.admission !== null && worker.admission !== 'admitted') {
+    return { phase: 'Failed', reason: worker.admission.reason, message: worker.admission.message };
+  }
+  return podStatus({
+    pod, runtime: view.runtime, instances: instancesOf(view.runtime, worker.uid), waiting: worker.waiting,
+    probes: probeResultsOf(ctx, worker.uid), podIsTerminal, startedAtMs: worker.startedAtMs,
+    previousPhase: worker.phase ?? (pod.status as PodStatus | undefined)?.phase,
+  });
+}
+
+/** Ends a sync: the worker's new state, the runtime call (if any), the status to report. */
+function finish(ctx: KubeletContext, worker: PodWorker, pod: KubeObject | undefined, view: KubeletView, op: RuntimeEvent | null, podIsTerminal = false): Change {
+  let change: Change = { op };
+  let next = worker;
+  if (pod) {
+    const status = currentStatus(ctx, worker, pod, view, podIsTerminal);
+    next = { ...worker, phase: status.phase };
+    change = { ...change, ...reportStatus(ctx, next, status) };
+  }
+  change = { ...change, workers: ctx.workers.set(worker.uid, next) };
+  return op === null ? { ...change, ...settled(ctx, worker.uid) } : change;
+}
+
+function probeSlotsFor(spec: PodSpec, pod: KubeObject, nowMs: number): ProbeSlot[] {
+  const slots: ProbeSlot[] = [];
+  const uid = pod.metadata.uid ?? '';
+  const probed = [...(spec.initContainers ?? []).filter(isSidecar), ...(spec.containers ?? [])];
+  for (const c of probed) {
+    for (const type of ['liveness', 'readiness', 'startup'] as const) {
+      const probe = c[`${type}Probe` as const];
+      if (!probe) continue;
+      const settings = probeSettings(probe);
+      const worker = newProbeWorker({
+        probeType: type, settings, podRestartPolicy: (spec.restartPolicy ?? 'Always') as PodRestartPolicy,
+        restartableInitContainer: isSidecar(c),
+      });
+      const periodMs = settings.periodSeconds * 1000;
+      slots.push({ uid, podKey: `${pod.metadata.namespace}/${pod.metadata.name}`, container: c.name, type, worker, periodMs, nextProbeAtMs: nowMs + periodMs });
+    }
+  }
+  return slots;
+}
+
+/** Admission (lifecycle.PredicateAdmitHandler): fit among the pods this kubelet already admitted. */
+function admitWorker(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, view: KubeletView, nowMs: number): Change {
+  let used = NO_REQUESTS;
+  let podsUsed = 0;
+  for (const other of ctx.workers.values()) {
+    if (other.uid === worker.uid || other.admission !== 'admitted' || isTerminalPhase(other.phase)) continue;
+    const otherPod = podOf(view, other);
+    if (!otherPod) continue;
+    used = addRequests(used, podRequests(specOf(otherPod)));
+    podsUsed++;
+  }
+  const decision = admit(specOf(pod), used, podsUsed, ctx.allocatable);
+  const admitted: PodWorker = { ...worker, admission: decision.admitted ? 'admitted' : { reason: decision.reason, message: decision.message } };
+  let probes = ctx.probes;
+  if (decision.admitted) for (const slot of probeSlotsFor(specOf(pod), pod, nowMs)) probes = probes.set(`${slot.uid}/${slot.container}/${slot.type}`, slot);
+  return { workers: ctx.workers.set(worker.uid, admitted), probes };
+}
+
+type Plan = { readonly op: RuntimeEvent | null; readonly worker: PodWorker; readonly change: Change };
+
+function waitingAs(worker: PodWorker, name: string, waiting: Waiting | null): PodWorker {
+  const current = worker.waiting[name];
+  if (waiting === null) {
+    if (current === undefined) return worker;
+    const { [name]: _cleared, ...rest } = worker.waiting;
+    return { ...worker, waiting: rest };
+  }
+  if (current && current.reason === waiting.reason && current.message === waiting.message) return worker;
+  return { ...worker, waiting: { ...worker.waiting, [name]: waiting } };
+}
+
+const registryImage = (image: string) => normalizedImage(image);
+
+/** Image puller (images/image_manager.go EnsureImageExists) for the container's next start. */
+function ensureImage(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, c: Container, nextAttempt: number, view: KubeletView, nowMs: number):
+  { ready: true } | { ready: false; plan: Plan } {
+  const image = c.image ?? '';
+  const invalid = imageNameProblem(image);
+  if (invalid) return { ready: false, plan: { op: null, worker: waitingAs(worker, c.name, { reason: 'InvalidImageName', message: invalid }), change: {} } };
+  const ref = registryImage(image);
+  const policy = pullPolicy(c);
+  const present = view.runtime.images.has(ref);
+  if (policy === 'Never') {
+    if (present) return { ready: true };
+    return { ready: false, plan: { op: null, worker: waitingAs(worker, c.name, { reason: 'ErrImageNeverPull', message: `Container image "${image}" is not present with pull policy of Never` }), change: {} } };
+  }
+  const pulled = policy === 'Always' ? worker.pulledFor[c.name] === nextAttempt : present;
+  if (pulled) return { ready: true };
+  const key = `${pod.metadata.uid}_${ref}`;
+  const entry = ctx.imageBackoff.entries[key];
+  if (entry && nowMs - entry.lastUpdateMs < entry.backoffMs) {
+    const plan = { op: null, worker: waitingAs(worker, c.name, { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"` }), change: withTimer(ctx, entry.lastUpdateMs + entry.backoffMs, worker.uid) };
+    return { ready: false, plan };
+  }
+  if (view.registry.down || !view.registry.images.has(ref)) {
+    const why = view.registry.down ? 'dial tcp: connect: connection refused' : 'not found';
+    const imageBackoff: Backoff = backoffNext(ctx.imageBackoff, key, nowMs, nowMs);
+    const message = `failed to pull and unpack image "${ref}": failed to resolve reference "${ref}": ${why}`;
+    const change = { imageBackoff, ...withTimer(ctx, nowMs + backoffGet(imageBackoff, key), worker.uid) };
+    return { ready: false, plan: { op: null, worker: waitingAs(worker, c.name, { reason: 'ErrImagePull', message }), change } };
+  }
+  const next = { ...worker, pulledFor: { ...worker.pulledFor, [c.name]: nextAttempt } };
+  return { ready: false, plan: { op: { type: 'PULL_IMAGE', image: ref }, worker: next, change: {} } };
+}
+
+/**
+ * The next runtime call to get container `c` running, or null when it must wait (with the
+ * reason recorded). `newest` is its newest instance, exited, or undefined if it never ran.
+ */
+function startContainer(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, c: Container, init: boolean, newest: RuntimeContainer | undefined, view: KubeletView, nowMs: number): Plan {
+  let change: Change = {};
+  if (newest?.state === 'exited') {
+    const key = `${worker.uid}/${c.name}`;
+    const decision = crashLoopBackoff(ctx.crashBackoff, key, newest.finishedAtMs, nowMs);
+    if (decision.inBackoff) {
+      const message = `back-off ${goDuration(decision.backoffMs)} restarting failed container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${worker.uid})`;
+      return { op: null, worker: waitingAs(worker, c.name, { reason: 'CrashLoopBackOff', message }), change: withTimer(ctx, (newest.finishedAtMs ?? nowMs) + decision.backoffMs, worker.uid) };
+    }
+    change = { crashBackoff: decision.backoff };
+  }
+  const nextAttempt = newest ? newest.attempt + 1 : 0;
+  const image = ensureImage({ ...ctx, ...change }, worker, pod, c, nextAttempt, view, nowMs);
+  if (!image.ready) return { ...image.plan, change: { ...change, ...image.plan.change } };
+  const configProblem = containerConfigProblem(c, pod.metadata.namespace ?? '', view);
+  if (configProblem) return { op: null, worker: waitingAs(worker, c.name, { reason: 'CreateContainerConfigError', message: configProblem }), change };
+  const op: RuntimeEvent = {
+    type: 'CREATE_CONTAINER', podUid: worker.uid, podKey: worker.key, name: c.name, init,
+    image: registryImage(c.image ?? ''), behaviour: {},
+  };
+  return { op, worker: waitingAs(worker, c.name, null), change };
+}
+
+/** SIGTERM for a running container (recording its grace period), SIGKILL once the rules allow. */
+function stopContainer(worker: PodWorker, c: RuntimeContainer, graceMs: number, rules: SyncRules, nowMs: number): { op: RuntimeEvent | null; worker: PodWorker; deadlineMs: number } {
+  if (c.sigtermAtMs === null) {
+    return { op: { type: 'STOP_CONTAINER', id: c.id, nowMs }, worker: { ...worker, graceMs: { ...worker.graceMs, [c.id]: graceMs } }, deadlineMs: nowMs + graceMs };
+  }
+  const given = worker.graceMs[c.id] ?? graceMs;
+  if (rules.mayKill(c.sigtermAtMs, given, nowMs)) return { op: { type: 'KILL_CONTAINER', id: c.id, nowMs }, worker, deadlineMs: nowMs };
+  return { op: null, worker, deadlineMs: c.sigtermAtMs + given };
+}
+
+function runtimeStatuses(instances: ReadonlyMap<string, readonly RuntimeContainer[]>) {
+  const all = [...instances.values()].flat().sort((a, b) => (b.startedAtMs ?? b.finishedAtMs ?? 0) - (a.startedAtMs ?? a.finishedAtMs ?? 0) || b.attempt - a.attempt);
+  return all.map((c) => ({ name: c.name, state: c.state, ...(c.exitCode !== null ? { exitCode: c.exitCode } : {}) }));
+}
+
+function probeFailed(ctx: KubeletContext, uid: string, c: RuntimeContainer): boolean {
+  return (['liveness', 'startup'] as const).some((type) => {
+    const slot = ctx.probes.get(`${uid}/${c.name}/${type}`);
+    return slot !== undefined && slot.worker.containerId === c.id && slot.worker.result === 'Failure';
+  });
+}
+
+/** computePodActions for a pod that is neither being deleted nor terminal. */
+function planPod(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, view: KubeletView, rules: SyncRules, nowMs: number): Plan {
+  const spec = specOf(pod);
+  const uid = worker.uid;
+  if (!view.runtime.sandboxes.has(uid)) return { op: { type: 'RUN_SANDBOX', podUid: uid, podKey: worker.key, nowMs }, worker, change: {} };
+  if (volumeMountProblem(spec, pod.metadata.namespace ?? '', view) !== null) return { op: null, worker, change: {} };
+  const instances = instancesOf(view.runtime, uid);
+  const policy = (spec.restartPolicy ?? 'Always') as PodRestartPolicy;
+  const statuses = runtimeStatuses(instances);
+  const graceMs = (spec.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS) * 1000;
+  let current = worker;
+  let change: Change = {};
+  const step = (c: Container, init: boolean, restartPolicy: PodRestartPolicy): Plan | 'next' | 'wait' => {
+    const newest = instances.get(c.name)?.[0];
+    if (newest?.state === 'created') return { op: { type: 'START_CONTAINER', id: newest.id, nowMs }, worker: current, change };
+    if (newest?.state === 'running') {
+      if (!probeFailed(ctx, uid, newest)) return init && !isSidecar(c) ? 'wait' : 'next';
+      const stop = stopContainer(current, newest, graceMs, rules, nowMs);
+      current = stop.worker;
+      if (stop.op) return { op: stop.op, worker: current, change };
+      change = { ...change, ...withTimer({ ...ctx, ...change }, stop.deadlineMs, uid) };
+      return 'next';
+    }
+    if (newest?.state === 'exited' && init && !isSidecar(c) && newest.exitCode === 0) return 'next';
+    if (!rules.shouldRestart(c.name, restartPolicy, false, statuses)) return init && !isSidecar(c) ? 'wait' : 'next';
+    const plan = startContainer({ ...ctx, ...change }, current, pod, c, init, newest, view, nowMs);
+    current = plan.worker;
+    change = { ...change, ...plan.change };
+    if (plan.op) return { ...plan, change };
+    return init && !isSidecar(c) ? 'wait' : 'next';
+  };
+  // Init containers run one at a time, in order; a failed one is retried as OnFailure would (Never: the pod fails).
+  for (const c of spec.initContainers ?? []) {
+    const r = step(c, true, isSidecar(c) ? 'Always' : policy === 'Never' ? 'Never' : 'OnFailure');
+    if (r === 'wait') {
+      for (const regular of spec.containers ?? []) current = waitingAs(current, regular.name, { reason: 'PodInitializing' });
+      return { op: null, worker: current, change };
+    }
+    if (r !== 'next') return r;
+  }
+  for (const c of spec.containers ?? []) {
+    if (current.waiting[c.name]?.reason === 'PodInitializing') current = waitingAs(current, c.name, null);
+    const r = step(c, false, policy);
+    if (r !== 'next' && r !== 'wait') return r;
+  }
+  return { op: null, worker: current, change };
+}
+
+/** SyncPod for a pod that is running or starting. */
+export function syncPod(ctx: KubeletContext, uid: string, view: KubeletView, nowMs: number, rules: SyncRules = KUBELET_RULES): Change {
+  const worker = ctx.workers.get(uid);
+  if (!worker) return { op: null, ...settled(ctx, uid) };
+  const pod = podOf(view, worker);
+  if (!pod) return syncTerminatingPod(ctx, uid, view, nowMs, rules);
+  if (worker.admission === null) {
+    const admitted = admitWorker(ctx, worker, pod, view, nowMs);
+    return { ...admitted, op: null };
+  }
+  if (worker.admission !== 'admitted') return finish(ctx, worker, pod, view, null);
+  const plan = planPod(ctx, worker, pod, view, rules, nowMs);
+  return finish({ ...ctx, ...plan.change }, plan.worker, pod, view, plan.op);
+}
+
+/** A terminal pod: nothing is started again; anything still running is stopped. */
+export function syncTerminatedPod(ctx: KubeletContext, uid: string, view: KubeletView, nowMs: number, rules: SyncRules = KUBELET_RULES): Change {
+  const worker = ctx.workers.get(uid);
+  if (!worker) return { op: null, ...settled(ctx, uid) };
+  const pod = podOf(view, worker);
+  const running = [...view.runtime.containers.values()].find((c) => c.podUid === uid && c.state === 'running');
+  if (running && pod) {
+    const grace = ((pod.spec as PodSpec).terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS) * 1000;
+    const stop = stopContainer(worker, running, grace, rules, nowMs);
+    if (stop.op) return finish(ctx, stop.worker, pod, view, stop.op);
+    return { ...finish({ ...ctx, ...withTimer(ctx, stop.deadlineMs, uid) }, stop.worker, pod, view, null) };
+  }
+  return finish(ctx, worker, pod, view, null);
+}
+
+/** The grace period for a pod being deleted: the one the deletion asked for. */
+function deletionGraceMs(pod: KubeObject | undefined): number {
+  const seconds = pod?.metadata.deletionGracePeriodSeconds ?? (pod?.spec as PodSpec | undefined)?.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS;
+  return seconds * 1000;
+}
+
+/**
+ * A pod being deleted (or gone from the API server): SIGTERM every running container,
+ * SIGKILL each once its grace period is over, then report the terminal status and
+ * delete the pod for good (grace 0, with its uid as precondition).
+ */
+export function syncTerminatingPod(ctx: KubeletContext, uid: string, view: KubeletView, nowMs: number, rules: SyncRules = KUBELET_RULES): Change {
+  const worker = ctx.workers.get(uid);
+  if (!worker) return { op: null, ...settled(ctx, uid) };
+  const pod = podOf(view, worker);
+  const graceMs = deletionGraceMs(pod);
+  let current = worker;
+  let change: Change = {};
+  for (const c of view.runtime.containers.values()) {
+    if (c.podUid !== uid || c.state !== 'running') continue;
+    const stop = stopContainer(current, c, graceMs, rules, nowMs);
+    current = stop.worker;
+    if (stop.op) return finish({ ...ctx, ...change }, current, pod, view, stop.op);
+    change = { ...change, ...withTimer({ ...ctx, ...change }, stop.deadlineMs, uid) };
+  }
+  if (change.timers) return finish({ ...ctx, ...change }, current, pod, view, null);
+  if (!pod) {
+    // Gone from the API server and stopped: forget the pod and its sandbox.
+    if (view.runtime.sandboxes.has(uid)) return { op: { type: 'REMOVE_SANDBOX', podUid: uid } };
+    const probes = [...ctx.probes.entries()].filter(([, s]) => s.uid === uid).reduce((p, [k]) => p.delete(k), ctx.probes);
+    return { op: null, workers: ctx.workers.delete(uid), probes, statusPending: ctx.statusPending.delete(uid), deletePending: ctx.deletePending.delete(uid), ...settled(ctx, uid) };
+  }
+  const done = finish({ ...ctx, ...change }, current, pod, view, null, true);
+  const written = ctx.statusWritten.get(uid);
+  if (pod.metadata.deletionTimestamp && !current.deleteRequested && isTerminalPhase(written?.phase)) {
+    return { ...done, deletePending: ctx.deletePending.set(uid, worker.key) };
+  }
+  return done;
+}
+
+/** True when the pod's deletion has been requested (or it is gone from the API server). */
+export function isTerminating(view: KubeletView, worker: PodWorker): boolean {
+  const pod = podOf(view, worker);
+  return !pod || !!pod.metadata.deletionTimestamp;
+}
+
+/** True when the pod has reached a terminal phase, by the kubelet's account or the API server's. */
+export function isTerminal(view: KubeletView, worker: PodWorker): boolean {
+  const pod = podOf(view, worker);
+  return isTerminalPhase(worker.phase) || isTerminalPhase((pod?.status as PodStatus | undefined)?.phase) ||
+    (worker.admission !== null && worker.admission !== 'admitted');
+}

@@ -1,0 +1,37 @@
+// What a container's process does: part of the scenario, not of Kubernetes. When a
+// timed event happens is fixed by the logical clock; when an unplanned one happens
+// (a crash, a flaky probe) is the chooser's.
+
+/** A probe's outcome over time since the container started: it passes in [passFromMs, passUntilMs). */
+export type ProbeBehaviour =
+  | { readonly passFromMs?: number; readonly passUntilMs?: number }
+  /** Each probe's outcome is the chooser's. */
+  | 'flaky';
+
+export type ProbeType = 'liveness' | 'readiness' | 'startup';
+
+export interface ProcessBehaviour {
+  /** The process exits by itself this long after it starts; absent, it runs until stopped. */
+  readonly exitAfterMs?: number;
+  /** The code of that exit. */
+  readonly exitCode?: number;
+  /** The process keeps running after SIGTERM; only SIGKILL (at the end of the grace period) stops it. */
+  readonly ignoresSigterm?: boolean;
+  /** The code a process exits with when it honours SIGTERM. */
+  readonly sigtermExitCode?: number;
+  /** Probe outcomes by probe type; a probe type not listed always passes. */
+  readonly probes?: Partial<Record<ProbeType, ProbeBehaviour>>;
+}
+
+/** A process that runs until stopped, exits 0 on SIGTERM, and passes every probe. */
+export const RUNS_FOREVER: ProcessBehaviour = {};
+
+/** The probe's outcome at `sinceStartMs`, or 'chooser' when the chooser decides. */
+export function probeOutcome(behaviour: ProcessBehaviour, type: ProbeType, sinceStartMs: number): 'pass' | 'fail' | 'chooser' {
+  const b = behaviour.probes?.[type];
+  if (b === undefined) return 'pass';
+  if (b === 'flaky') return 'chooser';
+  const from = b.passFromMs ?? 0;
+  const until = b.passUntilMs ?? Infinity;
+  return sinceStartMs >= from && sinceStartMs < until ? 'pass' : 'fail';
+}

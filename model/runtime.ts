@@ -1,0 +1,188 @@
+// A node's container runtime (CRI: containerd or CRI-O): the ground truth of what runs
+// on the node, which the API's view may lag or misreport. Sandboxes, images, containers
+// with their attempts, exit codes and the signals they were sent. Follows the CRI
+// RuntimeService/ImageService calls the kubelet makes (kuberuntime_container.go,
+// kuberuntime_sandbox.go). A node crash loses every sandbox and container; the image
+// store and the pod log directories (from which the kubelet recovers restart counts,
+// kuberuntime calcRestartCountByLogDir) are on disk and survive it.
+import { assign, setup } from 'xstate';
+import { PMap } from './pmap.ts';
+import type { ProbeType, ProcessBehaviour } from './process.ts';
+
+export type ContainerState = 'created' | 'running' | 'exited';
+
+export interface RuntimeContainer {
+  readonly id: string;
+  readonly podUid: string;
+  /** namespace/name of the pod, for labels. */
+  readonly podKey: string;
+  readonly name: string;
+  readonly init: boolean;
+  /** The restart attempt this container is (0 for the first). */
+  readonly attempt: number;
+  readonly image: string;
+  readonly state: ContainerState;
+  readonly exitCode: number | null;
+  /** Why it exited: Completed (0), Error, or the signal that ended it. */
+  readonly reason: string | null;
+  readonly startedAtMs: number | null;
+  readonly finishedAtMs: number | null;
+  /** When SIGTERM was sent, if it was. */
+  readonly sigtermAtMs: number | null;
+  readonly sigkilled: boolean;
+  readonly behaviour: ProcessBehaviour;
+}
+
+export interface RuntimeContext {
+  readonly node: string;
+  readonly up: boolean;
+  readonly images: PMap<true>;
+  /** Pod sandboxes by pod uid. */
+  readonly sandboxes: PMap<{ readonly podKey: string; readonly createdAtMs: number }>;
+  readonly containers: PMap<RuntimeContainer>;
+  readonly idsIssued: number;
+  /** Attempts made, by "podUid/container": the log directory, which survives a reboot. */
+  readonly attempts: PMap<number>;
+  /** Containers started since the node last booted, by "podUid/container": ground truth for properties. */
+  readonly startsSinceBoot: PMap<number>;
+  /** The probe types that have passed against each container instance, by container id: ground truth for readiness. */
+  readonly probesPassed: PMap<readonly ProbeType[]>;
+  /** When the first running process with a timed exit is due to exit, or null. */
+  readonly nextExitMs: number | null;
+}
+
+/** When a running container's process exits by itself, or null if it runs until stopped. */
+export function exitDueMs(c: RuntimeContainer): number | null {
+  return c.state === 'running' && c.behaviour.exitAfterMs !== undefined ? (c.startedAtMs ?? 0) + c.behaviour.exitAfterMs : null;
+}
+
+export interface RuntimeInput {
+  readonly node: string;
+  readonly images: readonly string[];
+}
+
+export type RuntimeEvent =
+  | { readonly type: 'PULL_IMAGE'; readonly image: string }
+  | { readonly type: 'RUN_SANDBOX'; readonly podUid: string; readonly podKey: string; readonly nowMs: number }
+  | { readonly type: 'REMOVE_SANDBOX'; readonly podUid: string }
+  | {
+      readonly type: 'CREATE_CONTAINER'; readonly podUid: string; readonly podKey: string; readonly name: string;
+      readonly init: boolean; readonly image: string; readonly behaviour: ProcessBehaviour;
+    }
+  | { readonly type: 'START_CONTAINER'; readonly id: string; readonly nowMs: number }
+  /** SIGTERM. A process that honours it exits at once; one that ignores it runs on. */
+  | { readonly type: 'STOP_CONTAINER'; readonly id: string; readonly nowMs: number }
+  /** SIGKILL: exit 137 at once. */
+  | { readonly type: 'KILL_CONTAINER'; readonly id: string; readonly nowMs: number }
+  /** The process exits by itself (its own timer, or a crash). */
+  | { readonly type: 'PROCESS_EXIT'; readonly id: string; readonly exitCode: number; readonly nowMs: number }
+  | { readonly type: 'REMOVE_CONTAINER'; readonly id: string }
+  /** A probe ran against the container (recorded only when it passed). */
+  | { readonly type: 'PROBED'; readonly id: string; readonly probe: ProbeType; readonly passed: boolean }
+  | { readonly type: 'CRASH' }
+  | { readonly type: 'BOOT' };
+
+export const SIGKILL_EXIT_CODE = 137;
+
+export function attemptKey(podUid: string, name: string): string {
+  return `${podUid}/${name}`;
+}
+
+function exited(c: RuntimeContainer, exitCode: number, nowMs: number, sigkilled = false): RuntimeContainer {
+  return { ...c, state: 'exited', exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', finishedAtMs: nowMs, sigkilled };
+}
+
+function withContainer(ctx: RuntimeContext, id: string, change: (c: RuntimeContainer) => RuntimeContainer | null): Partial<RuntimeContext> {
+  const c = ctx.containers.get(id);
+  if (!c) return {};
+  const next = change(c);
+  return { containers: next === null ? ctx.containers.delete(id) : ctx.containers.set(id, next) };
+}
+
+export const runtimeMachine = setup({
+  types: { context: {} as RuntimeContext, events: {} as RuntimeEvent, input: {} as RuntimeInput },
+  actions: {
+    pullImage: assign(({ context, event }) => (event.type === 'PULL_IMAGE' ? { images: context.images.set(event.image, true) } : {})),
+    runSandbox: assign(({ context, event }) => (event.type === 'RUN_SANDBOX'
+      ? { sandboxes: context.sandboxes.set(event.podUid, { podKey: event.podKey, createdAtMs: event.nowMs }) } : {})),
+    removeSandbox: assign(({ context, event }) => (event.type === 'REMOVE_SANDBOX' ? { sandboxes: context.sandboxes.delete(event.podUid) } : {})),
+    createContainer: assign(({ context, event }) => {
+      if (event.type !== 'CREATE_CONTAINER') return {};
+      const key = attemptKey(event.podUid, event.name);
+      const previous = context.attempts.get(key);
+      const attempt = previous === undefined ? 0 : previous + 1;
+      const id = `cri-${String(context.idsIssued + 1).padStart(6, '0')}`;
+      const container: RuntimeContainer = {
+        id, podUid: event.podUid, podKey: event.podKey, name: event.name, init: event.init, attempt, image: event.image,
+        state: 'created', exitCode: null, reason: null, startedAtMs: null, finishedAtMs: null, sigtermAtMs: null,
+        sigkilled: false, behaviour: event.behaviour,
+      };
+      return { containers: context.containers.set(id, container), idsIssued: context.idsIssued + 1, attempts: context.attempts.set(key, attempt) };
+    }),
+    startContainer: assign(({ context, event }) => {
+      if (event.type !== 'START_CONTAINER') return {};
+      const c = context.containers.get(event.id);
+      if (!c || c.state !== 'created') return {};
+      const key = attemptKey(c.podUid, c.name);
+      return {
+        containers: context.containers.set(c.id, { ...c, state: 'running', startedAtMs: event.nowMs }),
+        startsSinceBoot: context.startsSinceBoot.set(key, (context.startsSinceBoot.get(key) ?? 0) + 1),
+      };
+    }),
+    stopContainer: assign(({ context, event }) => (event.type !== 'STOP_CONTAINER' ? {} : withContainer(context, event.id, (c) => {
+      if (c.state !== 'running') return c;
+      const signalled = { ...c, sigtermAtMs: c.sigtermAtMs ?? event.nowMs };
+      return c.behaviour.ignoresSigterm ? signalled : exited(signalled, c.behaviour.sigtermExitCode ?? 0, event.nowMs);
+    }))),
+    killContainer: assign(({ context, event }) => (event.type !== 'KILL_CONTAINER' ? {} : withContainer(context, event.id, (c) =>
+      (c.state === 'running' ? exited(c, SIGKILL_EXIT_CODE, event.nowMs, true) : c)))),
+    exitProcess: assign(({ context, event }) => (event.type !== 'PROCESS_EXIT' ? {} : withContainer(context, event.id, (c) =>
+      (c.state === 'running' ? exited(c, event.exitCode, event.nowMs) : c)))),
+    removeContainer: assign(({ context, event }) => (event.type !== 'REMOVE_CONTAINER' ? {} : withContainer(context, event.id, () => null))),
+    recordProbe: assign(({ context, event }) => {
+      if (event.type !== 'PROBED' || !event.passed) return {};
+      const passed = context.probesPassed.get(event.id) ?? [];
+      return passed.includes(event.probe) ? {} : { probesPassed: context.probesPassed.set(event.id, [...passed, event.probe]) };
+    }),
+    /** After every call: when the next timed exit is due. */
+    scheduleExits: assign(({ context }) => {
+      let next: number | null = null;
+      for (const c of context.containers.values()) {
+        const due = exitDueMs(c);
+        if (due !== null && (next === null || due < next)) next = due;
+      }
+      return next === context.nextExitMs ? {} : { nextExitMs: next };
+    }),
+    /** Power lost: every process dies without a signal; sandboxes and containers are gone. */
+    crash: assign({ up: false, sandboxes: PMap.empty(), containers: PMap.empty(), startsSinceBoot: PMap.empty() }),
+    boot: assign({ up: true }),
+  },
+}).createMachine({
+  id: 'runtime',
+  context: ({ input }) => ({
+    node: input.node, up: true, images: PMap.from(input.images.map((i) => [i, true] as const)), sandboxes: PMap.empty(),
+    containers: PMap.empty(), idsIssued: 0, attempts: PMap.empty(), startsSinceBoot: PMap.empty(), probesPassed: PMap.empty(),
+    nextExitMs: null,
+  }),
+  initial: 'up',
+  states: {
+    up: {
+      on: {
+        PULL_IMAGE: { actions: 'pullImage' },
+        RUN_SANDBOX: { actions: 'runSandbox' },
+        REMOVE_SANDBOX: { actions: 'removeSandbox' },
+        CREATE_CONTAINER: { actions: 'createContainer' },
+        START_CONTAINER: { actions: ['startContainer', 'scheduleExits'] },
+        STOP_CONTAINER: { actions: ['stopContainer', 'scheduleExits'] },
+        KILL_CONTAINER: { actions: ['killContainer', 'scheduleExits'] },
+        PROCESS_EXIT: { actions: ['exitProcess', 'scheduleExits'] },
+        REMOVE_CONTAINER: { actions: 'removeContainer' },
+        PROBED: { actions: 'recordProbe' },
+        CRASH: { target: 'down', actions: ['crash', 'scheduleExits'] },
+      },
+    },
+    down: { on: { BOOT: { target: 'up', actions: 'boot' } } },
+  },
+});
+
+export type RuntimeMachine = typeof runtimeMachine;

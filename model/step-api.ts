@@ -1,0 +1,132 @@
+// Steps between clients and the API server: sending a request, delivering a watch
+// event, and the faults of watch streams and etcd.
+import { internalError } from './api-status.ts';
+import { emptyLog, logAppend, logDropFront, logFirst, logSize } from './append-log.ts';
+import type { ClientEvent, StreamEnd } from './client.ts';
+import { filterEvent } from './field-selector.ts';
+import type { KubeletEvent } from './kubelet/context.ts';
+import { transition } from './machine-runner.ts';
+import { isWrite, type Reply, type Request, type WatchEvent } from './requests.ts';
+import { getObject, listAt, oldestServableRv, watchFrom } from './store-read.ts';
+import { kubeletView } from './view.ts';
+import type { ClientSnapshot, StoreSnapshot, WatchStream, World } from './world.ts';
+
+export const DROPPED: StreamEnd = { kind: 'closed', why: 'dropped' };
+export const PARTITIONED: StreamEnd = { kind: 'closed', why: 'network partition' };
+export const LEADER_CHANGED: StreamEnd = { kind: 'error', status: internalError('etcdserver: leader changed') };
+const SLOW_WATCHER: StreamEnd = { kind: 'closed', why: 'terminated by the API server: watcher too slow' };
+
+export function replace<T>(list: readonly T[], index: number, value: T): T[] {
+  const copy = list.slice();
+  copy[index] = value;
+  return copy;
+}
+
+export function sendTo(world: World, client: number, event: ClientEvent | KubeletEvent): World {
+  const next = transition(world.system.clients[client]!.machine, world.clients[client]!, event) as ClientSnapshot;
+  return { ...world, clients: replace(world.clients, client, next) };
+}
+
+/**
+ * Appends a live event to a stream. A client that has fallen `queueMax` events behind is
+ * terminated, as the apiserver's cacheWatcher does when its input channel stays full:
+ * what is already buffered still reaches the client, then the stream closes and the
+ * client rewatches from the last revision it saw.
+ */
+function enqueue(stream: WatchStream, event: WatchEvent, queueMax: number): WatchStream {
+  if (logSize(stream.queue) >= queueMax) return { ...stream, end: SLOW_WATCHER };
+  return { ...stream, queue: logAppend(stream.queue, event) };
+}
+
+/** The API server fans a committed event out to every open stream that sees it. */
+function fanOut(streams: readonly (WatchStream | null)[], event: WatchEvent, queueMax: number): readonly (WatchStream | null)[] {
+  let out: (WatchStream | null)[] | null = null;
+  for (let i = 0; i < streams.length; i++) {
+    const stream = streams[i];
+    if (!stream || stream.end !== null || stream.resource !== event.resource) continue;
+    const seen = filterEvent(event, stream.nodeName);
+    if (!seen) continue;
+    out ??= streams.slice();
+    out[i] = enqueue(stream, seen, queueMax);
+  }
+  return out ?? streams;
+}
+
+/** A new stream starts with the history after the watch's revision (cacheWatcher initEvents, not subject to queueMax). */
+function openStream(events: readonly WatchEvent[], request: Extract<Request, { verb: 'watch' }>): WatchStream {
+  let queue = emptyLog<WatchEvent>();
+  for (const event of events) queue = logAppend(queue, event);
+  return {
+    resource: request.resource, queue, end: null, lastDeliveredRv: request.resourceVersion,
+    ...(request.nodeName !== undefined ? { nodeName: request.nodeName } : {}),
+  };
+}
+
+/** Tells the component an informer feeds what changed, as client-go event handlers do. */
+function notifyOwner(world: World, informer: number, change: { object: WatchEvent['object'] } | 'relisted'): World {
+  const spec = world.system.clients[informer]!;
+  if (spec.owner === undefined) return world;
+  const nowMs = world.nowMs;
+  if (spec.resource !== 'pods') return sendTo(world, spec.owner, { type: 'CONFIG_EVENT', nowMs });
+  if (change === 'relisted') return sendTo(world, spec.owner, { type: 'RESYNC', view: kubeletView(world, spec.node!), nowMs });
+  return sendTo(world, spec.owner, { type: 'POD_EVENT', object: change.object, nowMs });
+}
+
+export function send(world: World, client: number, lagging: boolean): World {
+  const request = world.clients[client]!.context.request as Request;
+  const { bounds } = world.system;
+  let store: StoreSnapshot = world.store;
+  let streams = world.streams;
+  let reply: Reply;
+  if (isWrite(request)) {
+    store = transition(world.system.store, store, { type: request.verb, request, nowMs: world.nowMs });
+    reply = store.context.reply as Reply;
+    if (store.context.event) streams = fanOut(streams, store.context.event, bounds.streamQueueMax);
+  } else if (request.verb === 'get') {
+    reply = getObject(store.context, request.resource, request.namespace, request.name);
+  } else if (request.verb === 'list') {
+    const atRv = lagging ? (oldestServableRv(store.context, request.resourceVersion) as number) : store.context.rv;
+    reply = { ok: true, ...listAt(store.context, request.resource, atRv, request.nodeName) };
+  } else {
+    const started = watchFrom(store.context, request.resource, request.resourceVersion, request.nodeName);
+    if (started.ok) {
+      streams = replace(streams, client, openStream(started.events, request));
+      reply = { ok: true };
+    } else {
+      reply = { ok: false, status: started.status };
+    }
+  }
+  const replied = sendTo({ ...world, store, streams }, client, { type: 'REPLY', request, reply, nowMs: world.nowMs });
+  return request.verb === 'list' && reply.ok ? notifyOwner(replied, client, 'relisted') : replied;
+}
+
+export function deliver(world: World, client: number): World {
+  const stream = world.streams[client] as WatchStream;
+  const event = logFirst(stream.queue);
+  if (event) {
+    const next: WatchStream = { ...stream, queue: logDropFront(stream.queue, 1), lastDeliveredRv: event.rv };
+    const delivered = sendTo({ ...world, streams: replace(world.streams, client, next) }, client, { type: 'WATCH_EVENT', event, nowMs: world.nowMs });
+    return notifyOwner(delivered, client, { object: event.object });
+  }
+  return sendTo({ ...world, streams: replace(world.streams, client, null) }, client, { type: 'WATCH_END', end: stream.end as StreamEnd, nowMs: world.nowMs });
+}
+
+export function tick(world: World, toMs: number): World {
+  let next: World = { ...world, nowMs: toMs };
+  for (let i = 0; i < next.clients.length; i++) {
+    const at = next.clients[i]!.context.wakeAtMs;
+    if (at !== null && at <= toMs) next = sendTo(next, i, { type: 'TIMER', nowMs: toMs });
+  }
+  return next;
+}
+
+/** Ends a client's stream: what was buffered is lost, and the client learns of the end next. */
+export function endStream(world: World, client: number, end: StreamEnd): World {
+  const stream = world.streams[client];
+  if (!stream || stream.end !== null) return world;
+  return { ...world, streams: replace(world.streams, client, { ...stream, queue: emptyLog(), end }) };
+}
+
+export function compact(world: World): World {
+  return { ...world, store: transition(world.system.store, world.store, { type: 'compact' }) };
+}
