@@ -44,6 +44,7 @@ export function runConfig(scenario: Scenario, defect: Defect | undefined, proper
     system: buildSystem(scenario, defect?.machines),
     stepsMax: scenario.stepsMax,
     convergeStepsMax: scenario.convergeStepsMax,
+    settleMs: scenario.settleMs,
     properties,
     recordLabels,
   };
@@ -57,7 +58,10 @@ export function traceOf(scenario: Scenario, config: RunConfig, result: RunResult
     version: TRACE_VERSION,
     scenario: scenario.name,
     defect: defect?.name ?? null,
-    options: { stepsMax: config.stepsMax, convergeStepsMax: config.convergeStepsMax, properties: config.properties.map((p) => p.name) },
+    options: {
+      stepsMax: config.stepsMax, convergeStepsMax: config.convergeStepsMax, settleMs: config.settleMs,
+      properties: config.properties.map((p) => p.name),
+    },
     seed,
     path,
     choices: [...result.choices],

@@ -47,7 +47,7 @@ export function replay(trace: Trace, defects: readonly Defect[] = []): ReplayOut
     return property;
   });
   const config = {
-    ...runConfig({ ...scenario, stepsMax: trace.options.stepsMax, convergeStepsMax: trace.options.convergeStepsMax }, defect, properties, true),
+    ...runConfig({ ...scenario, ...trace.options }, defect, properties, true),
   };
   let result;
   try {

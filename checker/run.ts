@@ -2,7 +2,7 @@
 // stepsMax steps, checking safety after every step; then heal (no more faults) and let
 // a fair scheduler run the system until it is quiet or convergeStepsMax runs out;
 // then judge the eventually-properties.
-import type { Action } from '../model/actions.ts';
+import { actionKey, type Action } from '../model/actions.ts';
 import { label } from '../model/action-labels.ts';
 import { enabled } from '../model/enabled.ts';
 import { step } from '../model/step.ts';
@@ -15,6 +15,12 @@ export interface RunConfig {
   readonly system: System;
   readonly stepsMax: number;
   readonly convergeStepsMax: number;
+  /**
+   * Logical time after healing within which the system must settle. A cluster never goes
+   * quiet (leases renew, probes run, a crash-looping pod cycles), so "settled" means:
+   * nothing is left to do at this instant, and the clock's next deadline lies beyond the window.
+   */
+  readonly settleMs: number;
   readonly properties: readonly Property[];
   /** Record each step's label, for traces. Off in the hot loop: labels cost string building. */
   readonly recordLabels: boolean;
@@ -102,16 +108,35 @@ export function run(config: RunConfig, chooser: Chooser): RunResult {
 
   let settlement: Settlement | null = null;
   if (violation === null) {
-    // Heal: no more faults. Fair scheduling: rotate through whatever is enabled.
+    // Heal: no more faults (recoveries are ordinary actions). Fair scheduling: always take the
+    // enabled action that has waited longest since it was last taken (never taken: first).
+    const windowEndMs = world.nowMs + config.settleMs;
+    const settled = (actions: readonly Action[]) =>
+      actions.length === 0 || (actions.length === 1 && actions[0]!.kind === 'tick' && actions[0]!.toMs > windowEndMs);
+    const lastTaken = new Map<string, number>();
+    const fairest = (actions: readonly Action[]): Action => {
+      let best = actions[0]!;
+      let bestAt = Infinity;
+      for (const a of actions) {
+        const at = lastTaken.get(actionKey(a)) ?? -1;
+        if (at < bestAt) {
+          best = a;
+          bestAt = at;
+        }
+      }
+      return best;
+    };
     let taken = 0;
     let actions = enabled(world, { faults: false });
-    while (violation === null && actions.length > 0 && taken < config.convergeStepsMax) {
-      take(actions[taken % actions.length] as Action);
+    while (violation === null && !settled(actions) && taken < config.convergeStepsMax) {
+      const action = fairest(actions);
+      lastTaken.set(actionKey(action), taken);
+      take(action);
       taken++;
       actions = enabled(world, { faults: false });
     }
     settlement = {
-      quiet: actions.length === 0,
+      quiet: settled(actions),
       stepsTaken: taken,
       stillEnabled: actions.slice(0, STILL_ENABLED_SHOWN).map((a) => label(world, a)),
     };

@@ -35,3 +35,15 @@ export function isFault(action: Action): boolean {
     default: return false;
   }
 }
+
+/** A key that identifies "the same action" across steps, for fair scheduling: kind and target, not outcome or time. */
+export function actionKey(action: Action): string {
+  switch (action.kind) {
+    case 'send': case 'deliver': case 'dropWatch': case 'failWatch': return `${action.kind}:${action.client}`;
+    case 'sync': return `sync:${action.node}:${action.uid}`;
+    case 'probe': return `probe:${action.node}:${action.slot}`;
+    case 'exit': return `exit:${action.node}:${action.container}`;
+    case 'crashNode': case 'rebootNode': case 'partitionNode': case 'reconnectNode': case 'restartKubelet': return `${action.kind}:${action.node}`;
+    default: return action.kind;
+  }
+}

@@ -14,7 +14,7 @@ export interface ApiStatus {
 /** One field error, printed as field/errors.go prints it: `spec.replicas: Invalid value: -1: must be ...`. */
 export interface FieldError {
   readonly field: string;
-  readonly type: 'Required' | 'Invalid' | 'Forbidden' | 'Duplicate' | 'NotSupported';
+  readonly type: 'Required' | 'Invalid' | 'Forbidden' | 'Duplicate' | 'NotSupported' | 'NotFound';
   readonly value?: unknown;
   readonly detail?: string;
 }
@@ -32,6 +32,8 @@ export function formatFieldError(e: FieldError): string {
       return `${e.field}: Invalid value: ${printValue(e.value)}${e.detail ? `: ${e.detail}` : ''}`;
     case 'Duplicate':
       return `${e.field}: Duplicate value: ${printValue(e.value)}`;
+    case 'NotFound':
+      return `${e.field}: Not found: ${printValue(e.value)}`;
     case 'NotSupported':
       return `${e.field}: Unsupported value: ${printValue(e.value)}${e.detail ? `: ${e.detail}` : ''}`;
   }

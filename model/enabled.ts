@@ -65,19 +65,25 @@ export interface EnabledOptions {
   readonly faults: boolean;
 }
 
-function nodeActions(world: World, node: number, faults: boolean, out: Action[], faultsOut: Action[]): void {
+/**
+ * Adds the node's actions. Returns true when time-driven work is due on it (a probe, a
+ * timed exit): the clock may not move past it until it has run, as a timer cannot be skipped.
+ */
+function nodeActions(world: World, node: number, faults: boolean, out: Action[], faultsOut: Action[]): boolean {
   const spec = world.system.nodes[node]!;
   const state = world.nodes[node]!;
   if (!nodeIsUp(state)) {
     out.push({ kind: 'rebootNode', node });
-    return;
+    return false;
   }
+  let due = false;
   const kubelet = world.clients[spec.kubelet]!.context as KubeletContext;
   for (const uid of kubelet.queue) out.push({ kind: 'sync', node, uid });
   const runtime = state.runtime.context;
   if (kubelet.probeDueMs !== null && kubelet.probeDueMs <= world.nowMs) {
     for (const [slot, s] of kubelet.probes.entries()) {
       if (s.nextProbeAtMs > world.nowMs) continue;
+      due = true;
       const running = runningInstance(runtime, s.uid, s.container);
       const outcome = running ? probeOutcome(running.behaviour, s.type as ProbeType, world.nowMs - (running.startedAtMs ?? 0)) : 'pass';
       if (outcome !== 'fail') out.push({ kind: 'probe', node, slot, passed: true, fault: false });
@@ -87,12 +93,15 @@ function nodeActions(world: World, node: number, faults: boolean, out: Action[],
   }
   if (runtime.nextExitMs !== null && runtime.nextExitMs <= world.nowMs) {
     for (const c of runtime.containers.values()) {
-      const due = exitDueMs(c);
-      if (due !== null && due <= world.nowMs) out.push({ kind: 'exit', node, container: c.id, exitCode: c.behaviour.exitCode ?? 0, fault: false });
+      const at = exitDueMs(c);
+      if (at !== null && at <= world.nowMs) {
+        out.push({ kind: 'exit', node, container: c.id, exitCode: c.behaviour.exitCode ?? 0, fault: false });
+        due = true;
+      }
     }
   }
   if (state.partitioned) out.push({ kind: 'reconnectNode', node });
-  if (!faults) return;
+  if (!faults) return due;
   const profile = world.system.faults;
   if (profile.containerCrash) {
     for (const c of runtime.containers.values()) {
@@ -102,6 +111,7 @@ function nodeActions(world: World, node: number, faults: boolean, out: Action[],
   if (profile.nodeCrash) faultsOut.push({ kind: 'crashNode', node });
   if (profile.nodePartition && !state.partitioned) faultsOut.push({ kind: 'partitionNode', node });
   if (profile.kubeletRestart) faultsOut.push({ kind: 'restartKubelet', node });
+  return due;
 }
 
 export function enabled(world: World, options: EnabledOptions): Action[] {
@@ -118,9 +128,10 @@ export function enabled(world: World, options: EnabledOptions): Action[] {
   for (let i = 0; i < n; i++) {
     if (world.clients[i]!.context.request !== null && clientIsConnected(world, i)) out.push(table.send[i]!);
   }
-  for (let node = 0; node < system.nodes.length; node++) nodeActions(world, node, faults, out, faultsOut);
+  let timedWorkDue = false;
+  for (let node = 0; node < system.nodes.length; node++) timedWorkDue = nodeActions(world, node, faults, out, faultsOut) || timedWorkDue;
   if (world.registryDown) out.push(REGISTRY_UP);
-  const deadline = nextDeadlineMs(world);
+  const deadline = timedWorkDue ? null : nextDeadlineMs(world);
   if (deadline !== null) out.push({ kind: 'tick', toMs: Math.max(deadline, world.nowMs) });
 
   if (!faults) return out;

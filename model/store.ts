@@ -15,6 +15,7 @@ import {
 } from './api-status.ts';
 import { emptyLog, logAppend, logDropFront, logFirst, logSize, type Log } from './append-log.ts';
 import { timestamp } from './clock.ts';
+import { withDefaults } from './defaults.ts';
 import { deepEqual } from './equal.ts';
 import { generatedSuffix, uidFor } from './names.ts';
 import { PMap } from './pmap.ts';
@@ -86,7 +87,8 @@ function initialStatus(resource: Resource, object: KubeObject): unknown {
 }
 
 export function createObject(ctx: StoreContext, request: Extract<WriteRequest, { verb: 'create' }>, nowMs: number): StoreChange {
-  const { resource, object } = request;
+  const { resource } = request;
+  const object = withDefaults(resource, request.object);
   const info = RESOURCES[resource];
   const namespace = info.namespaced ? request.namespace : undefined;
   const meta = object.metadata;
@@ -129,7 +131,8 @@ function finishedDeleting(object: KubeObject): boolean {
 }
 
 export function updateObject(ctx: StoreContext, request: Extract<WriteRequest, { verb: 'update' }>): StoreChange {
-  const { resource, object } = request;
+  const { resource } = request;
+  const object = request.subresource === 'status' ? request.object : withDefaults(resource, request.object);
   const info = RESOURCES[resource];
   const name = object.metadata.name ?? '';
   const old = objectsOf(ctx, resource).get(objectKey(resource, object.metadata.namespace ?? '', name));

@@ -77,6 +77,12 @@ function checkPodSpec(spec: PodSpec | undefined, field: string, out: FieldError[
   }
   checkContainers(spec.initContainers, `${field}.initContainers`, false, out);
   checkContainers(spec.containers, `${field}.containers`, true, out);
+  const volumes = new Set((spec.volumes ?? []).map((v) => v.name));
+  for (const [list, path] of [[spec.initContainers, 'initContainers'], [spec.containers, 'containers']] as const) {
+    (list ?? []).forEach((c, i) => (c.volumeMounts ?? []).forEach((m, j) => {
+      if (!volumes.has(m.name)) out.push({ field: `${field}.${path}[${i}].volumeMounts[${j}].name`, type: 'NotFound', value: m.name });
+    }));
+  }
   if (spec.restartPolicy !== undefined && !RESTART_POLICIES.includes(spec.restartPolicy)) {
     out.push({ field: `${field}.restartPolicy`, type: 'NotSupported', value: spec.restartPolicy, detail: 'supported values: "Always", "OnFailure", "Never"' });
   }

@@ -1,5 +1,13 @@
 // Every property and sometimes-goal kubeprop checks, by name.
 import { goneForcesRelist, informerCachesMatchStore, informerResourceVersionNeverGoesBack, watchDropLeadsToRelist, watchEventsArriveInOrder } from './informers.ts';
+import {
+  crashLoopBackOffReached, deletedPodsAreGone, gracefulTerminationCompletes, imagePullBackOffReached, livenessRestartHappens, podBecomesReady,
+  podStatusesReflectRuntime, podWaitsForVolume,
+} from './nodes.ts';
+import {
+  neverPolicyNeverRestarts, nodeNameNeverChanges, podPhaseTransitionsAreLegal, readyOnlyAfterReadinessPassed, restartCountNeverDecreases,
+  sigkillOnlyAfterGracePeriod, terminalPodsStartNoContainers,
+} from './pods.ts';
 import type { Property } from './property.ts';
 import { systemSettles } from './settles.ts';
 import { writeConflictIsRetried } from './users.ts';
@@ -7,12 +15,27 @@ import { writeConflictIsRetried } from './users.ts';
 export const PROPERTIES: readonly Property[] = [
   informerResourceVersionNeverGoesBack,
   watchEventsArriveInOrder,
+  podPhaseTransitionsAreLegal,
+  nodeNameNeverChanges,
+  restartCountNeverDecreases,
+  neverPolicyNeverRestarts,
+  terminalPodsStartNoContainers,
+  readyOnlyAfterReadinessPassed,
+  sigkillOnlyAfterGracePeriod,
   informerCachesMatchStore,
+  podStatusesReflectRuntime,
+  deletedPodsAreGone,
   // After the specific eventually-properties, so their more precise message wins.
   systemSettles,
   watchDropLeadsToRelist,
   goneForcesRelist,
   writeConflictIsRetried,
+  crashLoopBackOffReached,
+  livenessRestartHappens,
+  gracefulTerminationCompletes,
+  imagePullBackOffReached,
+  podBecomesReady,
+  podWaitsForVolume,
 ];
 
 export function findProperty(name: string): Property | undefined {

@@ -19,7 +19,7 @@ export interface TransitionProperty {
 
 /** How the heal-then-converge phase ended. */
 export interface Settlement {
-  /** True when no action was left enabled; false when the converge bound ran out first. */
+  /** True when nothing was left to do but wait past the settle window; false when the converge bound ran out first. */
   readonly quiet: boolean;
   readonly stepsTaken: number;
   /** Labels of (a few of) the actions still enabled when the bound ran out. */

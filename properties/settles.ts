@@ -6,7 +6,7 @@ import type { EventuallyProperty } from './property.ts';
 export const systemSettles: EventuallyProperty = {
   kind: 'eventually',
   name: 'systemSettles',
-  description: 'After faults are healed, the system reaches a quiet state (no action enabled) within the scenario\'s converge bound.',
+  description: 'After faults are healed, the system settles within the converge bound: nothing left to do but wait past the settle window.',
   check(_world, settlement) {
     if (settlement.quiet) return null;
     return `the system was still changing after ${settlement.stepsTaken} steps of fair scheduling with faults healed; ` +

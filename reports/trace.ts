@@ -23,6 +23,7 @@ export interface Trace {
   readonly options: {
     readonly stepsMax: number;
     readonly convergeStepsMax: number;
+    readonly settleMs: number;
     /** The properties checked, by name, in the order they were checked. */
     readonly properties: readonly string[];
   };
@@ -64,7 +65,8 @@ export function parseTrace(text: string): Trace {
   need(t.defect === null || typeof t.defect === 'string', '"defect" must be a string or null');
   const o = t.options as Record<string, unknown> | undefined;
   need(typeof o === 'object' && o !== null, '"options" is missing');
-  need(isCount(o.stepsMax) && isCount(o.convergeStepsMax), '"options.stepsMax" and "options.convergeStepsMax" must be non-negative integers');
+  need(isCount(o.stepsMax) && isCount(o.convergeStepsMax) && isCount(o.settleMs),
+    '"options.stepsMax", "options.convergeStepsMax" and "options.settleMs" must be non-negative integers');
   need(isStringList(o.properties), '"options.properties" must be a list of property names');
   need(t.seed === null || Number.isInteger(t.seed), '"seed" must be an integer or null');
   need(t.path === null || typeof t.path === 'string', '"path" must be a string or null');

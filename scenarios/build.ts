@@ -1,7 +1,7 @@
 // Builds the System a scenario runs on, from the machines that play each part.
 // Planted defects (test/defects) swap one machine for a `machine.provide(...)` variant.
 import { informerMachine, type InformerMachine } from '../model/informer.ts';
-import { normalizedImage } from '../model/kubelet/config.ts';
+import { normalizedImage } from '../model/image-ref.ts';
 import { kubeletMachine, type KubeletInput, type KubeletMachine } from '../model/kubelet/machine.ts';
 import { RUNS_FOREVER, type ProcessBehaviour } from '../model/process.ts';
 import { quantityIn } from '../model/quantity.ts';

@@ -38,8 +38,10 @@ export interface Scenario {
   readonly bounds: Bounds;
   /** Steps chosen by the explorer in one run, before faults are healed. */
   readonly stepsMax: number;
-  /** Steps the fair scheduler may take after healing before the run must be quiet. */
+  /** Steps the fair scheduler may take after healing before the run must have settled. */
   readonly convergeStepsMax: number;
+  /** Logical time after healing for grace periods and back-offs to run out (see RunConfig.settleMs). */
+  readonly settleMs: number;
   /** Sometimes-goals (by property name) that exploration of this scenario must reach. */
   readonly goals: readonly string[];
 }

@@ -49,6 +49,7 @@ export const storeAndInformers: Scenario = {
   faults: { watchDrop: true, watchError: true, compaction: true, staleList: true, ...NO_NODE_FAULTS },
   bounds: { faultsMax: 8, historyMax: 48, streamQueueMax: 24 },
   stepsMax: 600,
+  settleMs: 0,
   convergeStepsMax: 5000,
   goals: ['watchDropLeadsToRelist', 'goneForcesRelist', 'writeConflictIsRetried'],
 };

@@ -25,6 +25,7 @@ export const watchBasics: Scenario = {
   faults: { watchDrop: true, watchError: true, compaction: true, staleList: true, ...NO_NODE_FAULTS },
   bounds: { faultsMax: 4, historyMax: 64, streamQueueMax: 16 },
   stepsMax: 60,
+  settleMs: 0,
   convergeStepsMax: 500,
   goals: ['watchDropLeadsToRelist', 'goneForcesRelist'],
 };

@@ -49,7 +49,7 @@ describe('kubeprop replay', () => {
     expect(r.code).toBe(1);
   });
 
-  const good = { format: TRACE_FORMAT, version: 1, scenario: 'watch-basics', defect: null, options: { stepsMax: 60, convergeStepsMax: 500, properties: [] }, seed: 1, path: '0', choices: [], labels: [], originalSteps: 0, violation: { property: 'x', kind: 'always', message: 'm', step: 0 } };
+  const good = { format: TRACE_FORMAT, version: 1, scenario: 'watch-basics', defect: null, options: { stepsMax: 60, convergeStepsMax: 500, settleMs: 0, properties: [] }, seed: 1, path: '0', choices: [], labels: [], originalSteps: 0, violation: { property: 'x', kind: 'always', message: 'm', step: 0 } };
   const bad: [string, string, string][] = [
     ['malformed JSON', '{"format": "kubeprop-trace", ', 'not JSON (Expected double-quoted property name in JSON at position 29)'],
     ['a future version', JSON.stringify({ ...good, version: 2 }), 'trace format version 2 is not supported by this kubeprop (it reads version 1)'],
@@ -86,7 +86,7 @@ describe('kubeprop check', () => {
   });
 
   it('rejects an unknown scenario and a bad flag with exit code 2', () => {
-    expect(kubeprop('check', 'nope')).toMatchObject({ code: 2, stderr: "kubeprop: unknown scenario \"nope\"; known: watch-basics, store-and-informers\nRun 'kubeprop --help' for usage.\n" });
+    expect(kubeprop('check', 'nope')).toMatchObject({ code: 2, stderr: "kubeprop: unknown scenario \"nope\"; known: watch-basics, store-and-informers, liveness-pod, downward-api-pod, secret-volume-pod, node-workload\nRun 'kubeprop --help' for usage.\n" });
     expect(kubeprop('check', '--runs', 'many')).toMatchObject({ code: 2, stderr: "kubeprop: --runs must be a non-negative integer, got \"many\"\nRun 'kubeprop --help' for usage.\n" });
   });
 });

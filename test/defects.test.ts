@@ -54,9 +54,9 @@ describe('planted defects are caught, shrunk and replayed', () => {
 
   it('watchEventsArriveInOrder catches a store whose history is out of order', () => {
     const { trace, explored, replayed } = catchDefect(watchBasics, storeRecordsHistoryOutOfOrder, 'watchEventsArriveInOrder');
-    expect(explored).toEqual(['list configmaps -> reader-1 rv="0"', 'watch configmaps -> reader-1 from rv 1']);
+    expect(explored).toEqual(['list configmaps -> reader-1 rv="0"', 'user alice: create configmaps default/a', 'user alice: create configmaps default/b']);
     expect(trace.violation.message).toBe(
-      'watch configmaps -> reader-2 delivered ADDED default/a at rv 2 after rv 3: a watch must deliver events in resourceVersion order, each newer than the last.');
+      'watch configmaps -> reader-1 delivered ADDED default/a at rv 2 after rv 3: a watch must deliver events in resourceVersion order, each newer than the last.');
     expect(replayed.reproduced).toBe(true);
   });
 });

@@ -2,8 +2,9 @@
 // for what is missing: ConfigMap and Secret volumes (volume manager: the pod waits in
 // ContainerCreating), env and envFrom references (kuberuntime makeEnvironmentVariables:
 // CreateContainerConfigError), a parseable image reference (InvalidImageName), and the
-// image pull policy the API server defaults from the tag (pkg/apis/core/v1/defaults.go).
+// image pull policy the API server defaulted from the tag.
 import type { Container, PodSpec } from 'kubernetes-types/core/v1.js';
+import { defaultPullPolicy } from '../image-ref.ts';
 import type { KubeObject } from '../resources.ts';
 
 /** ConfigMaps and Secrets as the kubelet's informers see them, by "namespace/name". */
@@ -73,27 +74,7 @@ export function containerConfigProblem(container: Container, namespace: string, 
   return null;
 }
 
-// A Docker reference (github.com/distribution/reference): lowercase path components,
-// an optional registry host with port, an optional tag, an optional digest.
-const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*';
-const HOST = '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?/)?';
-const REFERENCE = new RegExp(`^${HOST}${COMPONENT}(?:/${COMPONENT})*(?::[\\w][\\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`);
-
-/** The InvalidImageName message, or null for a valid reference. */
-export function imageNameProblem(image: string): string | null {
-  return REFERENCE.test(image) ? null : `Failed to apply default image tag "${image}": couldn't parse image name "${image}": invalid reference format`;
-}
-
-/** The reference with the default tag applied: "nginx" is "nginx:latest". */
-export function normalizedImage(image: string): string {
-  const lastPart = image.slice(image.lastIndexOf('/') + 1);
-  return lastPart.includes(':') || image.includes('@') ? image : `${image}:latest`;
-}
-
-/** imagePullPolicy as the API server defaults it: Always for ":latest" or no tag, IfNotPresent otherwise. */
+/** The container's imagePullPolicy (the API server has defaulted it from the tag). */
 export function pullPolicy(container: Container): 'Always' | 'IfNotPresent' | 'Never' {
-  if (container.imagePullPolicy) return container.imagePullPolicy as 'Always' | 'IfNotPresent' | 'Never';
-  const image = container.image ?? '';
-  if (image.includes('@')) return 'IfNotPresent';
-  return normalizedImage(image).endsWith(':latest') ? 'Always' : 'IfNotPresent';
+  return (container.imagePullPolicy ?? defaultPullPolicy(container.image ?? '')) as 'Always' | 'IfNotPresent' | 'Never';
 }

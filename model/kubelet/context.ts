@@ -25,6 +25,8 @@ export interface PodWorker {
   readonly pulledFor: Readonly<Record<string, number>>;
   /** The grace period given to each container sent SIGTERM, by container id. */
   readonly graceMs: Readonly<Record<string, number>>;
+  /** Why the pod's volumes cannot be set up, if they cannot (upstream: a FailedMount event). */
+  readonly mountProblem: string | null;
   /** The phase the kubelet last computed for the pod. */
   readonly phase: string | undefined;
   readonly deleteRequested: boolean;

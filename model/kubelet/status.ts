@@ -120,3 +120,25 @@ export function podStatus(inputs: StatusInputs): PodStatus {
     containerStatuses: statuses,
   };
 }
+
+const UNKNOWN_AT_TERMINATION: ContainerState = {
+  terminated: { exitCode: 137, reason: 'ContainerStatusUnknown', message: 'The container could not be located when the pod was terminated' },
+};
+
+/**
+ * The status manager's TerminatePod (status/status_manager.go): at the end of a pod's
+ * life every container not known to have terminated is reported terminated with
+ * ContainerStatusUnknown (exit 137), so a pod is never wrongly reported successful;
+ * regular containers are left waiting if init containers never let them start; and a
+ * Pending or Running phase becomes Failed, so the pod can be deleted.
+ */
+export function terminatedPodStatus(status: PodStatus): PodStatus {
+  const settle = (s: ContainerStatus): ContainerStatus => (s.state?.terminated ? s : { ...s, state: UNKNOWN_AT_TERMINATION, ready: false, started: false });
+  const initialized = (status.initContainerStatuses ?? []).every((s) => s.state?.terminated?.exitCode === 0);
+  return {
+    ...status,
+    phase: status.phase === 'Succeeded' || status.phase === 'Failed' ? status.phase : 'Failed',
+    ...(status.initContainerStatuses ? { initContainerStatuses: status.initContainerStatuses.map(settle) } : {}),
+    ...(status.containerStatuses ? { containerStatuses: initialized ? status.containerStatuses.map(settle) : status.containerStatuses } : {}),
+  };
+}

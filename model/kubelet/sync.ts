@@ -15,9 +15,10 @@ import { isSidecar } from '../semantics/pod-phase.ts';
 import { newProbeWorker, probeSettings, type ProbeType } from '../semantics/probe.ts';
 import { shouldContainerBeRestarted, type PodRestartPolicy } from '../semantics/restart.ts';
 import { addRequests, admit, NO_REQUESTS, podRequests } from './admission.ts';
-import { containerConfigProblem, imageNameProblem, normalizedImage, pullPolicy, volumeMountProblem } from './config.ts';
+import { imageNameProblem, normalizedImage } from '../image-ref.ts';
+import { containerConfigProblem, pullPolicy, volumeMountProblem } from './config.ts';
 import type { KubeletContext, KubeletView, PodWorker, ProbeSlot } from './context.ts';
-import { instancesOf, podStatus, TERMINAL_PHASES, type ProbeResults, type Waiting } from './status.ts';
+import { instancesOf, podStatus, terminatedPodStatus, TERMINAL_PHASES, type ProbeResults, type Waiting } from './status.ts';
 
 export interface SyncRules {
   /** Whether an exited (or never started) container is started again. */
@@ -84,16 +85,20 @@ function currentStatus(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, 
   if (worker.admission !== null && worker.admission !== 'admitted') {
     return { phase: 'Failed', reason: worker.admission.reason, message: worker.admission.message };
   }
-  return podStatus({
+  const status = podStatus({
     pod, runtime: view.runtime, instances: instancesOf(view.runtime, worker.uid), waiting: worker.waiting,
     probes: probeResultsOf(ctx, worker.uid), podIsTerminal, startedAtMs: worker.startedAtMs,
     previousPhase: worker.phase ?? (pod.status as PodStatus | undefined)?.phase,
   });
+  return podIsTerminal ? terminatedPodStatus(status) : status;
 }
 
-/** Ends a sync: the worker's new state, the runtime call (if any), the status to report. */
-function finish(ctx: KubeletContext, worker: PodWorker, pod: KubeObject | undefined, view: KubeletView, op: RuntimeEvent | null, podIsTerminal = false): Change {
-  let change: Change = { op };
+/**
+ * Ends a sync: `earlier` (timers, back-offs) plus the worker's new state, the runtime call
+ * (if any) and the status to report. `ctx` already includes `earlier`.
+ */
+function finish(ctx: KubeletContext, earlier: Change, worker: PodWorker, pod: KubeObject | undefined, view: KubeletView, op: RuntimeEvent | null, podIsTerminal = false): Change {
+  let change: Change = { ...earlier, op };
   let next = worker;
   if (pod) {
     const status = currentStatus(ctx, worker, pod, view, podIsTerminal);
@@ -243,7 +248,9 @@ function planPod(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, view: 
   const spec = specOf(pod);
   const uid = worker.uid;
   if (!view.runtime.sandboxes.has(uid)) return { op: { type: 'RUN_SANDBOX', podUid: uid, podKey: worker.key, nowMs }, worker, change: {} };
-  if (volumeMountProblem(spec, pod.metadata.namespace ?? '', view) !== null) return { op: null, worker, change: {} };
+  const mountProblem = volumeMountProblem(spec, pod.metadata.namespace ?? '', view);
+  if (mountProblem !== worker.mountProblem) worker = { ...worker, mountProblem };
+  if (mountProblem !== null) return { op: null, worker, change: {} };
   const instances = instancesOf(view.runtime, uid);
   const policy = (spec.restartPolicy ?? 'Always') as PodRestartPolicy;
   const statuses = runtimeStatuses(instances);
@@ -296,9 +303,9 @@ export function syncPod(ctx: KubeletContext, uid: string, view: KubeletView, now
     const admitted = admitWorker(ctx, worker, pod, view, nowMs);
     return { ...admitted, op: null };
   }
-  if (worker.admission !== 'admitted') return finish(ctx, worker, pod, view, null);
+  if (worker.admission !== 'admitted') return finish(ctx, {}, worker, pod, view, null);
   const plan = planPod(ctx, worker, pod, view, rules, nowMs);
-  return finish({ ...ctx, ...plan.change }, plan.worker, pod, view, plan.op);
+  return finish({ ...ctx, ...plan.change }, plan.change, plan.worker, pod, view, plan.op);
 }
 
 /** A terminal pod: nothing is started again; anything still running is stopped. */
@@ -310,10 +317,11 @@ export function syncTerminatedPod(ctx: KubeletContext, uid: string, view: Kubele
   if (running && pod) {
     const grace = ((pod.spec as PodSpec).terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS) * 1000;
     const stop = stopContainer(worker, running, grace, rules, nowMs);
-    if (stop.op) return finish(ctx, stop.worker, pod, view, stop.op);
-    return { ...finish({ ...ctx, ...withTimer(ctx, stop.deadlineMs, uid) }, stop.worker, pod, view, null) };
+    if (stop.op) return finish(ctx, {}, stop.worker, pod, view, stop.op);
+    const timer = withTimer(ctx, stop.deadlineMs, uid);
+    return finish({ ...ctx, ...timer }, timer, stop.worker, pod, view, null);
   }
-  return finish(ctx, worker, pod, view, null);
+  return finish(ctx, {}, worker, pod, view, null);
 }
 
 /** The grace period for a pod being deleted: the one the deletion asked for. */
@@ -338,17 +346,17 @@ export function syncTerminatingPod(ctx: KubeletContext, uid: string, view: Kubel
     if (c.podUid !== uid || c.state !== 'running') continue;
     const stop = stopContainer(current, c, graceMs, rules, nowMs);
     current = stop.worker;
-    if (stop.op) return finish({ ...ctx, ...change }, current, pod, view, stop.op);
+    if (stop.op) return finish({ ...ctx, ...change }, change, current, pod, view, stop.op);
     change = { ...change, ...withTimer({ ...ctx, ...change }, stop.deadlineMs, uid) };
   }
-  if (change.timers) return finish({ ...ctx, ...change }, current, pod, view, null);
+  if (change.timers) return finish({ ...ctx, ...change }, change, current, pod, view, null);
   if (!pod) {
     // Gone from the API server and stopped: forget the pod and its sandbox.
     if (view.runtime.sandboxes.has(uid)) return { op: { type: 'REMOVE_SANDBOX', podUid: uid } };
     const probes = [...ctx.probes.entries()].filter(([, s]) => s.uid === uid).reduce((p, [k]) => p.delete(k), ctx.probes);
     return { op: null, workers: ctx.workers.delete(uid), probes, statusPending: ctx.statusPending.delete(uid), deletePending: ctx.deletePending.delete(uid), ...settled(ctx, uid) };
   }
-  const done = finish({ ...ctx, ...change }, current, pod, view, null, true);
+  const done = finish({ ...ctx, ...change }, change, current, pod, view, null, true);
   const written = ctx.statusWritten.get(uid);
   if (pod.metadata.deletionTimestamp && !current.deleteRequested && isTerminalPhase(written?.phase)) {
     return { ...done, deletePending: ctx.deletePending.set(uid, worker.key) };

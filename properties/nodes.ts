@@ -1,0 +1,139 @@
+// What must hold of every live node once faults stop and the cluster settles, and the
+// states exploration of pods must reach.
+import type { ContainerStatus, PodStatus } from 'kubernetes-types/core/v1.js';
+import type { KubeletContext } from '../model/kubelet/context.ts';
+import { instancesOf } from '../model/kubelet/status.ts';
+import type { RuntimeContainer } from '../model/runtime.ts';
+import { nodeIsUp } from '../model/world.ts';
+import { nodeIndex, podEvent, specOf, syncOp } from './observe.ts';
+import type { EventuallyProperty, SometimesGoal } from './property.ts';
+
+function shown(status: ContainerStatus | undefined): string {
+  if (!status?.state) return 'no status';
+  if (status.state.running) return 'running';
+  if (status.state.terminated) return `terminated (exit ${status.state.terminated.exitCode})`;
+  return `waiting (${status.state.waiting?.reason ?? ''})`;
+}
+
+/** How the API's status of one container disagrees with the runtime's newest instance, or null. */
+function disagreement(status: ContainerStatus | undefined, newest: RuntimeContainer | undefined): string | null {
+  if (!newest) return status?.state?.running ? `the API says running, but no instance exists` : null;
+  const id = `containerd://${newest.id}`;
+  if (status?.restartCount !== newest.attempt) return `restartCount is ${status?.restartCount ?? 'absent'} but the runtime is at attempt ${newest.attempt}`;
+  if (newest.state === 'running') return status.state?.running && status.containerID === id ? null : `${newest.id} runs, but the API says ${shown(status)}`;
+  if (newest.state === 'created') return status.state?.waiting ? null : `${newest.id} is created, not started, but the API says ${shown(status)}`;
+  const exit = status.state?.terminated ?? (status.state?.waiting ? status.lastState?.terminated : undefined);
+  return exit && exit.exitCode === newest.exitCode && exit.containerID === id ? null
+    : `${newest.id} exited ${newest.exitCode}, but the API says ${shown(status)}`;
+}
+
+export const podStatusesReflectRuntime: EventuallyProperty = {
+  kind: 'eventually',
+  name: 'podStatusesReflectRuntime',
+  description: 'Once the cluster settles, the status of every pod on a live node tells what its containers really do (state, exit code, restart count).',
+  check(world) {
+    const problems: string[] = [];
+    for (const pod of world.store.context.objects.pods?.values() ?? []) {
+      const node = nodeIndex(world, specOf(pod).nodeName);
+      if (node < 0 || !nodeIsUp(world.nodes[node]!) || world.nodes[node]!.partitioned) continue;
+      const instances = instancesOf(world.nodes[node]!.runtime.context, pod.metadata.uid ?? '');
+      const status = (pod.status ?? {}) as PodStatus;
+      const statuses = [...(status.initContainerStatuses ?? []), ...(status.containerStatuses ?? [])];
+      for (const c of [...(specOf(pod).initContainers ?? []), ...specOf(pod).containers]) {
+        const why = disagreement(statuses.find((s) => s.name === c.name), instances.get(c.name)?.[0]);
+        if (why) problems.push(`pod ${pod.metadata.namespace}/${pod.metadata.name} on ${specOf(pod).nodeName}, container ${c.name}: ${why}`);
+      }
+    }
+    return problems.length === 0 ? null : problems.join('; ');
+  },
+};
+
+export const deletedPodsAreGone: EventuallyProperty = {
+  kind: 'eventually',
+  name: 'deletedPodsAreGone',
+  description: 'Once the cluster settles, no pod on a live node is left terminating: every deleted pod is gone from the API server.',
+  check(world) {
+    const stuck: string[] = [];
+    for (const pod of world.store.context.objects.pods?.values() ?? []) {
+      if (!pod.metadata.deletionTimestamp) continue;
+      const node = nodeIndex(world, specOf(pod).nodeName);
+      if (node >= 0 && (!nodeIsUp(world.nodes[node]!) || world.nodes[node]!.partitioned)) continue;
+      stuck.push(`${pod.metadata.namespace}/${pod.metadata.name} (deleted at ${pod.metadata.deletionTimestamp} with grace ${pod.metadata.deletionGracePeriodSeconds}s, on ${specOf(pod).nodeName ?? 'no node'})`);
+    }
+    return stuck.length === 0 ? null : `pods still terminating: ${stuck.join(', ')}`;
+  },
+};
+
+function waitingReasonReached(reason: string): SometimesGoal['reached'] {
+  return (before, _action, after) => {
+    const event = podEvent(before, after);
+    const statuses = (event?.object.status as PodStatus | undefined)?.containerStatuses ?? [];
+    return statuses.some((s) => s.state?.waiting?.reason === reason);
+  };
+}
+
+export const crashLoopBackOffReached: SometimesGoal = {
+  kind: 'sometimes',
+  name: 'crashLoopBackOffReached',
+  description: 'A pod reports a container waiting in CrashLoopBackOff.',
+  reached: waitingReasonReached('CrashLoopBackOff'),
+};
+
+export const imagePullBackOffReached: SometimesGoal = {
+  kind: 'sometimes',
+  name: 'imagePullBackOffReached',
+  description: 'A pod reports a container waiting in ImagePullBackOff.',
+  reached: waitingReasonReached('ImagePullBackOff'),
+};
+
+export const livenessRestartHappens: SometimesGoal = {
+  kind: 'sometimes',
+  name: 'livenessRestartHappens',
+  description: 'A container stopped because its liveness probe failed is started again.',
+  reached(before, action, after) {
+    const op = syncOp(action, after);
+    if (action.kind !== 'sync' || op?.type !== 'START_CONTAINER') return false;
+    const runtime = after.nodes[action.node]!.runtime.context;
+    const c = runtime.containers.get(op.id);
+    if (!c || c.attempt === 0) return false;
+    const previous = instancesOf(runtime, c.podUid).get(c.name)?.find((i) => i.attempt === c.attempt - 1);
+    return previous !== undefined && previous.sigtermAtMs !== null;
+  },
+};
+
+export const gracefulTerminationCompletes: SometimesGoal = {
+  kind: 'sometimes',
+  name: 'gracefulTerminationCompletes',
+  description: 'A pod deleted with a grace period has every container stop on SIGTERM, and is then removed.',
+  reached(before, _action, after) {
+    const event = podEvent(before, after);
+    // The final delete has grace 0; the grace period the pod was deleted with is on the state before it.
+    if (event?.type !== 'DELETED' || !event.previous?.metadata.deletionGracePeriodSeconds) return false;
+    const node = nodeIndex(after, specOf(event.object).nodeName);
+    if (node < 0) return false;
+    const instances = [...instancesOf(after.nodes[node]!.runtime.context, event.object.metadata.uid ?? '').values()].flat();
+    return instances.some((c) => c.sigtermAtMs !== null) && instances.every((c) => !c.sigkilled);
+  },
+};
+
+export const podBecomesReady: SometimesGoal = {
+  kind: 'sometimes',
+  name: 'podBecomesReady',
+  description: 'A pod reports Ready=True.',
+  reached(before, _action, after) {
+    const event = podEvent(before, after);
+    return (event?.object.status as PodStatus | undefined)?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+  },
+};
+
+export const podWaitsForVolume: SometimesGoal = {
+  kind: 'sometimes',
+  name: 'podWaitsForVolume',
+  description: 'A kubelet holds a pod back because a ConfigMap or Secret its volumes need is missing.',
+  reached(before, action, after) {
+    if (action.kind !== 'sync') return false;
+    const kubelet = after.system.nodes[action.node]!.kubelet;
+    const worker = (after.clients[kubelet]!.context as KubeletContext).workers.get(action.uid);
+    return worker?.mountProblem != null && (before.clients[kubelet]!.context as KubeletContext).workers.get(action.uid)?.mountProblem == null;
+  },
+};

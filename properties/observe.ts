@@ -1,0 +1,48 @@
+// What properties observe of a step: the store event it committed, the runtime call a
+// kubelet made, the pods as the API server holds them.
+import type { PodSpec, PodStatus } from 'kubernetes-types/core/v1.js';
+import type { Action } from '../model/actions.ts';
+import type { KubeletContext } from '../model/kubelet/context.ts';
+import type { WatchEvent } from '../model/requests.ts';
+import type { KubeObject } from '../model/resources.ts';
+import type { RuntimeEvent } from '../model/runtime.ts';
+import type { World } from '../model/world.ts';
+
+/** The store event this step committed, if it wrote one. */
+export function committedEvent(before: World, after: World): WatchEvent | null {
+  return after.store.context.rv > before.store.context.rv ? after.store.context.event : null;
+}
+
+/** The committed event if it is about a pod. */
+export function podEvent(before: World, after: World): WatchEvent | null {
+  const event = committedEvent(before, after);
+  return event?.resource === 'pods' ? event : null;
+}
+
+/** The runtime call a kubelet sync made in this step. */
+export function syncOp(action: Action, after: World): RuntimeEvent | null {
+  if (action.kind !== 'sync') return null;
+  return (after.clients[after.system.nodes[action.node]!.kubelet]!.context as KubeletContext).op;
+}
+
+export function phaseOf(pod: KubeObject | null | undefined): string | undefined {
+  return (pod?.status as PodStatus | undefined)?.phase;
+}
+
+export function specOf(pod: KubeObject): PodSpec {
+  return pod.spec as PodSpec;
+}
+
+/** The pod with this uid as the API server holds it, found by its runtime key (namespace/name). */
+export function apiPod(world: World, podKey: string, uid: string): KubeObject | undefined {
+  const pod = world.store.context.objects.pods?.get(podKey);
+  return pod?.metadata.uid === uid ? pod : undefined;
+}
+
+export function nodeIndex(world: World, name: string | undefined): number {
+  return world.system.nodes.findIndex((n) => n.name === name);
+}
+
+export function keyOfPod(pod: KubeObject): string {
+  return `${pod.metadata.namespace}/${pod.metadata.name}`;
+}

@@ -1,0 +1,147 @@
+// What a pod's life may and may not look like, judged on the API server's record and on
+// what really runs (the runtime), step by step.
+import type { ContainerStatus, PodStatus } from 'kubernetes-types/core/v1.js';
+import { isTerminalPhase } from '../model/kubelet/sync.ts';
+import { attemptKey } from '../model/runtime.ts';
+import { apiPod, keyOfPod, nodeIndex, phaseOf, podEvent, specOf, syncOp } from './observe.ts';
+import type { TransitionProperty } from './property.ts';
+
+/** Phases a pod may move to from each phase (Unknown is for a node that cannot report). */
+const LEGAL_NEXT: Readonly<Record<string, readonly string[]>> = {
+  Pending: ['Pending', 'Running', 'Succeeded', 'Failed', 'Unknown'],
+  Running: ['Running', 'Succeeded', 'Failed', 'Unknown'],
+  Unknown: ['Unknown', 'Running', 'Succeeded', 'Failed'],
+  Succeeded: ['Succeeded'],
+  Failed: ['Failed'],
+};
+
+export const podPhaseTransitionsAreLegal: TransitionProperty = {
+  kind: 'transition',
+  name: 'podPhaseTransitionsAreLegal',
+  description: 'A pod\'s phase moves only along legal edges: Succeeded and Failed are final, and nothing goes back to Pending once it has run.',
+  check(before, _action, after) {
+    const event = podEvent(before, after);
+    if (!event || event.type !== 'MODIFIED' || !event.previous) return null;
+    const was = phaseOf(event.previous) ?? 'Pending';
+    const now = phaseOf(event.object) ?? 'Pending';
+    if ((LEGAL_NEXT[was] ?? []).includes(now)) return null;
+    const why = isTerminalPhase(was) ? `${was} is a terminal phase: a pod never leaves it` : `a pod that has run never goes back to ${now}`;
+    return `pod ${event.key} went from ${was} to ${now}: ${why}.`;
+  },
+};
+
+export const nodeNameNeverChanges: TransitionProperty = {
+  kind: 'transition',
+  name: 'nodeNameNeverChanges',
+  description: 'A pod\'s spec.nodeName, once set, never changes: a pod is bound once and never moves.',
+  check(before, _action, after) {
+    const event = podEvent(before, after);
+    if (!event || event.type !== 'MODIFIED' || !event.previous) return null;
+    const was = specOf(event.previous).nodeName;
+    const now = specOf(event.object).nodeName;
+    if (!was || was === now) return null;
+    return `pod ${event.key} moved from node ${was} to ${now ?? '(none)'}: spec.nodeName must never change once set.`;
+  },
+};
+
+function restartCounts(status: PodStatus | undefined): Map<string, number> {
+  const all: ContainerStatus[] = [...(status?.initContainerStatuses ?? []), ...(status?.containerStatuses ?? [])];
+  return new Map(all.map((s) => [s.name, s.restartCount]));
+}
+
+export const restartCountNeverDecreases: TransitionProperty = {
+  kind: 'transition',
+  name: 'restartCountNeverDecreases',
+  description: 'A container\'s restartCount in the pod\'s status never decreases, across kubelet restarts and node reboots.',
+  check(before, _action, after) {
+    const event = podEvent(before, after);
+    if (!event || event.type !== 'MODIFIED' || !event.previous) return null;
+    const was = restartCounts(event.previous.status as PodStatus | undefined);
+    for (const [name, count] of restartCounts(event.object.status as PodStatus | undefined)) {
+      const previous = was.get(name);
+      if (previous !== undefined && count < previous) {
+        return `container ${name} of pod ${event.key} had restartCount ${previous} and now reports ${count}: a restart count never goes down.`;
+      }
+    }
+    return null;
+  },
+};
+
+export const neverPolicyNeverRestarts: TransitionProperty = {
+  kind: 'transition',
+  name: 'neverPolicyNeverRestarts',
+  description: 'A container of a pod with restartPolicy Never is started at most once (by the runtime\'s record, across kubelet restarts).',
+  check(before, action, after) {
+    const op = syncOp(action, after);
+    if (op?.type !== 'START_CONTAINER' || action.kind !== 'sync') return null;
+    const runtime = after.nodes[action.node]!.runtime.context;
+    const c = runtime.containers.get(op.id);
+    if (!c) return null;
+    const pod = apiPod(before, c.podKey, c.podUid);
+    if (!pod || (specOf(pod).restartPolicy ?? 'Always') !== 'Never') return null;
+    const starts = runtime.startsSinceBoot.get(attemptKey(c.podUid, c.name)) ?? 0;
+    if (starts <= 1) return null;
+    return `container ${c.name} of pod ${c.podKey} (restartPolicy Never) was started ${starts} times on ${after.system.nodes[action.node]!.name}: a Never pod's container runs at most once.`;
+  },
+};
+
+export const terminalPodsStartNoContainers: TransitionProperty = {
+  kind: 'transition',
+  name: 'terminalPodsStartNoContainers',
+  description: 'Once a pod is Succeeded or Failed, no container of it is created or started again.',
+  check(before, action, after) {
+    const op = syncOp(action, after);
+    if (action.kind !== 'sync' || (op?.type !== 'CREATE_CONTAINER' && op?.type !== 'START_CONTAINER')) return null;
+    const runtime = before.nodes[action.node]!.runtime.context;
+    const target = op.type === 'CREATE_CONTAINER' ? { podKey: op.podKey, podUid: op.podUid, name: op.name } : runtime.containers.get(op.id);
+    if (!target) return null;
+    const phase = phaseOf(apiPod(before, target.podKey, target.podUid));
+    if (!isTerminalPhase(phase)) return null;
+    const verb = op.type === 'CREATE_CONTAINER' ? 'created' : 'started';
+    return `the kubelet ${verb} container ${target.name} of pod ${target.podKey}, which is ${phase}: a terminal pod never gets a new container.`;
+  },
+};
+
+export const readyOnlyAfterReadinessPassed: TransitionProperty = {
+  kind: 'transition',
+  name: 'readyOnlyAfterReadinessPassed',
+  description: 'A container is reported ready only if its readiness probe (and startup probe) passed against that very container since it started.',
+  check(before, _action, after) {
+    const event = podEvent(before, after);
+    if (!event || event.type === 'DELETED') return null;
+    const pod = event.object;
+    const node = nodeIndex(after, specOf(pod).nodeName);
+    if (node < 0) return null;
+    const runtime = after.nodes[node]!.runtime.context;
+    for (const status of (pod.status as PodStatus | undefined)?.containerStatuses ?? []) {
+      if (!status.ready) continue;
+      const spec = specOf(pod).containers.find((c) => c.name === status.name);
+      const id = status.containerID?.replace(/^containerd:\/\//, '') ?? '';
+      const passed = runtime.probesPassed.get(id) ?? [];
+      for (const probe of ['readiness', 'startup'] as const) {
+        if (spec?.[`${probe}Probe`] && !passed.includes(probe)) {
+          return `pod ${keyOfPod(pod)} reports container ${status.name} ready, but its ${probe} probe never passed against container ${id || '(none)'}.`;
+        }
+      }
+    }
+    return null;
+  },
+};
+
+export const sigkillOnlyAfterGracePeriod: TransitionProperty = {
+  kind: 'transition',
+  name: 'sigkillOnlyAfterGracePeriod',
+  description: 'A container is sent SIGKILL only after SIGTERM and its grace period, unless the grace period is 0.',
+  check(before, action, after) {
+    const op = syncOp(action, after);
+    if (action.kind !== 'sync' || op?.type !== 'KILL_CONTAINER') return null;
+    const c = before.nodes[action.node]!.runtime.context.containers.get(op.id);
+    if (!c) return null;
+    const pod = apiPod(before, c.podKey, c.podUid);
+    const graceSeconds = pod ? (pod.metadata.deletionGracePeriodSeconds ?? specOf(pod).terminationGracePeriodSeconds ?? 30) : 0;
+    if (graceSeconds === 0) return null;
+    if (c.sigtermAtMs !== null && before.nowMs >= c.sigtermAtMs + graceSeconds * 1000) return null;
+    const when = c.sigtermAtMs === null ? 'without SIGTERM first' : `${before.nowMs - c.sigtermAtMs}ms after SIGTERM`;
+    return `container ${c.name} of pod ${c.podKey} was sent SIGKILL ${when}, within its ${graceSeconds}s grace period.`;
+  },
+};

@@ -1,0 +1,9 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    // Exploration tests run thousands of model runs; none is timed, but each needs room.
+    testTimeout: 180_000,
+    include: ['test/**/*.test.ts'],
+  },
+});
