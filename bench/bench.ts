@@ -6,6 +6,7 @@ import { run } from '../checker/run.ts';
 import { PROPERTIES } from '../properties/index.ts';
 import type { Property } from '../properties/property.ts';
 import type { Scenario } from '../scenarios/scenario.ts';
+import { nodeWorkload } from '../scenarios/pods.ts';
 import { storeAndInformers } from '../scenarios/store-and-informers.ts';
 
 const SECONDS_PER_CASE = 3;
@@ -21,6 +22,8 @@ const CASES: readonly Case[] = [
   { name: 'store-and-informers', scenario: storeAndInformers, properties: PROPERTIES },
   // The model alone: enabled + step, no properties.
   { name: 'store-and-informers/model-only', scenario: storeAndInformers, properties: [] },
+  // One node, 20 pods: readiness probes, restarts, crash loops, graceful deletion; every node fault on.
+  { name: 'node', scenario: nodeWorkload(14), properties: PROPERTIES },
 ];
 
 function measure(c: Case): Record<string, unknown> {
@@ -43,7 +46,9 @@ function measure(c: Case): Record<string, unknown> {
   return {
     case: c.name,
     informers: c.scenario.informers.length,
-    objects: 50,
+    nodes: c.scenario.nodes.length,
+    objects: c.scenario.users.flatMap((u) => u.script).filter((op) => op.op === 'create').length,
+    pods: c.scenario.users.flatMap((u) => u.script).filter((op) => op.op === 'create' && op.resource === 'pods').length,
     faults: Object.entries(c.scenario.faults).filter(([, on]) => on).map(([f]) => f),
     properties: c.properties.length,
     runs,

@@ -109,7 +109,8 @@ export function run(config: RunConfig, chooser: Chooser): RunResult {
   let settlement: Settlement | null = null;
   if (violation === null) {
     // Heal: no more faults (recoveries are ordinary actions). Fair scheduling: always take the
-    // enabled action that has waited longest since it was last taken (never taken: first).
+    // enabled action that has waited longest since it was last taken (never taken: first),
+    // and let the clock move only when nothing else is left to do at this instant.
     const windowEndMs = world.nowMs + config.settleMs;
     const settled = (actions: readonly Action[]) =>
       actions.length === 0 || (actions.length === 1 && actions[0]!.kind === 'tick' && actions[0]!.toMs > windowEndMs);
@@ -118,6 +119,8 @@ export function run(config: RunConfig, chooser: Chooser): RunResult {
       let best = actions[0]!;
       let bestAt = Infinity;
       for (const a of actions) {
+        // Maximal progress: the clock moves only once everything due at this instant is done.
+        if (a.kind === 'tick' && actions.length > 1) continue;
         const at = lastTaken.get(actionKey(a)) ?? -1;
         if (at < bestAt) {
           best = a;

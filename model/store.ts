@@ -130,7 +130,7 @@ function finishedDeleting(object: KubeObject): boolean {
   return !!m.deletionTimestamp && (m.finalizers ?? []).length === 0 && !m.deletionGracePeriodSeconds;
 }
 
-export function updateObject(ctx: StoreContext, request: Extract<WriteRequest, { verb: 'update' }>): StoreChange {
+export function updateObject(ctx: StoreContext, request: Extract<WriteRequest, { verb: 'update' }>, validate = validateUpdate): StoreChange {
   const { resource } = request;
   const object = request.subresource === 'status' ? request.object : withDefaults(resource, request.object);
   const info = RESOURCES[resource];
@@ -162,7 +162,7 @@ export function updateObject(ctx: StoreContext, request: Extract<WriteRequest, {
       },
       ...(info.statusSubresource ? { status: old.status } : {}),
     };
-    const errors = validateUpdate(resource, next, old);
+    const errors = validate(resource, next, old);
     if (errors.length > 0) return fail(invalid(resource, name, errors));
     if (info.generation && !deepEqual(next.spec, old.spec)) {
       next = { ...next, metadata: { ...next.metadata, generation: (m.generation ?? 0) + 1 } };

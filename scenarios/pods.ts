@@ -128,3 +128,39 @@ export function nodeWorkload(webCount: number): Scenario {
     goals: ['crashLoopBackOffReached', 'livenessRestartHappens', 'gracefulTerminationCompletes', 'imagePullBackOffReached', 'podBecomesReady'],
   };
 }
+
+/**
+ * The basic lifecycle, small enough for short counterexamples: a Never pod that fails, an
+ * OnFailure pod that succeeds, a crash-looping pod, and a web pod that becomes ready late,
+ * ignores SIGTERM and is deleted; a user also tries to move the web pod to another node,
+ * which the API server must refuse.
+ */
+export const podBasics: Scenario = {
+  ...base,
+  name: 'pod-basics',
+  description: 'A Never pod that fails, an OnFailure pod that succeeds, a crash-looper and a late-ready web pod that ignores SIGTERM and is deleted; node crash, kubelet restart and probe faults on.',
+  users: [{
+    name: 'alice',
+    script: [
+      createPod(pod('once', { image: 'busybox:1.36', restartPolicy: 'Never' })),
+      createPod(pod('job', { image: 'busybox:1.36', restartPolicy: 'OnFailure' })),
+      createPod(pod('crasher', { image: 'busybox:1.36' })),
+      createPod(pod('web', { containers: [{ name: 'main', image: 'nginx:1.25', ...readiness }], terminationGracePeriodSeconds: 5 })),
+      { op: 'update', resource: 'pods', namespace: 'default', name: 'web', patch: { spec: { nodeName: 'node-2' } } },
+      { op: 'wait', ms: 20_000 },
+      deletePod('web'),
+    ],
+  }],
+  registry: ['nginx:1.25', 'busybox:1.36'],
+  behaviours: [
+    { pod: 'default/once', behaviour: { exitAfterMs: 3_000, exitCode: 1 } },
+    { pod: 'default/job', behaviour: { exitAfterMs: 4_000, exitCode: 0 } },
+    { pod: 'default/crasher', behaviour: { exitAfterMs: 2_000, exitCode: 1 } },
+    { pod: 'default/web', behaviour: { ignoresSigterm: true, probes: { readiness: { passFromMs: 12_000 } } } },
+  ],
+  faults: { ...NO_WATCH_FAULTS, ...NO_NODE_FAULTS, nodeCrash: true, kubeletRestart: true, probeFailure: true },
+  bounds: { faultsMax: 3, historyMax: 256, streamQueueMax: 64 },
+  stepsMax: 250,
+  convergeStepsMax: 5000,
+  goals: ['crashLoopBackOffReached', 'podBecomesReady'],
+};

@@ -30,7 +30,8 @@ export interface KubeletInput {
   readonly labels: Readonly<Record<string, string>>;
 }
 
-type Event = ClientEvent | KubeletEvent;
+export type KubeletMachineEvent = ClientEvent | KubeletEvent;
+type Event = KubeletMachineEvent;
 type Change = Partial<KubeletContext>;
 
 function enqueue(ctx: KubeletContext, uids: Iterable<string>): Change {
@@ -177,7 +178,7 @@ export function newestInstance(view: KubeletView, podUid: string, name: string):
 }
 
 /** One run of a probe worker (prober/worker.go doProbe); a changed result makes the pod sync. */
-function onProbe(ctx: KubeletContext, event: Extract<KubeletEvent, { type: 'PROBE' }>): Change {
+export function runProbe(ctx: KubeletContext, event: Extract<KubeletEvent, { type: 'PROBE' }>): Change {
   const slot = ctx.probes.get(event.slot);
   if (!slot) return {};
   const worker = ctx.workers.get(slot.uid);
@@ -222,7 +223,7 @@ export const kubeletMachine = setup({
     syncPod: assign(({ context, event }) => { const e = syncEvent(event); return e ? syncPod(context, e.uid, e.view, e.nowMs) : {}; }),
     syncTerminatingPod: assign(({ context, event }) => { const e = syncEvent(event); return e ? syncTerminatingPod(context, e.uid, e.view, e.nowMs) : {}; }),
     syncTerminatedPod: assign(({ context, event }) => { const e = syncEvent(event); return e ? syncTerminatedPod(context, e.uid, e.view, e.nowMs) : {}; }),
-    probe: assign(({ context, event }) => (event.type === 'PROBE' ? { ...onProbe(context, event), op: null } : {})),
+    probe: assign(({ context, event }) => (event.type === 'PROBE' ? { ...runProbe(context, event), op: null } : {})),
     /** After every event: the next request if none is in flight, and when to wake. */
     settle: assign(({ context, event }) => {
       const request = context.request ?? nextRequest(context, eventTime(event));

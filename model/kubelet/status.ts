@@ -30,8 +30,8 @@ export interface StatusInputs {
   /** The pod worker has stopped every container of a pod being deleted. */
   readonly podIsTerminal: boolean;
   readonly startedAtMs: number;
-  /** The phase last reported, kept if terminal: the kubelet never moves a pod out of a terminal phase. */
-  readonly previousPhase: string | undefined;
+  /** A terminal phase the pod already reached: the kubelet never moves a pod out of one. */
+  readonly terminalPhase: string | undefined;
 }
 
 export const TERMINAL_PHASES: readonly string[] = ['Succeeded', 'Failed'];
@@ -104,7 +104,7 @@ export function podStatus(inputs: StatusInputs): PodStatus {
   const statuses = (spec.containers ?? []).map((c) => containerStatus(c, 'regular', inputs, uid));
   const podHasInitialized = (spec.containers ?? []).some((c) => (inputs.instances.get(c.name) ?? []).some((i) => i.startedAtMs !== null));
   const computed = podPhase(spec, [...initStatuses, ...statuses], inputs.podIsTerminal, podHasInitialized);
-  const phase = (inputs.previousPhase && TERMINAL_PHASES.includes(inputs.previousPhase) ? inputs.previousPhase : computed) as PodPhase;
+  const phase = (inputs.terminalPhase ?? computed) as PodPhase;
   const apiStatus = (pod.status ?? {}) as PodStatus;
   const sandbox = inputs.runtime.sandboxes.get(uid);
   const conditions = kubeletPodConditions({

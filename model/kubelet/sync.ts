@@ -25,11 +25,17 @@ export interface SyncRules {
   readonly shouldRestart: typeof shouldContainerBeRestarted;
   /** Whether a container sent SIGTERM at `sigtermAtMs` with `graceMs` may now be killed. */
   readonly mayKill: (sigtermAtMs: number, graceMs: number, nowMs: number) => boolean;
+  /** The terminal phase the pod already reached and keeps, if any: by the kubelet's account, or the API server's after a restart. */
+  readonly terminalPhase: (worker: PodWorker, pod: KubeObject) => string | undefined;
 }
 
 export const KUBELET_RULES: SyncRules = {
   shouldRestart: shouldContainerBeRestarted,
   mayKill: (sigtermAtMs, graceMs, nowMs) => nowMs >= sigtermAtMs + graceMs,
+  terminalPhase: (worker, pod) => {
+    const api = (pod.status as PodStatus | undefined)?.phase;
+    return isTerminalPhase(worker.phase) ? worker.phase : isTerminalPhase(api) ? api : undefined;
+  },
 };
 
 export const DEFAULT_GRACE_SECONDS = 30;
@@ -81,14 +87,14 @@ function settled(ctx: KubeletContext, uid: string): Change {
   return { queue: ctx.queue.filter((u) => u !== uid) };
 }
 
-function currentStatus(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, view: KubeletView, podIsTerminal: boolean): PodStatus {
+function currentStatus(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, view: KubeletView, rules: SyncRules, podIsTerminal: boolean): PodStatus {
   if (worker.admission !== null && worker.admission !== 'admitted') {
     return { phase: 'Failed', reason: worker.admission.reason, message: worker.admission.message };
   }
   const status = podStatus({
     pod, runtime: view.runtime, instances: instancesOf(view.runtime, worker.uid), waiting: worker.waiting,
     probes: probeResultsOf(ctx, worker.uid), podIsTerminal, startedAtMs: worker.startedAtMs,
-    previousPhase: worker.phase ?? (pod.status as PodStatus | undefined)?.phase,
+    terminalPhase: rules.terminalPhase(worker, pod),
   });
   return podIsTerminal ? terminatedPodStatus(status) : status;
 }
@@ -97,11 +103,11 @@ function currentStatus(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, 
  * Ends a sync: `earlier` (timers, back-offs) plus the worker's new state, the runtime call
  * (if any) and the status to report. `ctx` already includes `earlier`.
  */
-function finish(ctx: KubeletContext, earlier: Change, worker: PodWorker, pod: KubeObject | undefined, view: KubeletView, op: RuntimeEvent | null, podIsTerminal = false): Change {
+function finish(ctx: KubeletContext, earlier: Change, worker: PodWorker, pod: KubeObject | undefined, view: KubeletView, rules: SyncRules, op: RuntimeEvent | null, podIsTerminal = false): Change {
   let change: Change = { ...earlier, op };
   let next = worker;
   if (pod) {
-    const status = currentStatus(ctx, worker, pod, view, podIsTerminal);
+    const status = currentStatus(ctx, worker, pod, view, rules, podIsTerminal);
     next = { ...worker, phase: status.phase };
     change = { ...change, ...reportStatus(ctx, next, status) };
   }
@@ -303,9 +309,9 @@ export function syncPod(ctx: KubeletContext, uid: string, view: KubeletView, now
     const admitted = admitWorker(ctx, worker, pod, view, nowMs);
     return { ...admitted, op: null };
   }
-  if (worker.admission !== 'admitted') return finish(ctx, {}, worker, pod, view, null);
+  if (worker.admission !== 'admitted') return finish(ctx, {}, worker, pod, view, rules, null);
   const plan = planPod(ctx, worker, pod, view, rules, nowMs);
-  return finish({ ...ctx, ...plan.change }, plan.change, plan.worker, pod, view, plan.op);
+  return finish({ ...ctx, ...plan.change }, plan.change, plan.worker, pod, view, rules, plan.op);
 }
 
 /** A terminal pod: nothing is started again; anything still running is stopped. */
@@ -317,11 +323,11 @@ export function syncTerminatedPod(ctx: KubeletContext, uid: string, view: Kubele
   if (running && pod) {
     const grace = ((pod.spec as PodSpec).terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS) * 1000;
     const stop = stopContainer(worker, running, grace, rules, nowMs);
-    if (stop.op) return finish(ctx, {}, stop.worker, pod, view, stop.op);
+    if (stop.op) return finish(ctx, {}, stop.worker, pod, view, rules, stop.op);
     const timer = withTimer(ctx, stop.deadlineMs, uid);
-    return finish({ ...ctx, ...timer }, timer, stop.worker, pod, view, null);
+    return finish({ ...ctx, ...timer }, timer, stop.worker, pod, view, rules, null);
   }
-  return finish(ctx, {}, worker, pod, view, null);
+  return finish(ctx, {}, worker, pod, view, rules, null);
 }
 
 /** The grace period for a pod being deleted: the one the deletion asked for. */
@@ -346,17 +352,17 @@ export function syncTerminatingPod(ctx: KubeletContext, uid: string, view: Kubel
     if (c.podUid !== uid || c.state !== 'running') continue;
     const stop = stopContainer(current, c, graceMs, rules, nowMs);
     current = stop.worker;
-    if (stop.op) return finish({ ...ctx, ...change }, change, current, pod, view, stop.op);
+    if (stop.op) return finish({ ...ctx, ...change }, change, current, pod, view, rules, stop.op);
     change = { ...change, ...withTimer({ ...ctx, ...change }, stop.deadlineMs, uid) };
   }
-  if (change.timers) return finish({ ...ctx, ...change }, change, current, pod, view, null);
+  if (change.timers) return finish({ ...ctx, ...change }, change, current, pod, view, rules, null);
   if (!pod) {
     // Gone from the API server and stopped: forget the pod and its sandbox.
     if (view.runtime.sandboxes.has(uid)) return { op: { type: 'REMOVE_SANDBOX', podUid: uid } };
     const probes = [...ctx.probes.entries()].filter(([, s]) => s.uid === uid).reduce((p, [k]) => p.delete(k), ctx.probes);
     return { op: null, workers: ctx.workers.delete(uid), probes, statusPending: ctx.statusPending.delete(uid), deletePending: ctx.deletePending.delete(uid), ...settled(ctx, uid) };
   }
-  const done = finish({ ...ctx, ...change }, change, current, pod, view, null, true);
+  const done = finish({ ...ctx, ...change }, change, current, pod, view, rules, null, true);
   const written = ctx.statusWritten.get(uid);
   if (pod.metadata.deletionTimestamp && !current.deleteRequested && isTerminalPhase(written?.phase)) {
     return { ...done, deletePending: ctx.deletePending.set(uid, worker.key) };

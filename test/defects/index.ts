@@ -1,8 +1,14 @@
 // Every planted defect, by name, so a trace recorded with one can be replayed.
 import type { Defect } from '../../checker/defect.ts';
 import { informerAcceptsOlderList, informerIgnoresGone, informerNeverRelists } from './informer.ts';
+import {
+  kubeletForgetsTerminalPhase, kubeletKillsWithoutGrace, kubeletMissesContainerExits, kubeletNeverDeletesPods, kubeletNeverRestarts,
+  kubeletReadyWithoutProbing, kubeletRestartsNeverPods, kubeletSyncsTerminalPods, runtimeLosesLogsOnCrash, storeLetsPodsMove,
+} from './kubelet.ts';
 import { storeIgnoresResourceVersion, storeRecordsHistoryOutOfOrder } from './store.ts';
 
 export const DEFECTS: readonly Defect[] = [
   informerIgnoresGone, informerAcceptsOlderList, informerNeverRelists, storeRecordsHistoryOutOfOrder, storeIgnoresResourceVersion,
+  kubeletForgetsTerminalPhase, kubeletRestartsNeverPods, kubeletNeverRestarts, kubeletSyncsTerminalPods, kubeletKillsWithoutGrace,
+  kubeletReadyWithoutProbing, kubeletMissesContainerExits, kubeletNeverDeletesPods, runtimeLosesLogsOnCrash, storeLetsPodsMove,
 ];

@@ -1,0 +1,112 @@
+// Planted defects in the kubelet and the container runtime, each a real bug class,
+// each one rule or action swapped through machine.provide.
+import { assign } from 'xstate';
+import type { Defect } from '../../checker/defect.ts';
+import type { KubeletContext } from '../../model/kubelet/context.ts';
+import { kubeletMachine, runProbe, type KubeletMachineEvent } from '../../model/kubelet/machine.ts';
+import { KUBELET_RULES, syncPod, syncTerminatedPod, syncTerminatingPod, type SyncRules } from '../../model/kubelet/sync.ts';
+import { PMap } from '../../model/pmap.ts';
+import { runtimeMachine } from '../../model/runtime.ts';
+import { storeMachine, updateObject, type StoreContext, type StoreEvent } from '../../model/store.ts';
+import { validateUpdate } from '../../model/validation.ts';
+
+/** What an overriding kubelet action is given. */
+type Kubelet = { context: KubeletContext; event: KubeletMachineEvent };
+
+/** The kubelet's three sync actions, run with other rules. */
+function syncActionsWith(rules: SyncRules) {
+  return {
+    syncPod: assign(({ context, event }: Kubelet) => (event.type === 'SYNC_POD' ? syncPod(context, event.uid, event.view, event.nowMs, rules) : {})),
+    syncTerminatingPod: assign(({ context, event }: Kubelet) => (event.type === 'SYNC_POD' ? syncTerminatingPod(context, event.uid, event.view, event.nowMs, rules) : {})),
+    syncTerminatedPod: assign(({ context, event }: Kubelet) => (event.type === 'SYNC_POD' ? syncTerminatedPod(context, event.uid, event.view, event.nowMs, rules) : {})),
+  } as never;
+}
+
+export const kubeletForgetsTerminalPhase: Defect = {
+  name: 'kubeletForgetsTerminalPhase',
+  description: 'a kubelet that recomputes a terminal pod\'s phase from what it finds (an empty runtime after a reboot) instead of keeping it',
+  machines: { kubelet: kubeletMachine.provide({ actions: syncActionsWith({ ...KUBELET_RULES, terminalPhase: () => undefined }) }) },
+};
+
+export const kubeletRestartsNeverPods: Defect = {
+  name: 'kubeletRestartsNeverPods',
+  description: 'a kubelet that restarts every exited container, whatever the pod\'s restartPolicy',
+  machines: { kubelet: kubeletMachine.provide({ actions: syncActionsWith({ ...KUBELET_RULES, shouldRestart: () => true }) }) },
+};
+
+export const kubeletNeverRestarts: Defect = {
+  name: 'kubeletNeverRestarts',
+  description: 'a kubelet that never starts an exited container again',
+  machines: {
+    kubelet: kubeletMachine.provide({
+      actions: syncActionsWith({ ...KUBELET_RULES, shouldRestart: (name, _policy, deleted, statuses) => !deleted && !statuses.some((s) => s.name === name) }),
+    }),
+  },
+};
+
+export const kubeletSyncsTerminalPods: Defect = {
+  name: 'kubeletSyncsTerminalPods',
+  description: 'a kubelet that keeps syncing pods that reached Succeeded or Failed as if they were running',
+  machines: { kubelet: kubeletMachine.provide({ guards: { podIsTerminal: () => false } }) },
+};
+
+export const kubeletKillsWithoutGrace: Defect = {
+  name: 'kubeletKillsWithoutGrace',
+  description: 'a kubelet that sends SIGKILL on the sync after SIGTERM, without waiting for the grace period',
+  machines: { kubelet: kubeletMachine.provide({ actions: syncActionsWith({ ...KUBELET_RULES, mayKill: () => true }) }) },
+};
+
+export const kubeletReadyWithoutProbing: Defect = {
+  name: 'kubeletReadyWithoutProbing',
+  description: 'a kubelet whose prober records every probe as passed',
+  machines: {
+    kubelet: kubeletMachine.provide({
+      actions: { probe: assign(({ context, event }: Kubelet) => (event.type === 'PROBE' ? { ...runProbe(context, { ...event, passed: true }), op: null } : {})) as never },
+    }),
+  },
+};
+
+export const kubeletMissesContainerExits: Defect = {
+  name: 'kubeletMissesContainerExits',
+  description: 'a kubelet deaf to its pod lifecycle event generator: a container that exits does not make its pod sync',
+  machines: { kubelet: kubeletMachine.provide({ actions: { handlePleg: assign({}) as never } }) },
+};
+
+export const kubeletNeverDeletesPods: Defect = {
+  name: 'kubeletNeverDeletesPods',
+  description: 'a kubelet whose status manager never sends the final delete of a terminated pod',
+  machines: {
+    kubelet: kubeletMachine.provide({
+      actions: {
+        syncTerminatingPod: assign(({ context, event }: Kubelet) => {
+          if (event.type !== 'SYNC_POD') return {};
+          const { deletePending: _dropped, ...change } = syncTerminatingPod(context, event.uid, event.view, event.nowMs);
+          return change;
+        }) as never,
+      },
+    }),
+  },
+};
+
+export const runtimeLosesLogsOnCrash: Defect = {
+  name: 'runtimeLosesLogsOnCrash',
+  description: 'a node whose pod log directories are lost in a crash, so restart counts start again from 0',
+  machines: {
+    runtime: runtimeMachine.provide({
+      actions: { crash: assign({ up: false, sandboxes: PMap.empty(), containers: PMap.empty(), startsSinceBoot: PMap.empty(), attempts: PMap.empty() }) as never },
+    }),
+  },
+};
+
+export const storeLetsPodsMove: Defect = {
+  name: 'storeLetsPodsMove',
+  description: 'an API server that lets an update change a pod\'s spec (and so its spec.nodeName)',
+  machines: {
+    store: storeMachine.provide({
+      actions: {
+        update: assign(({ context, event }: { context: StoreContext; event: StoreEvent }) => (event.type !== 'update' ? {} : updateObject(context, event.request,
+          (resource, object, old) => validateUpdate(resource, object, old).filter((e) => !(resource === 'pods' && e.field === 'spec'))))) as never,
+      },
+    }),
+  },
+};
