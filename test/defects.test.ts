@@ -22,7 +22,7 @@ describe('planted defects are caught, shrunk and replayed', () => {
     ]);
     expect(trace.originalSteps).toBe(38);
     expect(trace.violation.message).toBe(
-      'informer configmaps -> reader-2 differs from the store at rv 10: 2 missing (default/a, default/c) (the system had not settled after 500 converge steps)');
+      'informer configmaps -> reader-2 differs from the store at rv 5: 3 missing (default/a, default/b, default/held) (the system had not settled after 500 converge steps)');
     expect(replayed).toMatchObject({ reproduced: true, mismatch: null });
   });
 
@@ -30,7 +30,7 @@ describe('planted defects are caught, shrunk and replayed', () => {
     const { trace, replayed } = catchDefect(watchBasics, informerIgnoresGone, 'systemSettles');
     expect(trace.choices).toHaveLength(5);
     expect(trace.violation.message).toBe(
-      'the system was still changing after 500 steps of fair scheduling with faults healed; still enabled: watch configmaps -> reader-2 from rv 1');
+      'the system was still changing after 500 steps of fair scheduling with faults healed; still enabled: watch configmaps -> reader-2 from rv 1; tick to 5000ms');
     expect(replayed.reproduced).toBe(true);
   });
 

@@ -3,7 +3,7 @@
 // (pod_workers.go) that syncs one runtime call at a time (sync.ts), runs liveness,
 // readiness and startup probes (prober/), and writes each pod's status through the
 // status manager (status/status_manager.go), which finally deletes a terminated pod.
-import type { PodStatus } from 'kubernetes-types/core/v1.js';
+import type { PodSpec, PodStatus } from 'kubernetes-types/core/v1.js';
 import { assign, setup } from 'xstate';
 import { timestamp } from '../clock.ts';
 import type { ClientEvent } from '../client.ts';
@@ -15,7 +15,7 @@ import { newBackoff, newCrashLoopBackoff } from '../semantics/backoff.ts';
 import { doProbe, type ProbedContainerState } from '../semantics/probe.ts';
 import type { Allocatable } from './admission.ts';
 import type { KubeletContext, KubeletEvent, KubeletView, PodWorker } from './context.ts';
-import { isTerminal, isTerminating, podOf, syncPod, syncTerminatedPod, syncTerminatingPod } from './sync.ts';
+import { isTerminal, isTerminating, podOf, probeSlotsFor, syncPod, syncTerminatedPod, syncTerminatingPod } from './sync.ts';
 
 export const LEASE_RENEW_INTERVAL_MS = 10_000;
 export const LEASE_DURATION_SECONDS = 40;
@@ -136,22 +136,27 @@ function newWorker(object: KubeObject, nowMs: number): PodWorker {
   };
 }
 
+/** A pod worker for a pod new to the kubelet, with a probe worker for each of its probes. */
+function addWorker(ctx: Pick<KubeletContext, 'workers' | 'probes'>, object: KubeObject, nowMs: number): Pick<KubeletContext, 'workers' | 'probes'> {
+  const uid = object.metadata.uid ?? '';
+  if (ctx.workers.has(uid)) return ctx;
+  let probes = ctx.probes;
+  for (const slot of probeSlotsFor(object.spec as PodSpec, object, nowMs)) probes = probes.set(`${slot.uid}/${slot.container}/${slot.type}`, slot);
+  return { workers: ctx.workers.set(uid, newWorker(object, nowMs)), probes };
+}
+
 /** A pod the kubelet's informer reported: a worker for it if it is new, and a sync. */
 function onPod(ctx: KubeletContext, object: KubeObject, nowMs: number): Change {
   const uid = object.metadata.uid ?? '';
   if ((object.spec as { nodeName?: string }).nodeName !== ctx.node && !ctx.workers.has(uid)) return {};
-  const workers = ctx.workers.has(uid) ? ctx.workers : ctx.workers.set(uid, newWorker(object, nowMs));
-  return { workers, ...enqueue(ctx, [uid]) };
+  return { ...addWorker(ctx, object, nowMs), ...enqueue(ctx, [uid]) };
 }
 
 /** After a relist: a worker for every pod on the node, and every worker synced. */
 function onResync(ctx: KubeletContext, view: KubeletView, nowMs: number): Change {
-  let workers = ctx.workers;
-  for (const pod of view.pods.values()) {
-    const uid = pod.metadata.uid ?? '';
-    if (!workers.has(uid)) workers = workers.set(uid, newWorker(pod, nowMs));
-  }
-  return { workers, ...enqueue(ctx, workers.keys()) };
+  let added: Pick<KubeletContext, 'workers' | 'probes'> = ctx;
+  for (const pod of view.pods.values()) added = addWorker(added, pod, nowMs);
+  return { ...added, ...enqueue(ctx, added.workers.keys()) };
 }
 
 function onTimer(ctx: KubeletContext, nowMs: number): Change {

@@ -115,7 +115,8 @@ function finish(ctx: KubeletContext, earlier: Change, worker: PodWorker, pod: Ku
   return op === null ? { ...change, ...settled(ctx, worker.uid) } : change;
 }
 
-function probeSlotsFor(spec: PodSpec, pod: KubeObject, nowMs: number): ProbeSlot[] {
+/** A probe worker for every probe of the pod's containers (prober_manager AddPod). */
+export function probeSlotsFor(spec: PodSpec, pod: KubeObject, nowMs: number): ProbeSlot[] {
   const slots: ProbeSlot[] = [];
   const uid = pod.metadata.uid ?? '';
   const probed = [...(spec.initContainers ?? []).filter(isSidecar), ...(spec.containers ?? [])];
@@ -136,7 +137,7 @@ function probeSlotsFor(spec: PodSpec, pod: KubeObject, nowMs: number): ProbeSlot
 }
 
 /** Admission (lifecycle.PredicateAdmitHandler): fit among the pods this kubelet already admitted. */
-function admitWorker(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, view: KubeletView, nowMs: number): Change {
+function admitWorker(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, view: KubeletView): Change {
   let used = NO_REQUESTS;
   let podsUsed = 0;
   for (const other of ctx.workers.values()) {
@@ -148,9 +149,7 @@ function admitWorker(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, vi
   }
   const decision = admit(specOf(pod), used, podsUsed, ctx.allocatable);
   const admitted: PodWorker = { ...worker, admission: decision.admitted ? 'admitted' : { reason: decision.reason, message: decision.message } };
-  let probes = ctx.probes;
-  if (decision.admitted) for (const slot of probeSlotsFor(specOf(pod), pod, nowMs)) probes = probes.set(`${slot.uid}/${slot.container}/${slot.type}`, slot);
-  return { workers: ctx.workers.set(worker.uid, admitted), probes };
+  return { workers: ctx.workers.set(worker.uid, admitted) };
 }
 
 type Plan = { readonly op: RuntimeEvent | null; readonly worker: PodWorker; readonly change: Change };
@@ -306,7 +305,7 @@ export function syncPod(ctx: KubeletContext, uid: string, view: KubeletView, now
   const pod = podOf(view, worker);
   if (!pod) return syncTerminatingPod(ctx, uid, view, nowMs, rules);
   if (worker.admission === null) {
-    const admitted = admitWorker(ctx, worker, pod, view, nowMs);
+    const admitted = admitWorker(ctx, worker, pod, view);
     return { ...admitted, op: null };
   }
   if (worker.admission !== 'admitted') return finish(ctx, {}, worker, pod, view, rules, null);
