@@ -6,7 +6,7 @@ import type { Action } from './actions.ts';
 import { logSize } from './append-log.ts';
 import type { KubeletContext } from './kubelet/context.ts';
 import { probeOutcome, type ProbeType } from './process.ts';
-import { exitDueMs, type RuntimeContainer, type RuntimeContext } from './runtime.ts';
+import { exitDueMs, newestInstance } from './runtime.ts';
 import { oldestServableRv } from './store-read.ts';
 import type { System } from './system.ts';
 import { clientIsConnected, clientIsUp, nodeIsUp, type World } from './world.ts';
@@ -55,11 +55,6 @@ export function nextDeadlineMs(world: World): number | null {
   return next;
 }
 
-function runningInstance(runtime: RuntimeContext, podUid: string, name: string): RuntimeContainer | undefined {
-  for (const c of runtime.containers.values()) if (c.podUid === podUid && c.name === name && c.state === 'running') return c;
-  return undefined;
-}
-
 export interface EnabledOptions {
   /** Offer fault actions (while the fault budget lasts). Off once faults are healed. */
   readonly faults: boolean;
@@ -84,7 +79,7 @@ function nodeActions(world: World, node: number, faults: boolean, out: Action[],
     for (const [slot, s] of kubelet.probes.entries()) {
       if (s.nextProbeAtMs > world.nowMs) continue;
       due = true;
-      const running = runningInstance(runtime, s.uid, s.container);
+      const running = newestInstance(runtime, s.uid, s.container, 'running');
       const outcome = running ? probeOutcome(running.behaviour, s.type as ProbeType, world.nowMs - (running.startedAtMs ?? 0)) : 'pass';
       if (outcome !== 'fail') out.push({ kind: 'probe', node, slot, passed: true, fault: false });
       if (outcome !== 'pass') out.push({ kind: 'probe', node, slot, passed: false, fault: false });

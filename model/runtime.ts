@@ -51,6 +51,15 @@ export interface RuntimeContext {
   readonly nextExitMs: number | null;
 }
 
+/** The newest instance (highest attempt) of a pod's container, optionally only if it is in `state`. */
+export function newestInstance(runtime: RuntimeContext, podUid: string, name: string, state?: ContainerState): RuntimeContainer | undefined {
+  let best: RuntimeContainer | undefined;
+  for (const c of runtime.containers.values()) {
+    if (c.podUid === podUid && c.name === name && (best === undefined || c.attempt > best.attempt)) best = c;
+  }
+  return state === undefined || best?.state === state ? best : undefined;
+}
+
 /** When a running container's process exits by itself, or null if it runs until stopped. */
 export function exitDueMs(c: RuntimeContainer): number | null {
   return c.state === 'running' && c.behaviour.exitAfterMs !== undefined ? (c.startedAtMs ?? 0) + c.behaviour.exitAfterMs : null;

@@ -4,7 +4,7 @@
 import { initialSnapshot, transition } from './machine-runner.ts';
 import type { KubeletContext } from './kubelet/context.ts';
 import type { ProbeType } from './process.ts';
-import type { RuntimeEvent } from './runtime.ts';
+import { newestInstance, type RuntimeEvent } from './runtime.ts';
 import { endStream, PARTITIONED, replace, sendTo } from './step-api.ts';
 import { kubeletView } from './view.ts';
 import type { ClientSnapshot, NodeState, RuntimeSnapshot, World } from './world.ts';
@@ -42,11 +42,8 @@ export function probe(world: World, node: number, slotKey: string, passed: boole
   const slot = kubeletOf(world, node).probes.get(slotKey)!;
   const view = kubeletView(world, node);
   const probed = sendTo(world, world.system.nodes[node]!.kubelet, { type: 'PROBE', slot: slotKey, passed, view, nowMs: world.nowMs });
-  let container: string | null = null;
-  for (const c of view.runtime.containers.values()) {
-    if (c.podUid === slot.uid && c.name === slot.container && c.state === 'running') container = c.id;
-  }
-  return container === null ? probed : withRuntime(probed, node, { type: 'PROBED', id: container, probe: slot.type as ProbeType, passed });
+  const running = newestInstance(view.runtime, slot.uid, slot.container, 'running');
+  return running === undefined ? probed : withRuntime(probed, node, { type: 'PROBED', id: running.id, probe: slot.type as ProbeType, passed });
 }
 
 export function exit(world: World, node: number, container: string, exitCode: number): World {

@@ -11,6 +11,7 @@ import { deepEqual } from '../equal.ts';
 import { PMap } from '../pmap.ts';
 import type { Request } from '../requests.ts';
 import type { KubeObject } from '../resources.ts';
+import { newestInstance, type RuntimeContainer } from '../runtime.ts';
 import { newBackoff, newCrashLoopBackoff } from '../semantics/backoff.ts';
 import { doProbe, type ProbedContainerState } from '../semantics/probe.ts';
 import type { Allocatable } from './admission.ts';
@@ -83,18 +84,22 @@ function nextRequest(ctx: KubeletContext, nowMs: number): Request | null {
 }
 
 /**
- * The next time the clock must reach for the kubelet: its earliest timer, or the next
- * probe or lease renewal still in the future (one already due is acted on directly:
- * a probe is an enabled action, a renewal waits for the request slot).
+ * When the kubelet needs the clock: `wakeAtMs` is its earliest timer, or the next probe or
+ * lease renewal still in the future (one already due is acted on directly: a probe is an
+ * enabled action, a renewal waits for the request slot); `probeDueMs` is its earliest probe.
  */
-function wakeAt(ctx: KubeletContext, nowMs: number): number | null {
-  let at: number | null = ctx.timers[0]?.atMs ?? null;
+function deadlines(ctx: KubeletContext, nowMs: number): Pick<KubeletContext, 'wakeAtMs' | 'probeDueMs'> {
+  let wakeAtMs: number | null = ctx.timers[0]?.atMs ?? null;
+  let probeDueMs: number | null = null;
   const consider = (t: number) => {
-    if (t > nowMs && (at === null || t < at)) at = t;
+    if (t > nowMs && (wakeAtMs === null || t < wakeAtMs)) wakeAtMs = t;
   };
-  for (const slot of ctx.probes.values()) consider(slot.nextProbeAtMs);
+  for (const slot of ctx.probes.values()) {
+    consider(slot.nextProbeAtMs);
+    if (probeDueMs === null || slot.nextProbeAtMs < probeDueMs) probeDueMs = slot.nextProbeAtMs;
+  }
   if (ctx.lease !== null) consider(ctx.leaseRenewAtMs);
-  return at;
+  return { wakeAtMs, probeDueMs };
 }
 
 function eventTime(event: Event): number {
@@ -165,21 +170,11 @@ function onTimer(ctx: KubeletContext, nowMs: number): Change {
   return { timers: ctx.timers.filter((t) => t.atMs > nowMs), ...enqueue(ctx, due.map((t) => t.uid)) };
 }
 
-function probedState(ctx: KubeletContext, containerId: string | null, view: KubeletView): { id: string; state: ProbedContainerState } | null {
-  const c = containerId === null ? undefined : view.runtime.containers.get(containerId);
+function probedState(c: RuntimeContainer | undefined): { id: string; state: ProbedContainerState } | null {
   if (!c) return null;
   const state: ProbedContainerState = c.state === 'running' ? { kind: 'running', startedAtMs: c.startedAtMs ?? 0 }
     : c.state === 'exited' ? { kind: 'terminated', exitCode: c.exitCode ?? 0 } : { kind: 'waiting' };
   return { id: c.id, state };
-}
-
-/** The newest instance of a container of a pod, by the runtime. */
-export function newestInstance(view: KubeletView, podUid: string, name: string): string | null {
-  let best: { id: string; attempt: number } | null = null;
-  for (const c of view.runtime.containers.values()) {
-    if (c.podUid === podUid && c.name === name && (best === null || c.attempt > best.attempt)) best = { id: c.id, attempt: c.attempt };
-  }
-  return best?.id ?? null;
 }
 
 /** One run of a probe worker (prober/worker.go doProbe); a changed result makes the pod sync. */
@@ -188,7 +183,7 @@ export function runProbe(ctx: KubeletContext, event: Extract<KubeletEvent, { typ
   if (!slot) return {};
   const worker = ctx.workers.get(slot.uid);
   const pod = worker ? podOf(event.view, worker) : undefined;
-  const found = probedState(ctx, newestInstance(event.view, slot.uid, slot.container), event.view);
+  const found = probedState(newestInstance(event.view.runtime, slot.uid, slot.container));
   const startup = ctx.probes.get(`${slot.uid}/${slot.container}/startup`);
   const started = found !== null && found.state.kind === 'running' &&
     (!startup || (startup.worker.containerId === found.id && startup.worker.result === 'Success'));
@@ -232,9 +227,7 @@ export const kubeletMachine = setup({
     /** After every event: the next request if none is in flight, and when to wake. */
     settle: assign(({ context, event }) => {
       const request = context.request ?? nextRequest(context, eventTime(event));
-      let probeDueMs: number | null = null;
-      for (const slot of context.probes.values()) if (probeDueMs === null || slot.nextProbeAtMs < probeDueMs) probeDueMs = slot.nextProbeAtMs;
-      return { request, wakeAtMs: wakeAt(context, eventTime(event)), probeDueMs };
+      return { request, ...deadlines(context, eventTime(event)) };
     }),
   },
   guards: {
