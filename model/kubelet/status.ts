@@ -6,7 +6,7 @@
 import type { Container, ContainerState, ContainerStatus, PodSpec, PodStatus } from 'kubernetes-types/core/v1.js';
 import { timestamp } from '../clock.ts';
 import type { KubeObject } from '../resources.ts';
-import { attemptKey, type RuntimeContainer, type RuntimeContext } from '../runtime.ts';
+import type { RuntimeContainer, RuntimeContext } from '../runtime.ts';
 import { kubeletPodConditions } from '../semantics/pod-conditions.ts';
 import { isSidecar, podPhase, type PodPhase } from '../semantics/pod-phase.ts';
 import { containerStartedAndReady, type ProbeResult, type ProbeType } from '../semantics/probe.ts';
@@ -74,24 +74,49 @@ function probeView(c: RuntimeContainer | undefined, probes: ProbeResults, kind: 
   };
 }
 
-function containerStatus(spec: Container, kind: 'regular' | 'init' | 'restartableInit', inputs: StatusInputs, podUid: string): ContainerStatus {
+const GONE_WHILE_RUNNING: ContainerState = {
+  terminated: { exitCode: 137, reason: 'ContainerStatusUnknown', message: 'The container could not be located when the pod was deleted.  The container used to be Running' },
+};
+
+/**
+ * A container the runtime has no instance of (a node reboot wiped it, or it was never
+ * created), as convertToAPIContainerStatuses reports it from the previous API status: a
+ * terminated status is kept as it was; otherwise it waits, keeping its restart count and
+ * last state, and if it used to be Running it has stopped, so it gets a lastState of
+ * ContainerStatusUnknown and (unless the pod is being deleted) one more restart. Without
+ * that, a pod that had run would fall back to Pending (kubernetes/kubernetes#90358).
+ */
+function statusWithoutInstance(spec: Container, waiting: Waiting | undefined, previous: ContainerStatus | undefined, inputs: StatusInputs, defaultReason: string): ContainerStatus {
+  if (previous?.state?.terminated) return previous;
+  const reason = waiting?.reason ?? defaultReason;
+  const status: ContainerStatus = {
+    name: spec.name, image: spec.image ?? '', imageID: '', ready: false, started: false,
+    state: { waiting: { reason, ...(waiting?.message ? { message: waiting.message } : {}) } },
+    restartCount: previous?.restartCount ?? 0,
+    ...(previous?.lastState?.terminated ? { lastState: previous.lastState } : {}),
+  };
+  if (!previous?.state?.running || reason !== defaultReason || status.lastState) return status;
+  return { ...status, lastState: GONE_WHILE_RUNNING, restartCount: status.restartCount + (inputs.pod.metadata.deletionTimestamp ? 0 : 1) };
+}
+
+function containerStatus(spec: Container, kind: 'regular' | 'init' | 'restartableInit', inputs: StatusInputs,
+  previous: ContainerStatus | undefined, defaultReason: string): ContainerStatus {
   const instances = inputs.instances.get(spec.name) ?? [];
   const newest = instances[0];
   const waiting = inputs.waiting[spec.name];
+  if (!newest) return statusWithoutInstance(spec, waiting, previous, inputs, defaultReason);
   // An exited container the kubelet will start again shows as waiting, with the exit as its lastState.
   const restarting = newest?.state === 'exited' && waiting !== undefined;
   let state: ContainerState;
   if (newest?.state === 'running') state = { running: { startedAt: timestamp(newest.startedAtMs ?? 0) } };
   else if (newest?.state === 'exited' && !restarting) state = terminated(newest);
-  else state = { waiting: { reason: waiting?.reason ?? 'ContainerCreating', ...(waiting?.message ? { message: waiting.message } : {}) } };
+  else state = { waiting: { reason: waiting?.reason ?? defaultReason, ...(waiting?.message ? { message: waiting.message } : {}) } };
   const last = restarting ? newest : instances[1];
   const { started, ready } = containerStartedAndReady(probeView(newest, inputs.probes(spec.name), kind));
-  // The attempt counter survives container garbage collection and reboots (the log directory).
-  const restartCount = newest?.attempt ?? inputs.runtime.attempts.get(attemptKey(podUid, spec.name)) ?? 0;
   return {
-    name: spec.name, image: spec.image ?? '', imageID: '', state, ready, restartCount, started,
+    name: spec.name, image: spec.image ?? '', imageID: '', state, ready, restartCount: newest.attempt, started,
     ...(last?.state === 'exited' ? { lastState: terminated(last) } : {}),
-    ...(newest ? { containerID: `containerd://${newest.id}` } : {}),
+    containerID: `containerd://${newest.id}`,
   };
 }
 
@@ -100,12 +125,17 @@ export function podStatus(inputs: StatusInputs): PodStatus {
   const { pod } = inputs;
   const spec = pod.spec as PodSpec;
   const uid = pod.metadata.uid ?? '';
-  const initStatuses = (spec.initContainers ?? []).map((c) => containerStatus(c, isSidecar(c) ? 'restartableInit' : 'init', inputs, uid));
-  const statuses = (spec.containers ?? []).map((c) => containerStatus(c, 'regular', inputs, uid));
+  const apiStatus = (pod.status ?? {}) as PodStatus;
+  const previous = (list: readonly ContainerStatus[] | undefined, name: string) => list?.find((s) => s.name === name);
+  // Containers not yet created wait in ContainerCreating, or PodInitializing while the pod has init containers.
+  const defaultReason = (spec.initContainers ?? []).length > 0 ? 'PodInitializing' : 'ContainerCreating';
+  const initStatuses = (spec.initContainers ?? []).map((c) =>
+    containerStatus(c, isSidecar(c) ? 'restartableInit' : 'init', inputs, previous(apiStatus.initContainerStatuses, c.name), defaultReason));
+  const statuses = (spec.containers ?? []).map((c) =>
+    containerStatus(c, 'regular', inputs, previous(apiStatus.containerStatuses, c.name), defaultReason));
   const podHasInitialized = (spec.containers ?? []).some((c) => (inputs.instances.get(c.name) ?? []).some((i) => i.startedAtMs !== null));
   const computed = podPhase(spec, [...initStatuses, ...statuses], inputs.podIsTerminal, podHasInitialized);
   const phase = (inputs.terminalPhase ?? computed) as PodPhase;
-  const apiStatus = (pod.status ?? {}) as PodStatus;
   const sandbox = inputs.runtime.sandboxes.get(uid);
   const conditions = kubeletPodConditions({
     spec, phase,

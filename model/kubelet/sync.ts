@@ -309,6 +309,9 @@ export function syncPod(ctx: KubeletContext, uid: string, view: KubeletView, now
     return { ...admitted, op: null };
   }
   if (worker.admission !== 'admitted') return finish(ctx, {}, worker, pod, view, rules, null);
+  // SyncPod generates the status first and stops if it is terminal: a Never pod whose
+  // container vanished with a reboot is Failed, not started again.
+  if (isTerminalPhase(currentStatus(ctx, worker, pod, view, rules, false).phase)) return finish(ctx, {}, worker, pod, view, rules, null);
   const plan = planPod(ctx, worker, pod, view, rules, nowMs);
   return finish({ ...ctx, ...plan.change }, plan.change, plan.worker, pod, view, rules, plan.op);
 }
@@ -347,14 +350,18 @@ export function syncTerminatingPod(ctx: KubeletContext, uid: string, view: Kubel
   const graceMs = deletionGraceMs(pod);
   let current = worker;
   let change: Change = {};
+  // Containers still running within their grace period: the pod is not terminated yet
+  // (their timers may already be set, so `change` alone cannot tell).
+  let stillRunning = false;
   for (const c of view.runtime.containers.values()) {
     if (c.podUid !== uid || c.state !== 'running') continue;
     const stop = stopContainer(current, c, graceMs, rules, nowMs);
     current = stop.worker;
     if (stop.op) return finish({ ...ctx, ...change }, change, current, pod, view, rules, stop.op);
     change = { ...change, ...withTimer({ ...ctx, ...change }, stop.deadlineMs, uid) };
+    stillRunning = true;
   }
-  if (change.timers) return finish({ ...ctx, ...change }, change, current, pod, view, rules, null);
+  if (stillRunning) return finish({ ...ctx, ...change }, change, current, pod, view, rules, null);
   if (!pod) {
     // Gone from the API server and stopped: forget the pod and its sandbox.
     if (view.runtime.sandboxes.has(uid)) return { op: { type: 'REMOVE_SANDBOX', podUid: uid } };
