@@ -1,6 +1,7 @@
 // What must hold of every live node once faults stop and the cluster settles, and the
 // states exploration of pods must reach.
 import type { ContainerStatus, PodStatus } from 'kubernetes-types/core/v1.js';
+import { timestamp } from '../model/clock.ts';
 import type { KubeletContext } from '../model/kubelet/context.ts';
 import { instancesOf } from '../model/kubelet/status.ts';
 import type { RuntimeContainer } from '../model/runtime.ts';
@@ -58,9 +59,10 @@ export const deletedPodsAreGone: EventuallyProperty = {
       if (!pod.metadata.deletionTimestamp) continue;
       const node = nodeIndex(world, specOf(pod).nodeName);
       if (node >= 0 && (!nodeIsUp(world.nodes[node]!) || world.nodes[node]!.partitioned)) continue;
-      stuck.push(`${pod.metadata.namespace}/${pod.metadata.name} (deleted at ${pod.metadata.deletionTimestamp} with grace ${pod.metadata.deletionGracePeriodSeconds}s, on ${specOf(pod).nodeName ?? 'no node'})`);
+      // deletionTimestamp is when the grace period ends, not when the deletion was asked for.
+      stuck.push(`${pod.metadata.namespace}/${pod.metadata.name} (grace ${pod.metadata.deletionGracePeriodSeconds}s, ended ${pod.metadata.deletionTimestamp}, on ${specOf(pod).nodeName ?? 'no node'})`);
     }
-    return stuck.length === 0 ? null : `pods still terminating: ${stuck.join(', ')}`;
+    return stuck.length === 0 ? null : `pods still terminating at ${timestamp(world.nowMs)} with their grace periods over: ${stuck.join(', ')}`;
   },
 };
 

@@ -170,10 +170,15 @@ function onTimer(ctx: KubeletContext, nowMs: number): Change {
   return { timers: ctx.timers.filter((t) => t.atMs > nowMs), ...enqueue(ctx, due.map((t) => t.uid)) };
 }
 
+/**
+ * The container as the prober sees it. A created, not yet started, container is not
+ * there yet: the kubelet creates and starts a container in one SyncPod, so upstream's
+ * prober never sees one in between (it would record Failure for it, and the container
+ * would be killed the moment it started).
+ */
 function probedState(c: RuntimeContainer | undefined): { id: string; state: ProbedContainerState } | null {
-  if (!c) return null;
-  const state: ProbedContainerState = c.state === 'running' ? { kind: 'running', startedAtMs: c.startedAtMs ?? 0 }
-    : c.state === 'exited' ? { kind: 'terminated', exitCode: c.exitCode ?? 0 } : { kind: 'waiting' };
+  if (!c || c.state === 'created') return null;
+  const state: ProbedContainerState = c.state === 'running' ? { kind: 'running', startedAtMs: c.startedAtMs ?? 0 } : { kind: 'terminated', exitCode: c.exitCode ?? 0 };
   return { id: c.id, state };
 }
 

@@ -32,6 +32,8 @@ export interface StatusInputs {
   readonly startedAtMs: number;
   /** A terminal phase the pod already reached: the kubelet never moves a pod out of one. */
   readonly terminalPhase: string | undefined;
+  /** The last status reported, for containers the runtime no longer has. */
+  readonly previous: PodStatus;
 }
 
 export const TERMINAL_PHASES: readonly string[] = ['Succeeded', 'Failed'];
@@ -101,7 +103,10 @@ function statusWithoutInstance(spec: Container, waiting: Waiting | undefined, pr
 
 function containerStatus(spec: Container, kind: 'regular' | 'init' | 'restartableInit', inputs: StatusInputs,
   previous: ContainerStatus | undefined, defaultReason: string): ContainerStatus {
-  const instances = inputs.instances.get(spec.name) ?? [];
+  // A created, not yet started, instance is not reported: upstream creates and starts a
+  // container within one SyncPod, so no status ever shows one in between (it would wait
+  // with no previous termination, and a pod that had run would read as Pending).
+  const instances = (inputs.instances.get(spec.name) ?? []).filter((i) => i.state !== 'created');
   const newest = instances[0];
   const waiting = inputs.waiting[spec.name];
   if (!newest) return statusWithoutInstance(spec, waiting, previous, inputs, defaultReason);
@@ -125,22 +130,21 @@ export function podStatus(inputs: StatusInputs): PodStatus {
   const { pod } = inputs;
   const spec = pod.spec as PodSpec;
   const uid = pod.metadata.uid ?? '';
-  const apiStatus = (pod.status ?? {}) as PodStatus;
   const previous = (list: readonly ContainerStatus[] | undefined, name: string) => list?.find((s) => s.name === name);
   // Containers not yet created wait in ContainerCreating, or PodInitializing while the pod has init containers.
   const defaultReason = (spec.initContainers ?? []).length > 0 ? 'PodInitializing' : 'ContainerCreating';
   const initStatuses = (spec.initContainers ?? []).map((c) =>
-    containerStatus(c, isSidecar(c) ? 'restartableInit' : 'init', inputs, previous(apiStatus.initContainerStatuses, c.name), defaultReason));
+    containerStatus(c, isSidecar(c) ? 'restartableInit' : 'init', inputs, previous(inputs.previous.initContainerStatuses, c.name), defaultReason));
   const statuses = (spec.containers ?? []).map((c) =>
-    containerStatus(c, 'regular', inputs, previous(apiStatus.containerStatuses, c.name), defaultReason));
+    containerStatus(c, 'regular', inputs, previous(inputs.previous.containerStatuses, c.name), defaultReason));
   const podHasInitialized = (spec.containers ?? []).some((c) => (inputs.instances.get(c.name) ?? []).some((i) => i.startedAtMs !== null));
   const computed = podPhase(spec, [...initStatuses, ...statuses], inputs.podIsTerminal, podHasInitialized);
   const phase = (inputs.terminalPhase ?? computed) as PodPhase;
   const sandbox = inputs.runtime.sandboxes.get(uid);
   const conditions = kubeletPodConditions({
     spec, phase,
-    apiConditions: apiStatus.conditions ?? [],
-    previousConditions: apiStatus.conditions ?? [],
+    apiConditions: (pod.status as PodStatus | undefined)?.conditions ?? [],
+    previousConditions: (pod.status as PodStatus | undefined)?.conditions ?? [],
     containerStatuses: [...initStatuses, ...statuses],
     sandboxesNewestFirst: sandbox ? [{ state: 'SANDBOX_READY' }] : [],
   });

@@ -27,6 +27,10 @@ export interface SyncRules {
   readonly mayKill: (sigtermAtMs: number, graceMs: number, nowMs: number) => boolean;
   /** The terminal phase the pod already reached and keeps, if any: by the kubelet's account, or the API server's after a restart. */
   readonly terminalPhase: (worker: PodWorker, pod: KubeObject) => string | undefined;
+  /** The status carried over for containers the runtime no longer has (a reboot wiped them): the API server's. */
+  readonly previousStatus: (pod: KubeObject) => PodStatus;
+  /** Whether SyncPod stops at this status instead of running the pod: when it is terminal (kubelet.go SyncPod). */
+  readonly stopsAt: (status: PodStatus) => boolean;
 }
 
 export const KUBELET_RULES: SyncRules = {
@@ -36,6 +40,8 @@ export const KUBELET_RULES: SyncRules = {
     const api = (pod.status as PodStatus | undefined)?.phase;
     return isTerminalPhase(worker.phase) ? worker.phase : isTerminalPhase(api) ? api : undefined;
   },
+  previousStatus: (pod) => (pod.status ?? {}) as PodStatus,
+  stopsAt: (status) => isTerminalPhase(status.phase),
 };
 
 export const DEFAULT_GRACE_SECONDS = 30;
@@ -94,7 +100,7 @@ function currentStatus(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, 
   const status = podStatus({
     pod, runtime: view.runtime, instances: instancesOf(view.runtime, worker.uid), waiting: worker.waiting,
     probes: probeResultsOf(ctx, worker.uid), podIsTerminal, startedAtMs: worker.startedAtMs,
-    terminalPhase: rules.terminalPhase(worker, pod),
+    terminalPhase: rules.terminalPhase(worker, pod), previous: rules.previousStatus(pod),
   });
   return podIsTerminal ? terminatedPodStatus(status) : status;
 }
@@ -223,7 +229,7 @@ function startContainer(ctx: KubeletContext, worker: PodWorker, pod: KubeObject,
     type: 'CREATE_CONTAINER', podUid: worker.uid, podKey: worker.key, name: c.name, init,
     image: registryImage(c.image ?? ''), behaviour: {},
   };
-  return { op, worker: waitingAs(worker, c.name, null), change };
+  return { op, worker, change };
 }
 
 /** SIGTERM for a running container (recording its grace period), SIGKILL once the rules allow. */
@@ -266,6 +272,8 @@ function planPod(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, view: 
     const newest = instances.get(c.name)?.[0];
     if (newest?.state === 'created') return { op: { type: 'START_CONTAINER', id: newest.id, nowMs }, worker: current, change };
     if (newest?.state === 'running') {
+      // The reason it waited (CrashLoopBackOff, ErrImagePull) stands until it is seen running (the kubelet's reasonCache).
+      current = waitingAs(current, c.name, null);
       if (!probeFailed(ctx, uid, newest)) return init && !isSidecar(c) ? 'wait' : 'next';
       const stop = stopContainer(current, newest, graceMs, rules, nowMs);
       current = stop.worker;
@@ -311,7 +319,7 @@ export function syncPod(ctx: KubeletContext, uid: string, view: KubeletView, now
   if (worker.admission !== 'admitted') return finish(ctx, {}, worker, pod, view, rules, null);
   // SyncPod generates the status first and stops if it is terminal: a Never pod whose
   // container vanished with a reboot is Failed, not started again.
-  if (isTerminalPhase(currentStatus(ctx, worker, pod, view, rules, false).phase)) return finish(ctx, {}, worker, pod, view, rules, null);
+  if (rules.stopsAt(currentStatus(ctx, worker, pod, view, rules, false))) return finish(ctx, {}, worker, pod, view, rules, null);
   const plan = planPod(ctx, worker, pod, view, rules, nowMs);
   return finish({ ...ctx, ...plan.change }, plan.change, plan.worker, pod, view, rules, plan.op);
 }
