@@ -1,4 +1,4 @@
-// The kubeprop command line: check scenarios, replay a trace, list what exists.
+// The kubeprop command line: check scenarios, run one and read its outcome, replay a trace, list what exists.
 // Exit codes: 0 every property held and every sometimes-goal was reached; 1 a property
 // failed or a goal was never reached; 2 bad input (usage, a trace that cannot be read).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -10,6 +10,7 @@ import { SCENARIOS, findScenario } from '../scenarios/index.ts';
 import type { Scenario } from '../scenarios/scenario.ts';
 import type { Defect } from './defect.ts';
 import { explore, type ExploreResult } from './explore.ts';
+import { runOnce } from './run-once.ts';
 import { replay } from './replay.ts';
 
 class UsageError extends Error {}
@@ -22,6 +23,7 @@ const HELP: Record<string, string> = {
 
 usage:
   kubeprop check [scenario...] [--runs N] [--seed S] [--out DIR] [--json]
+  kubeprop run <scenario> [--seed S] [--log] [--out DIR]
   kubeprop replay <trace.json>
   kubeprop list
 
@@ -34,6 +36,14 @@ driven by fast-check, checking every property after every step, and prints a sum
   --seed S    fast-check seed (default: a fresh one, printed)
   --out DIR   where failing traces are written (default out/traces)
   --json      print the summary as JSON lines instead of a table`,
+  run: `usage: kubeprop run <scenario> [--seed S] [--log] [--out DIR]
+
+Runs the scenario once: random choices from the seed (faults included), then faults
+healed until it settles, checking every property. Prints the outcome and the pods at
+the end as 'kubectl get pods' lists them; a violation is written as a trace.
+  --seed S    the run's seed (default: a fresh one, printed); the same seed gives the same run
+  --log       print every step
+  --out DIR   where a failing trace is written (default out/traces)`,
   replay: `usage: kubeprop replay <trace.json>
 
 Re-runs a trace written by a failing check: the same scenario, choices and properties.
@@ -95,19 +105,36 @@ async function check(args: string[]): Promise<number> {
     runs: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' },
   });
   if (values.help) return console.log(HELP.check), 0;
-  const scenarios = positionals.length === 0 ? SCENARIOS : positionals.map((name) => {
-    const s = findScenario(name);
-    if (!s) throw new UsageError(`unknown scenario "${name}"; known: ${SCENARIOS.map((x) => x.name).join(', ')}`);
-    return s;
-  });
+  const scenarios = positionals.length === 0 ? SCENARIOS : positionals.map(scenarioNamed);
   const runs = count(values.runs, '--runs') ?? DEFAULT_RUNS;
-  // The checker, unlike the model, may take a fresh seed from the clock: it is printed so the run can be repeated.
-  const seed = count(values.seed, '--seed') ?? (Date.now() % 0x7fffffff);
+  const seed = count(values.seed, '--seed') ?? freshSeed();
   const outDir = (values.out as string | undefined) ?? 'out/traces';
   const results = scenarios.map((s) => explore(s, { runs, seed, outDir }));
   if (values.json) for (const r of results) console.log(JSON.stringify({ ...r, reached: Object.fromEntries(r.reached), failure: r.failure && { file: r.failure.file, violation: r.failure.trace.violation } }));
   else printSummary(results, scenarios);
   return results.every((r) => !r.failure && r.missingGoals.length === 0) ? 0 : 1;
+}
+
+function scenarioNamed(name: string): Scenario {
+  const s = findScenario(name);
+  if (!s) throw new UsageError(`unknown scenario "${name}"; known: ${SCENARIOS.map((x) => x.name).join(', ')}`);
+  return s;
+}
+
+/** The checker, unlike the model, may take a fresh seed from the clock: it is printed so the run can be repeated. */
+function freshSeed(): number {
+  return Date.now() % 0x7fffffff;
+}
+
+function runCommand(args: string[]): number {
+  const { values, positionals } = parse(args, { seed: { type: 'string' }, log: { type: 'boolean' }, out: { type: 'string' } });
+  if (values.help) return console.log(HELP.run), 0;
+  if (positionals.length !== 1) throw new UsageError('run takes exactly one scenario');
+  const outcome = runOnce(scenarioNamed(positionals[0]!), {
+    seed: count(values.seed, '--seed') ?? freshSeed(), log: values.log === true, outDir: (values.out as string | undefined) ?? 'out/traces',
+  });
+  for (const line of outcome.lines) console.log(line);
+  return outcome.violated ? 1 : 0;
 }
 
 async function replayCommand(args: string[]): Promise<number> {
@@ -149,6 +176,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case 'check': return await check(rest);
+      case 'run': return runCommand(rest);
       case 'replay': return await replayCommand(rest);
       case 'list': return list(rest);
       case undefined: case '--help': case '-h': case 'help': console.log(HELP.main); return command === undefined ? 2 : 0;

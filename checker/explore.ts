@@ -34,9 +34,14 @@ export interface ExploreResult {
   readonly failure: { readonly trace: Trace; readonly file: string | null } | null;
 }
 
-/** fast-check's generator of runs: up to stepsMax choices, each any index (taken modulo the enabled count). */
+/**
+ * fast-check's generator of runs: up to stepsMax choices, each any index (taken modulo the
+ * enabled count). fast-check shrinks an array's length by keeping its end, so the array is
+ * drawn reversed: a shorter array is then the same run cut short, and the choices a
+ * failure never reached (those after its step) go in one shrink instead of one by one.
+ */
 export function choicesArbitrary(stepsMax: number): fc.Arbitrary<number[]> {
-  return fc.array(fc.nat({ max: 0xffff }), { maxLength: stepsMax, size: 'max' });
+  return fc.array(fc.nat({ max: 1023 }), { maxLength: stepsMax, size: 'max' }).map((drawn) => [...drawn].reverse());
 }
 
 export function runConfig(scenario: Scenario, defect: Defect | undefined, properties: readonly Property[], recordLabels: boolean): RunConfig {
@@ -45,6 +50,7 @@ export function runConfig(scenario: Scenario, defect: Defect | undefined, proper
     stepsMax: scenario.stepsMax,
     convergeStepsMax: scenario.convergeStepsMax,
     settleMs: scenario.settleMs,
+    faultRarity: scenario.faultRarity,
     properties,
     recordLabels,
   };
@@ -59,7 +65,7 @@ export function traceOf(scenario: Scenario, config: RunConfig, result: RunResult
     scenario: scenario.name,
     defect: defect?.name ?? null,
     options: {
-      stepsMax: config.stepsMax, convergeStepsMax: config.convergeStepsMax, settleMs: config.settleMs,
+      stepsMax: config.stepsMax, convergeStepsMax: config.convergeStepsMax, settleMs: config.settleMs, faultRarity: config.faultRarity,
       properties: config.properties.map((p) => p.name),
     },
     seed,

@@ -2,7 +2,7 @@
 // stepsMax steps, checking safety after every step; then heal (no more faults) and let
 // a fair scheduler run the system until it is quiet or convergeStepsMax runs out;
 // then judge the eventually-properties.
-import { actionKey, type Action } from '../model/actions.ts';
+import { actionKey, isFault, type Action } from '../model/actions.ts';
 import { label } from '../model/action-labels.ts';
 import { enabled } from '../model/enabled.ts';
 import { step } from '../model/step.ts';
@@ -21,6 +21,12 @@ export interface RunConfig {
    * nothing is left to do at this instant, and the clock's next deadline lies beyond the window.
    */
   readonly settleMs: number;
+  /**
+   * How many times likelier each ordinary action is to be explored than each fault. With
+   * every action equally likely, faults cluster in a run's first steps and its fault budget
+   * is spent before anything has happened (a node crashes before its pods ever ran).
+   */
+  readonly faultRarity: number;
   readonly properties: readonly Property[];
   /** Record each step's label, for traces. Off in the hot loop: labels cost string building. */
   readonly recordLabels: boolean;
@@ -48,6 +54,26 @@ export interface RunResult {
 }
 
 const STILL_ENABLED_SHOWN = 5;
+
+/**
+ * The exploration pick: each ordinary action has `faultRarity` slots and each fault one,
+ * faults last, so the shrinker (which lowers choices) moves away from faults. Returns the
+ * chosen slot and its action, or null when the chooser has no more choices.
+ */
+function pickAction(chooser: Chooser, actions: readonly Action[], faultRarity: number): { slot: number; action: Action } | null {
+  let faults = 0;
+  for (const a of actions) if (isFault(a)) faults++;
+  const ordinarySlots = (actions.length - faults) * faultRarity;
+  const slot = chooser.pick(ordinarySlots + faults);
+  if (slot === null) return null;
+  const wantFault = slot >= ordinarySlots;
+  let index = wantFault ? slot - ordinarySlots : Math.floor(slot / faultRarity);
+  for (const a of actions) {
+    if (isFault(a) !== wantFault) continue;
+    if (index-- === 0) return { slot, action: a };
+  }
+  throw new Error(`kubeprop: slot ${slot} of ${ordinarySlots + faults} maps to no action`);
+}
 
 export function run(config: RunConfig, chooser: Chooser): RunResult {
   const always = config.properties.filter((p): p is AlwaysProperty => p.kind === 'always');
@@ -99,10 +125,10 @@ export function run(config: RunConfig, chooser: Chooser): RunResult {
   while (violation === null && steps < config.stepsMax) {
     const actions = enabled(world, { faults: true });
     if (actions.length === 0) break;
-    const choice = chooser.pick(actions.length);
-    if (choice === null) break;
-    choices.push(choice);
-    take(actions[choice] as Action);
+    const picked = pickAction(chooser, actions, config.faultRarity);
+    if (picked === null) break;
+    choices.push(picked.slot);
+    take(picked.action);
   }
   const explorationSteps = steps;
 

@@ -5,7 +5,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const TRACE_FORMAT = 'kubeprop-trace';
-export const TRACE_VERSION = 1;
+/** Version 2 added options.faultRarity; a version 1 trace was explored with every action equally likely (rarity 1). */
+export const TRACE_VERSION = 2;
+const VERSIONS_READ: readonly number[] = [1, 2];
 
 export interface TraceViolation {
   readonly property: string;
@@ -24,6 +26,8 @@ export interface Trace {
     readonly stepsMax: number;
     readonly convergeStepsMax: number;
     readonly settleMs: number;
+    /** How many times likelier each ordinary action was to be chosen than each fault (RunConfig.faultRarity). */
+    readonly faultRarity: number;
     /** The properties checked, by name, in the order they were checked. */
     readonly properties: readonly string[];
   };
@@ -60,7 +64,7 @@ export function parseTrace(text: string): Trace {
   const t = data as Record<string, unknown>;
   need(t.format === TRACE_FORMAT, `not a kubeprop trace: "format" is ${JSON.stringify(t.format)}, expected "${TRACE_FORMAT}"`);
   need(Number.isInteger(t.version), '"version" is missing or not an integer');
-  need(t.version === TRACE_VERSION, `trace format version ${String(t.version)} is not supported by this kubeprop (it reads version ${TRACE_VERSION})`);
+  need(VERSIONS_READ.includes(t.version as number), `trace format version ${String(t.version)} is not supported by this kubeprop (it reads versions ${VERSIONS_READ.join(' and ')})`);
   need(typeof t.scenario === 'string' && t.scenario.length > 0, '"scenario" must be a non-empty string');
   need(t.defect === null || typeof t.defect === 'string', '"defect" must be a string or null');
   const o = t.options as Record<string, unknown> | undefined;
@@ -68,6 +72,8 @@ export function parseTrace(text: string): Trace {
   need(isCount(o.stepsMax) && isCount(o.convergeStepsMax) && isCount(o.settleMs),
     '"options.stepsMax", "options.convergeStepsMax" and "options.settleMs" must be non-negative integers');
   need(isStringList(o.properties), '"options.properties" must be a list of property names');
+  if (t.version === 1) o.faultRarity = 1;
+  need(isCount(o.faultRarity) && o.faultRarity >= 1, '"options.faultRarity" must be a positive integer');
   need(t.seed === null || Number.isInteger(t.seed), '"seed" must be an integer or null');
   need(t.path === null || typeof t.path === 'string', '"path" must be a string or null');
   need(Array.isArray(t.choices) && t.choices.every(isCount), '"choices" must be a list of non-negative integers');
@@ -78,7 +84,7 @@ export function parseTrace(text: string): Trace {
   need(typeof v === 'object' && v !== null, '"violation" is missing');
   need(typeof v.property === 'string' && typeof v.kind === 'string' && typeof v.message === 'string' && isCount(v.step),
     '"violation" must have property, kind, message and step');
-  return data as Trace;
+  return { ...t, version: TRACE_VERSION } as unknown as Trace;
 }
 
 export function readTrace(file: string): Trace {

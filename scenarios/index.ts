@@ -1,11 +1,12 @@
 // The built-in scenarios, by name.
 import type { Scenario } from './scenario.ts';
-import { downwardApiPod, livenessPod, nodeWorkload, podBasics, secretVolumePod } from './pods.ts';
+import { podBasics, podDeletion, podRestarts } from './pod-lifecycle.ts';
+import { downwardApiPod, livenessPod, nodeWorkload, secretVolumePod } from './pods.ts';
 import { storeAndInformers } from './store-and-informers.ts';
 import { watchBasics } from './watch-basics.ts';
 
 export const SCENARIOS: readonly Scenario[] = [
-  watchBasics, storeAndInformers, podBasics, livenessPod, downwardApiPod, secretVolumePod, nodeWorkload(3),
+  watchBasics, storeAndInformers, podRestarts, podDeletion, podBasics, livenessPod, downwardApiPod, secretVolumePod, nodeWorkload(3),
 ];
 
 export function findScenario(name: string): Scenario | undefined {

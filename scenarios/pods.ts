@@ -1,32 +1,10 @@
 // Pod scenarios on one node, from the seed manifests: the liveness-probe pod, the
 // downward-API pod, the Secret-volume pod, and a mixed workload with every node fault.
-// Pods are created with spec.nodeName set, as a pod bypassing the scheduler is.
 import type { PodSpec } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../model/resources.ts';
 import { NO_NODE_FAULTS } from '../model/system.ts';
-import { readManifests } from './manifests.ts';
-import type { NodeDefinition, Scenario } from './scenario.ts';
-import type { UserOp } from './user.ts';
-
-const NODE: NodeDefinition = { name: 'node-1', allocatable: { cpu: '4', memory: '8Gi', pods: 110 } };
-const NO_WATCH_FAULTS = { watchDrop: false, watchError: false, compaction: false, staleList: false };
-
-function onNode(pod: KubeObject, node: string): KubeObject {
-  return { ...pod, spec: { ...(pod.spec as object), nodeName: node } };
-}
-
-const createPod = (pod: KubeObject): UserOp => ({ op: 'create', resource: 'pods', namespace: 'default', object: onNode(pod, NODE.name) });
-const createObject = (resource: 'secrets' | 'configmaps', object: KubeObject): UserOp => ({ op: 'create', resource, namespace: 'default', object });
-const deletePod = (name: string): UserOp => ({ op: 'delete', resource: 'pods', namespace: 'default', name });
-
-function manifest(file: string): KubeObject {
-  return readManifests(file)[0]!;
-}
-
-const base = {
-  informers: [], nodes: [NODE], settleMs: 300_000,
-  bounds: { faultsMax: 2, historyMax: 256, streamQueueMax: 64 },
-} as const;
+import { createObject, createPod, deletePod, manifest, NO_WATCH_FAULTS, pod, POD_SCENARIO_BASE as base, READINESS } from './pod-fixtures.ts';
+import type { Scenario } from './scenario.ts';
 
 /** liveness-pod.yaml: `touch /tmp/healthy; sleep 30; rm -rf /tmp/healthy; sleep 600`, probed every 5 s after 5 s. */
 export const livenessPod: Scenario = {
@@ -35,7 +13,8 @@ export const livenessPod: Scenario = {
   description: 'The liveness-probe pod: healthy for 30 s, then its probe fails 3 times and the kubelet restarts it, with back-off (CrashLoopBackOff).',
   users: [{ name: 'alice', script: [createPod(manifest('liveness-pod.yaml'))] }],
   registry: ['nginx:latest'],
-  behaviours: [{ container: 'liveness', behaviour: { exitAfterMs: 630_000, exitCode: 0, probes: { liveness: { passUntilMs: 30_000 } } } }],
+  // `/bin/sh -c` runs as PID 1, which ignores SIGTERM: the kill for the failed probe ends in SIGKILL (exit 137).
+  behaviours: [{ container: 'liveness', behaviour: { exitAfterMs: 630_000, exitCode: 0, ignoresSigterm: true, probes: { liveness: { passUntilMs: 30_000 } } } }],
   faults: { ...NO_WATCH_FAULTS, ...NO_NODE_FAULTS, kubeletRestart: true, probeFailure: true },
   stepsMax: 300,
   convergeStepsMax: 3000,
@@ -83,13 +62,7 @@ export const secretVolumePod: Scenario = {
   goals: ['podWaitsForVolume'],
 };
 
-function pod(name: string, spec: Partial<PodSpec> & { image?: string }): KubeObject {
-  const { image = 'nginx:1.25', ...rest } = spec;
-  return { apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { app: name } }, spec: { containers: [{ name: 'main', image }], ...rest } };
-}
-
-const readiness = { readinessProbe: { httpGet: { path: '/healthz', port: 80 }, periodSeconds: 5 } };
-const withProbe = (name: string, image = 'nginx:1.25') => pod(name, { containers: [{ name: 'main', image, ...readiness }] });
+const withProbe = (name: string, image = 'nginx:1.25') => pod(name, { containers: [{ name: 'main', image, ...READINESS }] });
 
 /** A node's worth of pods that exercise every path of the kubelet; `webCount` sizes it for the benchmark. */
 export function nodeWorkload(webCount: number): Scenario {
@@ -114,7 +87,7 @@ export function nodeWorkload(webCount: number): Scenario {
     }],
     registry: ['nginx:1.25', 'nginx:latest', 'busybox:1.36', 'stubborn:1.0'],
     behaviours: [
-      { container: 'liveness', behaviour: { exitAfterMs: 630_000, probes: { liveness: { passUntilMs: 30_000 } } } },
+      { container: 'liveness', behaviour: { exitAfterMs: 630_000, ignoresSigterm: true, probes: { liveness: { passUntilMs: 30_000 } } } },
       { pod: 'default/crasher', behaviour: { exitAfterMs: 15_000, exitCode: 1 } },
       { pod: 'default/job', behaviour: { exitAfterMs: 20_000, exitCode: 0 } },
       { pod: 'default/once', behaviour: { exitAfterMs: 5_000, exitCode: 1 } },
@@ -128,39 +101,3 @@ export function nodeWorkload(webCount: number): Scenario {
     goals: ['crashLoopBackOffReached', 'livenessRestartHappens', 'gracefulTerminationCompletes', 'imagePullBackOffReached', 'podBecomesReady'],
   };
 }
-
-/**
- * The basic lifecycle, small enough for short counterexamples: a Never pod that fails, an
- * OnFailure pod that succeeds, a crash-looping pod, and a web pod that becomes ready late,
- * ignores SIGTERM and is deleted; a user also tries to move the web pod to another node,
- * which the API server must refuse.
- */
-export const podBasics: Scenario = {
-  ...base,
-  name: 'pod-basics',
-  description: 'A Never pod that fails, an OnFailure pod that succeeds, a crash-looper and a late-ready web pod that ignores SIGTERM and is deleted; node crash, kubelet restart and probe faults on.',
-  users: [{
-    name: 'alice',
-    script: [
-      createPod(pod('once', { image: 'busybox:1.36', restartPolicy: 'Never' })),
-      createPod(pod('job', { image: 'busybox:1.36', restartPolicy: 'OnFailure' })),
-      createPod(pod('crasher', { image: 'busybox:1.36' })),
-      createPod(pod('web', { containers: [{ name: 'main', image: 'nginx:1.25', ...readiness }], terminationGracePeriodSeconds: 5 })),
-      { op: 'update', resource: 'pods', namespace: 'default', name: 'web', patch: { spec: { nodeName: 'node-2' } } },
-      { op: 'wait', ms: 20_000 },
-      deletePod('web'),
-    ],
-  }],
-  registry: ['nginx:1.25', 'busybox:1.36'],
-  behaviours: [
-    { pod: 'default/once', behaviour: { exitAfterMs: 3_000, exitCode: 1 } },
-    { pod: 'default/job', behaviour: { exitAfterMs: 4_000, exitCode: 0 } },
-    { pod: 'default/crasher', behaviour: { exitAfterMs: 2_000, exitCode: 1 } },
-    { pod: 'default/web', behaviour: { ignoresSigterm: true, probes: { readiness: { passFromMs: 12_000 } } } },
-  ],
-  faults: { ...NO_WATCH_FAULTS, ...NO_NODE_FAULTS, nodeCrash: true, kubeletRestart: true, probeFailure: true },
-  bounds: { faultsMax: 3, historyMax: 256, streamQueueMax: 64 },
-  stepsMax: 250,
-  convergeStepsMax: 5000,
-  goals: ['crashLoopBackOffReached', 'podBecomesReady'],
-};

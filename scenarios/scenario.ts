@@ -42,6 +42,8 @@ export interface Scenario {
   readonly convergeStepsMax: number;
   /** Logical time after healing for grace periods and back-offs to run out (see RunConfig.settleMs). */
   readonly settleMs: number;
+  /** How many times likelier each ordinary action is to be explored than each fault (RunConfig.faultRarity). */
+  readonly faultRarity: number;
   /** Sometimes-goals (by property name) that exploration of this scenario must reach. */
   readonly goals: readonly string[];
 }

@@ -50,6 +50,8 @@ export const storeAndInformers: Scenario = {
   bounds: { faultsMax: 8, historyMax: 48, streamQueueMax: 24 },
   stepsMax: 600,
   settleMs: 0,
+  // Watch faults are what these scenarios are about: as likely as any other action.
+  faultRarity: 1,
   convergeStepsMax: 5000,
   goals: ['watchDropLeadsToRelist', 'goneForcesRelist', 'writeConflictIsRetried'],
 };

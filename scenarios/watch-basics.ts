@@ -26,6 +26,8 @@ export const watchBasics: Scenario = {
   bounds: { faultsMax: 4, historyMax: 64, streamQueueMax: 16 },
   stepsMax: 60,
   settleMs: 0,
+  // Watch faults are what these scenarios are about: as likely as any other action.
+  faultRarity: 1,
   convergeStepsMax: 500,
   goals: ['watchDropLeadsToRelist', 'goneForcesRelist'],
 };

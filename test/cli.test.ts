@@ -24,17 +24,17 @@ describe('kubeprop replay', () => {
     const r = kubeprop('replay', path);
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe(
-      'replayed 7 steps of watch-basics with planted defect informerAcceptsOlderList\n' +
-      'reproduced: informerResourceVersionNeverGoesBack failed at step 7: informer configmaps -> reader-1 went back in time: it had seen rv 2, and now its cache reflects rv 1. A relist must ask for state not older than the last revision seen (client-go relistResourceVersion).\n');
+      'replayed 8 steps of watch-basics with planted defect informerAcceptsOlderList\n' +
+      'reproduced: informerResourceVersionNeverGoesBack failed at step 8: informer configmaps -> reader-2 went back in time: it had seen rv 2, and now its cache reflects rv 1. A relist must ask for state not older than the last revision seen (client-go relistResourceVersion).\n');
     expect(r.code).toBe(1);
   });
 
   it('reports nondeterminism when a recorded label does not match the replay', () => {
     const { trace } = catchDefect(watchBasics, informerAcceptsOlderList, 'informerResourceVersionNeverGoesBack');
     const labels = [...trace.labels];
-    labels[2] = 'watch configmaps -> reader-1 from rv 99';
+    labels[3] = 'watch configmaps -> reader-2 from rv 99';
     const r = kubeprop('replay', file('tampered.json', JSON.stringify({ ...trace, labels })));
-    expect(r.stdout).toBe(`NONDETERMINISM: step 3 of ${join(dir, 'tampered.json')} recorded "watch configmaps -> reader-1 from rv 99" but the replay took "watch configmaps -> reader-1 from rv 2"\n`);
+    expect(r.stdout).toBe(`NONDETERMINISM: step 4 of ${join(dir, 'tampered.json')} recorded "watch configmaps -> reader-2 from rv 99" but the replay took "watch configmaps -> reader-2 from rv 2"\n`);
     expect(r.code).toBe(1);
   });
 
@@ -44,15 +44,15 @@ describe('kubeprop replay', () => {
     choices[1] = 99;
     const path = file('out-of-range.json', JSON.stringify({ ...trace, choices }));
     const r = kubeprop('replay', path);
-    expect(r.stdout).toBe(`NONDETERMINISM: step 2 of ${path} recorded "list configmaps -> reader-1 rv=\"0\"" but the replay took "only 6 actions are enabled, but the trace chose action 99"\n`);
+    expect(r.stdout).toBe(`NONDETERMINISM: step 2 of ${path} recorded "list configmaps -> reader-2 rv=\"0\"" but the replay took "only 6 actions are enabled, but the trace chose action 99"\n`);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(1);
   });
 
-  const good = { format: TRACE_FORMAT, version: 1, scenario: 'watch-basics', defect: null, options: { stepsMax: 60, convergeStepsMax: 500, settleMs: 0, properties: [] }, seed: 1, path: '0', choices: [], labels: [], originalSteps: 0, violation: { property: 'x', kind: 'always', message: 'm', step: 0 } };
+  const good = { format: TRACE_FORMAT, version: 2, scenario: 'watch-basics', defect: null, options: { stepsMax: 60, convergeStepsMax: 500, settleMs: 0, faultRarity: 1, properties: [] }, seed: 1, path: '0', choices: [], labels: [], originalSteps: 0, violation: { property: 'x', kind: 'always', message: 'm', step: 0 } };
   const bad: [string, string, string][] = [
     ['malformed JSON', '{"format": "kubeprop-trace", ', 'not JSON (Expected double-quoted property name in JSON at position 29)'],
-    ['a future version', JSON.stringify({ ...good, version: 2 }), 'trace format version 2 is not supported by this kubeprop (it reads version 1)'],
+    ['a future version', JSON.stringify({ ...good, version: 3 }), 'trace format version 3 is not supported by this kubeprop (it reads versions 1 and 2)'],
     ['another format', JSON.stringify({ ...good, format: 'jepsen-history' }), 'not a kubeprop trace: "format" is "jepsen-history", expected "kubeprop-trace"'],
     ['negative choices', JSON.stringify({ ...good, choices: [-1] }), '"choices" must be a list of non-negative integers'],
     ['an unknown scenario', JSON.stringify({ ...good, scenario: 'nope' }), 'unknown scenario "nope" (kubeprop list shows the built-in ones)'],
@@ -85,8 +85,23 @@ describe('kubeprop check', () => {
     expect(r.code).toBe(0);
   });
 
+  it('runs one pod scenario and prints its pods as kubectl get pods does', () => {
+    const r = kubeprop('run', 'secret-volume-pod', '--seed', '7');
+    expect(r.stdout).toBe([
+      'secret-volume-pod, seed 7: 150 exploration steps, then 61 with faults healed; 13m of logical time',
+      'every property held',
+      'goals reached: podWaitsForVolume',
+      '',
+      'NAME            READY   STATUS              RESTARTS   AGE',
+      'volume-secret   0/1     ContainerCreating   0          13m',
+      '',
+    ].join('\n'));
+    expect(r.code).toBe(0);
+    expect(kubeprop('run')).toMatchObject({ code: 2, stderr: "kubeprop: run takes exactly one scenario\nRun 'kubeprop --help' for usage.\n" });
+  });
+
   it('rejects an unknown scenario and a bad flag with exit code 2', () => {
-    expect(kubeprop('check', 'nope')).toMatchObject({ code: 2, stderr: "kubeprop: unknown scenario \"nope\"; known: watch-basics, store-and-informers, pod-basics, liveness-pod, downward-api-pod, secret-volume-pod, node-workload\nRun 'kubeprop --help' for usage.\n" });
+    expect(kubeprop('check', 'nope')).toMatchObject({ code: 2, stderr: "kubeprop: unknown scenario \"nope\"; known: watch-basics, store-and-informers, pod-restarts, pod-deletion, pod-basics, liveness-pod, downward-api-pod, secret-volume-pod, node-workload\nRun 'kubeprop --help' for usage.\n" });
     expect(kubeprop('check', '--runs', 'many')).toMatchObject({ code: 2, stderr: "kubeprop: --runs must be a non-negative integer, got \"many\"\nRun 'kubeprop --help' for usage.\n" });
   });
 });

@@ -2,13 +2,13 @@
 import type { Defect } from '../../checker/defect.ts';
 import { informerAcceptsOlderList, informerIgnoresGone, informerNeverRelists } from './informer.ts';
 import {
-  kubeletForgetsTerminalPhase, kubeletKillsWithoutGrace, kubeletMissesContainerExits, kubeletNeverDeletesPods, kubeletNeverRestarts,
+  kubeletForgetsLostContainers, kubeletKillsWithoutGrace, kubeletMissesContainerExits, kubeletNeverDeletesPods, kubeletNeverRestarts,
   kubeletReadyWithoutProbing, kubeletRestartsNeverPods, kubeletSyncsTerminalPods, runtimeLosesLogsOnCrash, storeLetsPodsMove,
 } from './kubelet.ts';
 import { storeIgnoresResourceVersion, storeRecordsHistoryOutOfOrder } from './store.ts';
 
 export const DEFECTS: readonly Defect[] = [
   informerIgnoresGone, informerAcceptsOlderList, informerNeverRelists, storeRecordsHistoryOutOfOrder, storeIgnoresResourceVersion,
-  kubeletForgetsTerminalPhase, kubeletRestartsNeverPods, kubeletNeverRestarts, kubeletSyncsTerminalPods, kubeletKillsWithoutGrace,
+  kubeletForgetsLostContainers, kubeletRestartsNeverPods, kubeletNeverRestarts, kubeletSyncsTerminalPods, kubeletKillsWithoutGrace,
   kubeletReadyWithoutProbing, kubeletMissesContainerExits, kubeletNeverDeletesPods, runtimeLosesLogsOnCrash, storeLetsPodsMove,
 ];

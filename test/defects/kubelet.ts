@@ -22,10 +22,10 @@ function syncActionsWith(rules: SyncRules) {
   } as never;
 }
 
-export const kubeletForgetsTerminalPhase: Defect = {
-  name: 'kubeletForgetsTerminalPhase',
-  description: 'a kubelet that recomputes a terminal pod\'s phase from what it finds (an empty runtime after a reboot) instead of keeping it',
-  machines: { kubelet: kubeletMachine.provide({ actions: syncActionsWith({ ...KUBELET_RULES, terminalPhase: () => undefined }) }) },
+export const kubeletForgetsLostContainers: Defect = {
+  name: 'kubeletForgetsLostContainers',
+  description: 'a kubelet that reports a container the runtime lost (a reboot) as never started, instead of carrying over its last status (kubernetes/kubernetes#90358)',
+  machines: { kubelet: kubeletMachine.provide({ actions: syncActionsWith({ ...KUBELET_RULES, previousStatus: () => ({}) }) }) },
 };
 
 export const kubeletRestartsNeverPods: Defect = {
@@ -47,7 +47,12 @@ export const kubeletNeverRestarts: Defect = {
 export const kubeletSyncsTerminalPods: Defect = {
   name: 'kubeletSyncsTerminalPods',
   description: 'a kubelet that keeps syncing pods that reached Succeeded or Failed as if they were running',
-  machines: { kubelet: kubeletMachine.provide({ guards: { podIsTerminal: () => false } }) },
+  machines: {
+    kubelet: kubeletMachine.provide({
+      guards: { podIsTerminal: () => false },
+      actions: syncActionsWith({ ...KUBELET_RULES, stopsAt: () => false }),
+    }),
+  },
 };
 
 export const kubeletKillsWithoutGrace: Defect = {

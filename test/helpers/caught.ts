@@ -18,9 +18,14 @@ export interface Caught {
   readonly replayed: ReplayOutcome;
 }
 
-export function catchDefect(scenario: Scenario, defect: Defect, property: string, seed = 1, runs = 300): Caught {
+/**
+ * `path` starts fast-check at a counterexample it reported before (with the same seed), so
+ * a test need not repeat a long search and shrink; fast-check still tries to shrink it
+ * further, so a pinned trace that is no longer minimal shows up as a changed trace.
+ */
+export function catchDefect(scenario: Scenario, defect: Defect, property: string, seed = 1, runs = 300, path?: string): Caught {
   const outDir = mkdtempSync(join(tmpdir(), 'kubeprop-defect-'));
-  const result = explore(scenario, { runs, seed, defect, properties: [findProperty(property)!], outDir });
+  const result = explore(scenario, { runs, seed, defect, properties: [findProperty(property)!], outDir, ...(path ? { path } : {}) });
   if (!result.failure) throw new Error(`${property} did not catch ${defect.name} in ${runs} runs (seed ${seed})`);
   const trace = readTrace(result.failure.file!);
   return { trace, explored: trace.labels.slice(0, trace.choices.length), replayed: replay(trace, DEFECTS) };

@@ -1,0 +1,48 @@
+// One run of a scenario from a seed, told the way a person reads a cluster: what ran,
+// whether every property held, which goals it reached, and the pods at the end as
+// `kubectl get pods` would list them. A violation is written as a trace, to replay.
+import { PROPERTIES } from '../properties/index.ts';
+import { humanDuration, podTable } from '../reports/pod-table.ts';
+import { writeTrace } from '../reports/trace.ts';
+import type { Scenario } from '../scenarios/scenario.ts';
+import { seededChooser } from './chooser.ts';
+import { runConfig, traceOf } from './explore.ts';
+import { run } from './run.ts';
+
+export interface RunOnceOptions {
+  readonly seed: number;
+  /** Print every step's label. */
+  readonly log: boolean;
+  /** Directory for the trace of a violation; null writes none. */
+  readonly outDir: string | null;
+}
+
+export interface RunOnceOutcome {
+  readonly violated: boolean;
+  readonly lines: readonly string[];
+}
+
+export function runOnce(scenario: Scenario, options: RunOnceOptions): RunOnceOutcome {
+  const config = runConfig(scenario, undefined, PROPERTIES, true);
+  const result = run(config, seededChooser(options.seed, scenario.stepsMax));
+  const lines: string[] = [];
+  if (options.log) result.labels.forEach((l, i) => lines.push(`${String(i + 1).padStart(5)}  ${l}`), lines.push(''));
+  const converged = result.steps - result.explorationSteps;
+  lines.push(`${scenario.name}, seed ${options.seed}: ${result.explorationSteps} exploration steps, then ${converged} with faults healed; ${humanDuration(result.world.nowMs)} of logical time`);
+  const v = result.violation;
+  if (v) {
+    lines.push(`VIOLATED ${v.property} at step ${v.step}: ${v.message}`);
+    if (options.outDir !== null) {
+      const file = writeTrace(options.outDir, traceOf(scenario, config, result, undefined, null, null, result.explorationSteps));
+      lines.push(`trace: ${file}`, `replay: npm run replay -- ${file}`);
+    }
+  } else {
+    lines.push('every property held');
+  }
+  const goals = scenario.goals.filter((g) => result.reached.has(g));
+  const missed = scenario.goals.filter((g) => !result.reached.has(g));
+  lines.push(`goals reached: ${goals.join(', ') || 'none'}${missed.length > 0 ? `; not in this run: ${missed.join(', ')}` : ''}`);
+  const pods = [...(result.world.store.context.objects.pods?.entries() ?? [])].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, pod]) => pod);
+  if (pods.length > 0) lines.push('', podTable(pods, result.world.nowMs));
+  return { violated: v !== null, lines };
+}
