@@ -76,6 +76,10 @@ function probeView(c: RuntimeContainer | undefined, probes: ProbeResults, kind: 
   };
 }
 
+function waitingState(reason: string, message: string | undefined): ContainerState {
+  return { waiting: { reason, ...(message ? { message } : {}) } };
+}
+
 const GONE_WHILE_RUNNING: ContainerState = {
   terminated: { exitCode: 137, reason: 'ContainerStatusUnknown', message: 'The container could not be located when the pod was deleted.  The container used to be Running' },
 };
@@ -93,7 +97,7 @@ function statusWithoutInstance(spec: Container, waiting: Waiting | undefined, pr
   const reason = waiting?.reason ?? defaultReason;
   const status: ContainerStatus = {
     name: spec.name, image: spec.image ?? '', imageID: '', ready: false, started: false,
-    state: { waiting: { reason, ...(waiting?.message ? { message: waiting.message } : {}) } },
+    state: waitingState(reason, waiting?.message),
     restartCount: previous?.restartCount ?? 0,
     ...(previous?.lastState?.terminated ? { lastState: previous.lastState } : {}),
   };
@@ -111,11 +115,9 @@ function containerStatus(spec: Container, kind: 'regular' | 'init' | 'restartabl
   const waiting = inputs.waiting[spec.name];
   if (!newest) return statusWithoutInstance(spec, waiting, previous, inputs, defaultReason);
   // An exited container the kubelet will start again shows as waiting, with the exit as its lastState.
-  const restarting = newest?.state === 'exited' && waiting !== undefined;
-  let state: ContainerState;
-  if (newest?.state === 'running') state = { running: { startedAt: timestamp(newest.startedAtMs ?? 0) } };
-  else if (newest?.state === 'exited' && !restarting) state = terminated(newest);
-  else state = { waiting: { reason: waiting?.reason ?? defaultReason, ...(waiting?.message ? { message: waiting.message } : {}) } };
+  const restarting = newest.state === 'exited' && waiting !== undefined;
+  const state: ContainerState = newest.state === 'running' ? { running: { startedAt: timestamp(newest.startedAtMs ?? 0) } }
+    : restarting ? waitingState(waiting.reason, waiting.message) : terminated(newest);
   const last = restarting ? newest : instances[1];
   const { started, ready } = containerStartedAndReady(probeView(newest, inputs.probes(spec.name), kind));
   return {
