@@ -146,7 +146,7 @@ export function podStatus(inputs: StatusInputs): PodStatus {
   const conditions = kubeletPodConditions({
     spec, phase,
     apiConditions: (pod.status as PodStatus | undefined)?.conditions ?? [],
-    previousConditions: (pod.status as PodStatus | undefined)?.conditions ?? [],
+    previousConditions: inputs.previous.conditions ?? [],
     containerStatuses: [...initStatuses, ...statuses],
     sandboxesNewestFirst: sandbox ? [{ state: 'SANDBOX_READY' }] : [],
   });

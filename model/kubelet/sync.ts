@@ -27,8 +27,11 @@ export interface SyncRules {
   readonly mayKill: (sigtermAtMs: number, graceMs: number, nowMs: number) => boolean;
   /** The terminal phase the pod already reached and keeps, if any: by the kubelet's account, or the API server's after a restart. */
   readonly terminalPhase: (worker: PodWorker, pod: KubeObject) => string | undefined;
-  /** The status carried over for containers the runtime no longer has (a reboot wiped them): the API server's. */
-  readonly previousStatus: (pod: KubeObject) => PodStatus;
+  /**
+   * The basis of the next status, which carries over what the runtime no longer has (a reboot
+   * wiped it): the status manager's latest for the pod, else the API server's (generateAPIPodStatus).
+   */
+  readonly previousStatus: (pod: KubeObject, latest: PodStatus | undefined) => PodStatus;
   /** Whether SyncPod stops at this status instead of running the pod: when it is terminal (kubelet.go SyncPod). */
   readonly stopsAt: (status: PodStatus) => boolean;
 }
@@ -40,7 +43,7 @@ export const KUBELET_RULES: SyncRules = {
     const api = (pod.status as PodStatus | undefined)?.phase;
     return isTerminalPhase(worker.phase) ? worker.phase : isTerminalPhase(api) ? api : undefined;
   },
-  previousStatus: (pod) => (pod.status ?? {}) as PodStatus,
+  previousStatus: (pod, latest) => latest ?? ((pod.status ?? {}) as PodStatus),
   stopsAt: (status) => isTerminalPhase(status.phase),
 };
 
@@ -79,6 +82,16 @@ function withTimer(ctx: KubeletContext, atMs: number, uid: string): Change {
   return { timers: [...ctx.timers, { atMs, uid }].sort((a, b) => a.atMs - b.atMs || (a.uid < b.uid ? -1 : 1)) };
 }
 
+/**
+ * The status manager's latest status for the pod (GetPodStatus): the one waiting to be
+ * written, else the one the API server accepted. A kubelet restart forgets both. The
+ * informer's copy can lag the kubelet's own writes, so a status built on it could undo
+ * one (a restart counted for a container lost in a reboot would be counted back down).
+ */
+function latestStatus(ctx: KubeletContext, uid: string): PodStatus | undefined {
+  return ctx.statusPending.get(uid)?.status ?? ctx.statusWritten.get(uid);
+}
+
 /** Records the status the kubelet would report, for the status manager to write if it is news. */
 function reportStatus(ctx: KubeletContext, worker: PodWorker, status: PodStatus): Change {
   const written = ctx.statusWritten.get(worker.uid);
@@ -100,7 +113,7 @@ function currentStatus(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, 
   const status = podStatus({
     pod, runtime: view.runtime, instances: instancesOf(view.runtime, worker.uid), waiting: worker.waiting,
     probes: probeResultsOf(ctx, worker.uid), podIsTerminal, startedAtMs: worker.startedAtMs,
-    terminalPhase: rules.terminalPhase(worker, pod), previous: rules.previousStatus(pod),
+    terminalPhase: rules.terminalPhase(worker, pod), previous: rules.previousStatus(pod, latestStatus(ctx, worker.uid)),
   });
   return podIsTerminal ? terminatedPodStatus(status) : status;
 }
