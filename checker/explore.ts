@@ -77,24 +77,53 @@ export function traceOf(scenario: Scenario, config: RunConfig, result: RunResult
   };
 }
 
+/**
+ * Runs fast-check may spend shrinking one failure. Each shrink candidate is a whole run, and a
+ * pod scenario's run is thousands of steps, so an unbounded shrink of a long counterexample
+ * can take longer than the search that found it; past the budget, the shortest failure so far
+ * is the counterexample.
+ */
+export const SHRINK_RUNS_MAX = 2_000;
+
+/**
+ * How much longer than the shortest failure so far a shrink candidate may run. A safety
+ * violation happens at a step, so a candidate need not run to convergence: one that has not
+ * failed by then is not a smaller instance. Not 1: a candidate with fewer choices (a plainer
+ * run) may fail a few steps later and is still the simpler story.
+ */
+const SHRINK_STEPS_FACTOR = 2;
+
+/** Violations of these kinds happen at a step; eventually-properties are judged only at the end of a run. */
+const isSafety = (kind: Property['kind']) => kind === 'always' || kind === 'transition';
+
 export function explore(scenario: Scenario, options: ExploreOptions): ExploreResult {
   const properties = options.properties ?? PROPERTIES;
   const config = runConfig(scenario, options.defect, properties, false);
   const reached = new Map<string, number>();
   let steps = 0;
-  let firstFailureSteps: number | null = null;
   let mainRuns = 0;
+  /** The first failure found: shrinking looks for shorter runs that break the same property. */
+  let first: { property: string; explorationSteps: number } | null = null;
+  let shrinkRuns = 0;
+  let stepsCut: number | undefined;
 
   const details = fc.check(
     fc.property(choicesArbitrary(scenario.stepsMax), (choices) => {
-      const result = run(config, arrayChooser(choices));
+      if (first !== null && shrinkRuns++ >= SHRINK_RUNS_MAX) return true;
+      const result = run(stepsCut === undefined ? config : { ...config, stepsCut }, arrayChooser(choices));
       steps += result.steps;
-      if (firstFailureSteps === null) {
+      const v = result.violation;
+      if (first === null) {
         mainRuns++;
         for (const goal of result.reached) reached.set(goal, (reached.get(goal) ?? 0) + 1);
+        if (v === null) return true;
+        first = { property: v.property, explorationSteps: result.explorationSteps };
+      } else if (v === null || v.property !== first.property) {
+        // Another property's failure is not a smaller instance of this one.
+        return true;
       }
-      if (result.violation && firstFailureSteps === null) firstFailureSteps = result.explorationSteps;
-      return result.violation === null;
+      if (isSafety(v.kind)) stepsCut = SHRINK_STEPS_FACTOR * v.step;
+      return false;
     }),
     { numRuns: options.runs, seed: options.seed, ...(options.path ? { path: options.path } : {}) },
   );
@@ -107,7 +136,8 @@ export function explore(scenario: Scenario, options: ExploreOptions): ExploreRes
     const recorded = { ...config, recordLabels: true };
     const result = run(recorded, arrayChooser(shrunk));
     if (!result.violation) throw new Error(`kubeprop: the shrunk counterexample of ${scenario.name} did not fail again; the model is nondeterministic`);
-    const trace = traceOf(scenario, recorded, result, options.defect, details.seed, details.counterexamplePath, firstFailureSteps ?? result.explorationSteps);
+    const original = (first as { explorationSteps: number } | null)?.explorationSteps ?? result.explorationSteps;
+    const trace = traceOf(scenario, recorded, result, options.defect, details.seed, details.counterexamplePath, original);
     failure = { trace, file: options.outDir === null ? null : writeTrace(options.outDir, trace) };
   } else if (details.failed) {
     throw details.errorInstance ?? new Error(`kubeprop: exploring ${scenario.name} failed without a counterexample`);

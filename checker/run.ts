@@ -30,6 +30,12 @@ export interface RunConfig {
   readonly properties: readonly Property[];
   /** Record each step's label, for traces. Off in the hot loop: labels cost string building. */
   readonly recordLabels: boolean;
+  /**
+   * Steps in all (exploration and convergence) after which the run stops unjudged. Shrinking
+   * sets it to the step at which the counterexample so far broke a safety property: a
+   * candidate that breaks it no sooner is no shorter, so it need not run to convergence.
+   */
+  readonly stepsCut?: number;
 }
 
 export interface Violation {
@@ -47,6 +53,7 @@ export interface RunResult {
   readonly labels: readonly string[];
   readonly explorationSteps: number;
   readonly steps: number;
+  /** How convergence ended; null when a violation came first or the run was cut (stepsCut). */
   readonly settlement: Settlement | null;
   readonly violation: Violation | null;
   readonly reached: ReadonlySet<string>;
@@ -121,8 +128,9 @@ export function run(config: RunConfig, chooser: Chooser): RunResult {
     checkAlways();
   };
 
+  const stepsCut = config.stepsCut ?? Infinity;
   checkAlways();
-  while (violation === null && steps < config.stepsMax) {
+  while (violation === null && steps < config.stepsMax && steps < stepsCut) {
     const actions = enabled(world, { faults: true });
     if (actions.length === 0) break;
     const picked = pickAction(chooser, actions, config.faultRarity);
@@ -133,7 +141,7 @@ export function run(config: RunConfig, chooser: Chooser): RunResult {
   const explorationSteps = steps;
 
   let settlement: Settlement | null = null;
-  if (violation === null) {
+  if (violation === null && steps < stepsCut) {
     // Heal: no more faults (recoveries are ordinary actions). Fair scheduling: always take the
     // enabled action that has waited longest since it was last taken (never taken: first),
     // and let the clock move only when nothing else is left to do at this instant.
@@ -157,13 +165,15 @@ export function run(config: RunConfig, chooser: Chooser): RunResult {
     };
     let taken = 0;
     let actions = enabled(world, { faults: false });
-    while (violation === null && !settled(actions) && taken < config.convergeStepsMax) {
+    while (violation === null && !settled(actions) && taken < config.convergeStepsMax && steps < stepsCut) {
       const action = fairest(actions);
       lastTaken.set(actionKey(action), taken);
       take(action);
       taken++;
       actions = enabled(world, { faults: false });
     }
+    // A cut run is not judged: it stopped before the system had its chance to settle.
+    if (steps >= stepsCut) return { choices, labels, explorationSteps, steps, settlement, violation, reached, world };
     settlement = {
       quiet: settled(actions),
       stepsTaken: taken,
