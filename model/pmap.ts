@@ -151,20 +151,27 @@ export class PMap<V> implements ReadonlyMap<string, V> {
     return root === this.root ? this : new PMap(root, this.size - 1);
   }
 
-  private leaves(): Leaf<V>[] {
-    return collect(this.root, []);
+  // A map never changes, so what iteration collects is kept: the hot loop iterates the same
+  // small maps (a kubelet's probes, a node's containers) many times between writes.
+  private leafList: readonly Leaf<V>[] | undefined;
+  private keyList: readonly string[] | undefined;
+  private valueList: readonly V[] | undefined;
+  private entryList: readonly [string, V][] | undefined;
+
+  private leaves(): readonly Leaf<V>[] {
+    return (this.leafList ??= collect(this.root, []));
   }
 
   entries(): MapIterator<[string, V]> {
-    return this.leaves().map((l): [string, V] => [l.key, l.value])[Symbol.iterator]();
+    return (this.entryList ??= this.leaves().map((l): [string, V] => [l.key, l.value]))[Symbol.iterator]();
   }
 
   keys(): MapIterator<string> {
-    return this.leaves().map((l) => l.key)[Symbol.iterator]();
+    return (this.keyList ??= this.leaves().map((l) => l.key))[Symbol.iterator]();
   }
 
   values(): MapIterator<V> {
-    return this.leaves().map((l) => l.value)[Symbol.iterator]();
+    return (this.valueList ??= this.leaves().map((l) => l.value))[Symbol.iterator]();
   }
 
   [Symbol.iterator](): MapIterator<[string, V]> {

@@ -60,6 +60,11 @@ export function newestInstance(runtime: RuntimeContext, podUid: string, name: st
   return state === undefined || best?.state === state ? best : undefined;
 }
 
+/** Whether a probe of this type has passed against the container instance. */
+export function probePassed(runtime: RuntimeContext, id: string, probe: ProbeType): boolean {
+  return runtime.probesPassed.get(id)?.includes(probe) ?? false;
+}
+
 /** When a running container's process exits by itself, or null if it runs until stopped. */
 export function exitDueMs(c: RuntimeContainer): number | null {
   return c.state === 'running' && c.behaviour.exitAfterMs !== undefined ? (c.startedAtMs ?? 0) + c.behaviour.exitAfterMs : null;
@@ -86,8 +91,8 @@ export type RuntimeEvent =
   /** The process exits by itself (its own timer, or a crash). */
   | { readonly type: 'PROCESS_EXIT'; readonly id: string; readonly exitCode: number; readonly nowMs: number }
   | { readonly type: 'REMOVE_CONTAINER'; readonly id: string }
-  /** A probe ran against the container (recorded only when it passed). */
-  | { readonly type: 'PROBED'; readonly id: string; readonly probe: ProbeType; readonly passed: boolean }
+  /** A probe passed against the container. */
+  | { readonly type: 'PROBE_PASSED'; readonly id: string; readonly probe: ProbeType }
   | { readonly type: 'CRASH' }
   | { readonly type: 'BOOT' };
 
@@ -149,9 +154,8 @@ export const runtimeMachine = setup({
       (c.state === 'running' ? exited(c, event.exitCode, event.nowMs) : c)))),
     removeContainer: assign(({ context, event }) => (event.type !== 'REMOVE_CONTAINER' ? {} : withContainer(context, event.id, () => null))),
     recordProbe: assign(({ context, event }) => {
-      if (event.type !== 'PROBED' || !event.passed) return {};
-      const passed = context.probesPassed.get(event.id) ?? [];
-      return passed.includes(event.probe) ? {} : { probesPassed: context.probesPassed.set(event.id, [...passed, event.probe]) };
+      if (event.type !== 'PROBE_PASSED' || probePassed(context, event.id, event.probe)) return {};
+      return { probesPassed: context.probesPassed.set(event.id, [...(context.probesPassed.get(event.id) ?? []), event.probe]) };
     }),
     /** After every call: when the next timed exit is due. */
     scheduleExits: assign(({ context }) => {
@@ -186,7 +190,7 @@ export const runtimeMachine = setup({
         KILL_CONTAINER: { actions: ['killContainer', 'scheduleExits'] },
         PROCESS_EXIT: { actions: ['exitProcess', 'scheduleExits'] },
         REMOVE_CONTAINER: { actions: 'removeContainer' },
-        PROBED: { actions: 'recordProbe' },
+        PROBE_PASSED: { actions: 'recordProbe' },
         CRASH: { target: 'down', actions: ['crash', 'scheduleExits'] },
       },
     },

@@ -3,8 +3,7 @@
 // kubelet restart, the image registry going down and coming back).
 import { initialSnapshot, transition } from './machine-runner.ts';
 import type { KubeletContext } from './kubelet/context.ts';
-import type { ProbeType } from './process.ts';
-import { newestInstance, type RuntimeEvent } from './runtime.ts';
+import { newestInstance, probePassed, type RuntimeEvent } from './runtime.ts';
 import { endStream, PARTITIONED, replace, sendTo } from './step-api.ts';
 import { kubeletView } from './view.ts';
 import type { ClientSnapshot, NodeState, RuntimeSnapshot, World } from './world.ts';
@@ -43,7 +42,9 @@ export function probe(world: World, node: number, slotKey: string, passed: boole
   const view = kubeletView(world, node);
   const probed = sendTo(world, world.system.nodes[node]!.kubelet, { type: 'PROBE', slot: slotKey, passed, view, nowMs: world.nowMs });
   const running = newestInstance(view.runtime, slot.uid, slot.container, 'running');
-  return running === undefined ? probed : withRuntime(probed, node, { type: 'PROBED', id: running.id, probe: slot.type as ProbeType, passed });
+  // Only a first pass is news to the runtime's record.
+  if (running === undefined || !passed || probePassed(view.runtime, running.id, slot.type)) return probed;
+  return withRuntime(probed, node, { type: 'PROBE_PASSED', id: running.id, probe: slot.type });
 }
 
 export function exit(world: World, node: number, container: string, exitCode: number): World {

@@ -2,7 +2,7 @@
 // what really runs (the runtime), step by step.
 import type { ContainerStatus, PodStatus } from 'kubernetes-types/core/v1.js';
 import { isTerminalPhase } from '../model/kubelet/sync.ts';
-import { attemptKey } from '../model/runtime.ts';
+import { attemptKey, probePassed } from '../model/runtime.ts';
 import { apiPod, keyOfPod, nodeIndex, phaseOf, podEvent, specOf, syncOp } from './observe.ts';
 import type { TransitionProperty } from './property.ts';
 
@@ -117,9 +117,8 @@ export const readyOnlyAfterReadinessPassed: TransitionProperty = {
       if (!status.ready) continue;
       const spec = specOf(pod).containers.find((c) => c.name === status.name);
       const id = status.containerID?.replace(/^containerd:\/\//, '') ?? '';
-      const passed = runtime.probesPassed.get(id) ?? [];
       for (const probe of ['readiness', 'startup'] as const) {
-        if (spec?.[`${probe}Probe`] && !passed.includes(probe)) {
+        if (spec?.[`${probe}Probe`] && !probePassed(runtime, id, probe)) {
           return `pod ${keyOfPod(pod)} reports container ${status.name} ready, but its ${probe} probe never passed against container ${id || '(none)'}.`;
         }
       }

@@ -15,7 +15,7 @@ import { newestInstance, type RuntimeContainer } from '../runtime.ts';
 import { newBackoff, newCrashLoopBackoff } from '../semantics/backoff.ts';
 import { doProbe, type ProbedContainerState } from '../semantics/probe.ts';
 import type { Allocatable } from './admission.ts';
-import type { KubeletContext, KubeletEvent, KubeletView, PodWorker } from './context.ts';
+import type { KubeletContext, KubeletEvent, KubeletView, PodWorker, ProbeSlot } from './context.ts';
 import { isTerminal, isTerminating, podOf, probeSlotsFor, syncPod, syncTerminatedPod, syncTerminatingPod } from './sync.ts';
 
 export const LEASE_RENEW_INTERVAL_MS = 10_000;
@@ -83,21 +83,32 @@ function nextRequest(ctx: KubeletContext, nowMs: number): Request | null {
   return null;
 }
 
+/** The earliest time a probe is due, or null without probes; kept per probe map, as most events leave the probes as they were. */
+const earliestProbes = new WeakMap<PMap<ProbeSlot>, number | null>();
+
+function earliestProbeMs(probes: PMap<ProbeSlot>): number | null {
+  let earliest = earliestProbes.get(probes);
+  if (earliest === undefined) {
+    earliest = null;
+    for (const slot of probes.values()) if (earliest === null || slot.nextProbeAtMs < earliest) earliest = slot.nextProbeAtMs;
+    earliestProbes.set(probes, earliest);
+  }
+  return earliest;
+}
+
 /**
- * When the kubelet needs the clock: `wakeAtMs` is its earliest timer, or the next probe or
- * lease renewal still in the future (one already due is acted on directly: a probe is an
- * enabled action, a renewal waits for the request slot); `probeDueMs` is its earliest probe.
+ * When the kubelet needs the clock: `wakeAtMs` is its earliest timer, probe or lease renewal
+ * still in the future (one already due is acted on directly: a probe is an enabled action,
+ * and the clock cannot pass it; a renewal waits for the request slot); `probeDueMs` is its
+ * earliest probe.
  */
 function deadlines(ctx: KubeletContext, nowMs: number): Pick<KubeletContext, 'wakeAtMs' | 'probeDueMs'> {
   let wakeAtMs: number | null = ctx.timers[0]?.atMs ?? null;
-  let probeDueMs: number | null = null;
-  const consider = (t: number) => {
-    if (t > nowMs && (wakeAtMs === null || t < wakeAtMs)) wakeAtMs = t;
+  const consider = (t: number | null) => {
+    if (t !== null && t > nowMs && (wakeAtMs === null || t < wakeAtMs)) wakeAtMs = t;
   };
-  for (const slot of ctx.probes.values()) {
-    consider(slot.nextProbeAtMs);
-    if (probeDueMs === null || slot.nextProbeAtMs < probeDueMs) probeDueMs = slot.nextProbeAtMs;
-  }
+  const probeDueMs = earliestProbeMs(ctx.probes);
+  consider(probeDueMs);
   if (ctx.lease !== null) consider(ctx.leaseRenewAtMs);
   return { wakeAtMs, probeDueMs };
 }
