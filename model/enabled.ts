@@ -3,6 +3,7 @@
 // clock) and faults last, so a chooser that shrinks its choices towards 0 shrinks
 // towards fault-free, event-draining runs.
 import type { Action } from './actions.ts';
+import { earliest } from './clock.ts';
 import { logSize } from './append-log.ts';
 import type { KubeletContext } from './kubelet/context.ts';
 import { probeOutcome, type ProbeType } from './process.ts';
@@ -47,11 +48,8 @@ export const CRASH_EXIT_CODE = 1;
 /** The earliest future time something is due: a client's timer or a process's timed exit. */
 export function nextDeadlineMs(world: World): number | null {
   let next: number | null = null;
-  const consider = (at: number | null) => {
-    if (at !== null && (next === null || at < next)) next = at;
-  };
-  for (let i = 0; i < world.clients.length; i++) if (clientIsUp(world, i)) consider(world.clients[i]!.context.wakeAtMs);
-  for (const node of world.nodes) if (nodeIsUp(node)) consider(node.runtime.context.nextExitMs);
+  for (let i = 0; i < world.clients.length; i++) if (clientIsUp(world, i)) next = earliest(next, world.clients[i]!.context.wakeAtMs);
+  for (const node of world.nodes) if (nodeIsUp(node)) next = earliest(next, node.runtime.context.nextExitMs);
   return next;
 }
 

@@ -3,13 +3,16 @@ import type { KubeletView } from './kubelet/context.ts';
 import type { InformerContext } from './informer.ts';
 import type { World } from './world.ts';
 
+function cacheOf(world: World, client: number): InformerContext['cache'] {
+  return (world.clients[client]!.context as InformerContext).cache;
+}
+
 export function kubeletView(world: World, node: number): KubeletView {
   const spec = world.system.nodes[node]!;
-  const cache = (client: number) => (world.clients[client]!.context as InformerContext).cache;
   return {
-    pods: cache(spec.informers.pods),
-    configmaps: cache(spec.informers.configmaps),
-    secrets: cache(spec.informers.secrets),
+    pods: cacheOf(world, spec.informers.pods),
+    configmaps: cacheOf(world, spec.informers.configmaps),
+    secrets: cacheOf(world, spec.informers.secrets),
     runtime: world.nodes[node]!.runtime.context,
     registry: { down: world.registryDown, images: world.system.registry },
   };

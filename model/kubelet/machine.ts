@@ -5,9 +5,9 @@
 // status manager (status/status_manager.go), which finally deletes a terminated pod.
 import type { PodSpec, PodStatus } from 'kubernetes-types/core/v1.js';
 import { assign, setup } from 'xstate';
-import { timestamp } from '../clock.ts';
 import type { ClientEvent } from '../client.ts';
 import { deepEqual } from '../equal.ts';
+import { earliest, future, timestamp } from '../clock.ts';
 import { PMap } from '../pmap.ts';
 import type { Request } from '../requests.ts';
 import type { KubeObject } from '../resources.ts';
@@ -103,13 +103,9 @@ function earliestProbeMs(probes: PMap<ProbeSlot>): number | null {
  * earliest probe.
  */
 function deadlines(ctx: KubeletContext, nowMs: number): Pick<KubeletContext, 'wakeAtMs' | 'probeDueMs'> {
-  let wakeAtMs: number | null = ctx.timers[0]?.atMs ?? null;
-  const consider = (t: number | null) => {
-    if (t !== null && t > nowMs && (wakeAtMs === null || t < wakeAtMs)) wakeAtMs = t;
-  };
   const probeDueMs = earliestProbeMs(ctx.probes);
-  consider(probeDueMs);
-  if (ctx.lease !== null) consider(ctx.leaseRenewAtMs);
+  const renewAtMs = ctx.lease === null ? null : ctx.leaseRenewAtMs;
+  const wakeAtMs = earliest(ctx.timers[0]?.atMs ?? null, earliest(future(probeDueMs, nowMs), future(renewAtMs, nowMs)));
   return { wakeAtMs, probeDueMs };
 }
 

@@ -106,16 +106,27 @@ function settled(ctx: KubeletContext, uid: string): Change {
   return { queue: ctx.queue.filter((u) => u !== uid) };
 }
 
+/**
+ * The last status computed and what it was computed from. SyncPod asks twice a sync (first to
+ * stop at a terminal status, then to report), mostly with nothing changed in between; a
+ * status is a function of these inputs and is never mutated, so the same inputs may share it.
+ */
+let lastStatus: { readonly inputs: readonly unknown[]; readonly status: PodStatus } | null = null;
+
 function currentStatus(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, view: KubeletView, rules: SyncRules, podIsTerminal: boolean): PodStatus {
   if (worker.admission !== null && worker.admission !== 'admitted') {
     return { phase: 'Failed', reason: worker.admission.reason, message: worker.admission.message };
   }
+  const terminalPhase = rules.terminalPhase(worker, pod);
+  const previous = rules.previousStatus(pod, latestStatus(ctx, worker.uid));
+  const inputs = [pod, view.runtime, worker.uid, worker.waiting, worker.startedAtMs, ctx.probes, podIsTerminal, terminalPhase, previous];
+  if (lastStatus !== null && inputs.every((input, i) => input === lastStatus!.inputs[i])) return lastStatus.status;
   const status = podStatus({
     pod, runtime: view.runtime, instances: instancesOf(view.runtime, worker.uid), waiting: worker.waiting,
-    probes: probeResultsOf(ctx, worker.uid), podIsTerminal, startedAtMs: worker.startedAtMs,
-    terminalPhase: rules.terminalPhase(worker, pod), previous: rules.previousStatus(pod, latestStatus(ctx, worker.uid)),
+    probes: probeResultsOf(ctx, worker.uid), podIsTerminal, startedAtMs: worker.startedAtMs, terminalPhase, previous,
   });
-  return podIsTerminal ? terminatedPodStatus(status) : status;
+  lastStatus = { inputs, status: podIsTerminal ? terminatedPodStatus(status) : status };
+  return lastStatus.status;
 }
 
 /**
