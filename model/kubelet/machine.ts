@@ -220,27 +220,39 @@ function syncEvent(event: Event): Extract<KubeletEvent, { type: 'SYNC_POD' }> | 
   return event.type === 'SYNC_POD' ? event : null;
 }
 
+/** What a kubelet action computes: the change to its memory for one event. */
+type Handler = (args: { context: KubeletContext; event: Event }) => Change;
+
+/**
+ * A kubelet action: the handler's change, then the settling every event ends with (the next
+ * request if none is in flight, and when to wake). One assign, not two: each assign costs
+ * the hot loop a snapshot. Planted defects build their overrides with it too.
+ */
+export function kubeletAction(handler: Handler) {
+  return assign<KubeletContext, Event, undefined, Event, never>(({ context, event }) => {
+    const change = handler({ context, event });
+    const next = { ...context, ...change };
+    const nowMs = eventTime(event);
+    return { ...change, request: next.request ?? nextRequest(next, nowMs), ...deadlines(next, nowMs) };
+  });
+}
+
 export const kubeletMachine = setup({
   types: { context: {} as KubeletContext, events: {} as Event, input: {} as KubeletInput },
   actions: {
     registerNode: assign(({ context }) => ({ request: { verb: 'create', resource: 'nodes', namespace: '', object: nodeObject(context) } })),
     createLease: assign(({ context, event }) => ({ request: { verb: 'create', resource: 'leases', namespace: LEASE_NAMESPACE, object: leaseObject(context.node, eventTime(event)) } })),
-    adoptLease: assign(({ event }) => (event.type === 'REPLY' && event.reply.ok ? { lease: event.reply.object ?? null, request: null } : { lease: null, request: null })),
-    handleReply: assign(({ context, event }) => (event.type === 'REPLY' ? onReply(context, event) : {})),
-    handlePod: assign(({ context, event }) => (event.type === 'POD_EVENT' ? onPod(context, event.object, event.nowMs) : {})),
-    handlePleg: assign(({ context, event }) => (event.type === 'PLEG' && context.workers.has(event.uid) ? enqueue(context, [event.uid]) : {})),
-    handleConfig: assign(({ context }) => enqueue(context, [...context.workers.values()].map((w) => w.uid))),
-    resync: assign(({ context, event }) => (event.type === 'RESYNC' ? onResync(context, event.view, event.nowMs) : {})),
-    wake: assign(({ context, event }) => (event.type === 'TIMER' ? onTimer(context, event.nowMs) : {})),
-    syncPod: assign(({ context, event }) => { const e = syncEvent(event); return e ? syncPod(context, e.uid, e.view, e.nowMs) : {}; }),
-    syncTerminatingPod: assign(({ context, event }) => { const e = syncEvent(event); return e ? syncTerminatingPod(context, e.uid, e.view, e.nowMs) : {}; }),
-    syncTerminatedPod: assign(({ context, event }) => { const e = syncEvent(event); return e ? syncTerminatedPod(context, e.uid, e.view, e.nowMs) : {}; }),
-    probe: assign(({ context, event }) => (event.type === 'PROBE' ? { ...runProbe(context, event), op: null } : {})),
-    /** After every event: the next request if none is in flight, and when to wake. */
-    settle: assign(({ context, event }) => {
-      const request = context.request ?? nextRequest(context, eventTime(event));
-      return { request, ...deadlines(context, eventTime(event)) };
-    }),
+    adoptLease: kubeletAction(({ event }) => (event.type === 'REPLY' && event.reply.ok ? { lease: event.reply.object ?? null, request: null } : { lease: null, request: null })),
+    handleReply: kubeletAction(({ context, event }) => (event.type === 'REPLY' ? onReply(context, event) : {})),
+    handlePod: kubeletAction(({ context, event }) => (event.type === 'POD_EVENT' ? onPod(context, event.object, event.nowMs) : {})),
+    handlePleg: kubeletAction(({ context, event }) => (event.type === 'PLEG' && context.workers.has(event.uid) ? enqueue(context, [event.uid]) : {})),
+    handleConfig: kubeletAction(({ context }) => enqueue(context, [...context.workers.values()].map((w) => w.uid))),
+    resync: kubeletAction(({ context, event }) => (event.type === 'RESYNC' ? onResync(context, event.view, event.nowMs) : {})),
+    wake: kubeletAction(({ context, event }) => (event.type === 'TIMER' ? onTimer(context, event.nowMs) : {})),
+    syncPod: kubeletAction(({ context, event }) => { const e = syncEvent(event); return e ? syncPod(context, e.uid, e.view, e.nowMs) : {}; }),
+    syncTerminatingPod: kubeletAction(({ context, event }) => { const e = syncEvent(event); return e ? syncTerminatingPod(context, e.uid, e.view, e.nowMs) : {}; }),
+    syncTerminatedPod: kubeletAction(({ context, event }) => { const e = syncEvent(event); return e ? syncTerminatedPod(context, e.uid, e.view, e.nowMs) : {}; }),
+    probe: kubeletAction(({ context, event }) => (event.type === 'PROBE' ? { ...runProbe(context, event), op: null } : {})),
   },
   guards: {
     replyOk: ({ event }) => event.type === 'REPLY' && (event.reply.ok || event.reply.status.reason === 'AlreadyExists'),
@@ -265,17 +277,18 @@ export const kubeletMachine = setup({
     statusPending: PMap.empty(), statusWritten: PMap.empty(), deletePending: PMap.empty(), lease: null,
     leaseRenewAtMs: 0, op: null,
   }),
+  // Every action but the two registration requests ends by settling (kubeletAction).
   on: {
-    POD_EVENT: { actions: ['handlePod', 'settle'] },
-    CONFIG_EVENT: { actions: ['handleConfig', 'settle'] },
-    PLEG: { actions: ['handlePleg', 'settle'] },
-    RESYNC: { actions: ['resync', 'settle'] },
-    TIMER: { actions: ['wake', 'settle'] },
-    PROBE: { actions: ['probe', 'settle'] },
+    POD_EVENT: { actions: 'handlePod' },
+    CONFIG_EVENT: { actions: 'handleConfig' },
+    PLEG: { actions: 'handlePleg' },
+    RESYNC: { actions: 'resync' },
+    TIMER: { actions: 'wake' },
+    PROBE: { actions: 'probe' },
     SYNC_POD: [
-      { guard: 'podIsTerminating', actions: ['syncTerminatingPod', 'settle'] },
-      { guard: 'podIsTerminal', actions: ['syncTerminatedPod', 'settle'] },
-      { actions: ['syncPod', 'settle'] },
+      { guard: 'podIsTerminating', actions: 'syncTerminatingPod' },
+      { guard: 'podIsTerminal', actions: 'syncTerminatedPod' },
+      { actions: 'syncPod' },
     ],
   },
   initial: 'registeringNode',
@@ -287,10 +300,10 @@ export const kubeletMachine = setup({
     creatingLease: {
       entry: 'createLease',
       // Created, or already there from before a restart (then it is read back): either way, run.
-      on: { REPLY: { target: 'running', actions: ['adoptLease', 'settle'] } },
+      on: { REPLY: { target: 'running', actions: 'adoptLease' } },
     },
     running: {
-      on: { REPLY: { actions: ['handleReply', 'settle'] } },
+      on: { REPLY: { actions: 'handleReply' } },
     },
   },
 });

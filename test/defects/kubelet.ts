@@ -3,22 +3,20 @@
 import { assign } from 'xstate';
 import type { Defect } from '../../checker/defect.ts';
 import type { KubeletContext } from '../../model/kubelet/context.ts';
-import { kubeletMachine, runProbe, type KubeletMachineEvent } from '../../model/kubelet/machine.ts';
+import { kubeletAction, kubeletMachine, runProbe } from '../../model/kubelet/machine.ts';
 import { KUBELET_RULES, syncPod, syncTerminatedPod, syncTerminatingPod, type SyncRules } from '../../model/kubelet/sync.ts';
 import { PMap } from '../../model/pmap.ts';
 import { runtimeMachine } from '../../model/runtime.ts';
 import { storeMachine, updateObject, type StoreContext, type StoreEvent } from '../../model/store.ts';
 import { validateUpdate } from '../../model/validation.ts';
 
-/** What an overriding kubelet action is given. */
-type Kubelet = { context: KubeletContext; event: KubeletMachineEvent };
 
 /** The kubelet's three sync actions, run with other rules. */
 function syncActionsWith(rules: SyncRules) {
   return {
-    syncPod: assign(({ context, event }: Kubelet) => (event.type === 'SYNC_POD' ? syncPod(context, event.uid, event.view, event.nowMs, rules) : {})),
-    syncTerminatingPod: assign(({ context, event }: Kubelet) => (event.type === 'SYNC_POD' ? syncTerminatingPod(context, event.uid, event.view, event.nowMs, rules) : {})),
-    syncTerminatedPod: assign(({ context, event }: Kubelet) => (event.type === 'SYNC_POD' ? syncTerminatedPod(context, event.uid, event.view, event.nowMs, rules) : {})),
+    syncPod: kubeletAction(({ context, event }) => (event.type === 'SYNC_POD' ? syncPod(context, event.uid, event.view, event.nowMs, rules) : {})),
+    syncTerminatingPod: kubeletAction(({ context, event }) => (event.type === 'SYNC_POD' ? syncTerminatingPod(context, event.uid, event.view, event.nowMs, rules) : {})),
+    syncTerminatedPod: kubeletAction(({ context, event }) => (event.type === 'SYNC_POD' ? syncTerminatedPod(context, event.uid, event.view, event.nowMs, rules) : {})),
   } as never;
 }
 
@@ -66,7 +64,7 @@ export const kubeletReadyWithoutProbing: Defect = {
   description: 'a kubelet whose prober records every probe as passed',
   machines: {
     kubelet: kubeletMachine.provide({
-      actions: { probe: assign(({ context, event }: Kubelet) => (event.type === 'PROBE' ? { ...runProbe(context, { ...event, passed: true }), op: null } : {})) as never },
+      actions: { probe: kubeletAction(({ context, event }) => (event.type === 'PROBE' ? { ...runProbe(context, { ...event, passed: true }), op: null } : {})) as never },
     }),
   },
 };
@@ -74,7 +72,7 @@ export const kubeletReadyWithoutProbing: Defect = {
 export const kubeletMissesContainerExits: Defect = {
   name: 'kubeletMissesContainerExits',
   description: 'a kubelet deaf to its pod lifecycle event generator: a container that exits does not make its pod sync',
-  machines: { kubelet: kubeletMachine.provide({ actions: { handlePleg: assign({}) as never } }) },
+  machines: { kubelet: kubeletMachine.provide({ actions: { handlePleg: kubeletAction(() => ({})) as never } }) },
 };
 
 export const kubeletNeverDeletesPods: Defect = {
@@ -83,7 +81,7 @@ export const kubeletNeverDeletesPods: Defect = {
   machines: {
     kubelet: kubeletMachine.provide({
       actions: {
-        syncTerminatingPod: assign(({ context, event }: Kubelet) => {
+        syncTerminatingPod: kubeletAction(({ context, event }) => {
           if (event.type !== 'SYNC_POD') return {};
           const { deletePending: _dropped, ...change } = syncTerminatingPod(context, event.uid, event.view, event.nowMs);
           return change;
