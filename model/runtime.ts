@@ -4,7 +4,10 @@
 // RuntimeService/ImageService calls the kubelet makes (kuberuntime_container.go,
 // kuberuntime_sandbox.go). A node crash loses every sandbox and container; the image
 // store and the pod log directories (from which the kubelet recovers restart counts,
-// kuberuntime calcRestartCountByLogDir) are on disk and survive it.
+// kuberuntime calcRestartCountByLogDir) are on disk and survive it. Dead containers are
+// garbage-collected as kuberuntime_gc.go does with its defaults (MaxPerPodContainer 1):
+// a container keeps its newest instance and the dead one before it; a pod whose sandbox
+// is removed (it is gone from the API server) leaves nothing behind.
 import { assign, setup } from 'xstate';
 import { PMap } from './pmap.ts';
 import type { ProbeType, ProcessBehaviour } from './process.ts';
@@ -40,6 +43,8 @@ export interface RuntimeContext {
   /** Pod sandboxes by pod uid. */
   readonly sandboxes: PMap<{ readonly podKey: string; readonly createdAtMs: number }>;
   readonly containers: PMap<RuntimeContainer>;
+  /** Container ids by pod uid, oldest first: an index, so finding a pod's containers does not scan the node. */
+  readonly podContainers: PMap<readonly string[]>;
   readonly idsIssued: number;
   /** Attempts made, by "podUid/container": the log directory, which survives a reboot. */
   readonly attempts: PMap<number>;
@@ -51,13 +56,19 @@ export interface RuntimeContext {
   readonly nextExitMs: number | null;
 }
 
+/** The pod's container instances, oldest first. */
+export function podInstances(runtime: RuntimeContext, podUid: string): RuntimeContainer[] {
+  return (runtime.podContainers.get(podUid) ?? []).map((id) => runtime.containers.get(id)!);
+}
+
 /** The newest instance (highest attempt) of a pod's container, optionally only if it is in `state`. */
 export function newestInstance(runtime: RuntimeContext, podUid: string, name: string, state?: ContainerState): RuntimeContainer | undefined {
-  let best: RuntimeContainer | undefined;
-  for (const c of runtime.containers.values()) {
-    if (c.podUid === podUid && c.name === name && (best === undefined || c.attempt > best.attempt)) best = c;
+  const ids = runtime.podContainers.get(podUid) ?? [];
+  for (let i = ids.length - 1; i >= 0; i--) {
+    const c = runtime.containers.get(ids[i]!)!;
+    if (c.name === name) return state === undefined || c.state === state ? c : undefined;
   }
-  return state === undefined || best?.state === state ? best : undefined;
+  return undefined;
 }
 
 /** Whether a probe of this type has passed against the container instance. */
@@ -90,7 +101,6 @@ export type RuntimeEvent =
   | { readonly type: 'KILL_CONTAINER'; readonly id: string; readonly nowMs: number }
   /** The process exits by itself (its own timer, or a crash). */
   | { readonly type: 'PROCESS_EXIT'; readonly id: string; readonly exitCode: number; readonly nowMs: number }
-  | { readonly type: 'REMOVE_CONTAINER'; readonly id: string }
   /** A probe passed against the container. */
   | { readonly type: 'PROBE_PASSED'; readonly id: string; readonly probe: ProbeType }
   | { readonly type: 'CRASH' }
@@ -106,12 +116,33 @@ function exited(c: RuntimeContainer, exitCode: number, nowMs: number, sigkilled 
   return { ...c, state: 'exited', exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', finishedAtMs: nowMs, sigkilled };
 }
 
-function withContainer(ctx: RuntimeContext, id: string, change: (c: RuntimeContainer) => RuntimeContainer | null): Partial<RuntimeContext> {
+function withContainer(ctx: RuntimeContext, id: string, change: (c: RuntimeContainer) => RuntimeContainer): Partial<RuntimeContext> {
   const c = ctx.containers.get(id);
-  if (!c) return {};
-  const next = change(c);
-  return { containers: next === null ? ctx.containers.delete(id) : ctx.containers.set(id, next) };
+  return c ? { containers: ctx.containers.set(id, change(c)) } : {};
 }
+
+/** Forgets containers: their instances, their probe record and their place in the pod index. */
+function removeContainers(ctx: RuntimeContext, podUid: string, ids: readonly string[]): Partial<RuntimeContext> {
+  if (ids.length === 0) return {};
+  let { containers, probesPassed } = ctx;
+  for (const id of ids) {
+    containers = containers.delete(id);
+    probesPassed = probesPassed.delete(id);
+  }
+  const left = (ctx.podContainers.get(podUid) ?? []).filter((id) => !ids.includes(id));
+  return { containers, probesPassed, podContainers: left.length > 0 ? ctx.podContainers.set(podUid, left) : ctx.podContainers.delete(podUid) };
+}
+
+/** The instances of a pod's container that garbage collection removes once a new one is created: all but the newest before it. */
+function collectable(ctx: RuntimeContext, podUid: string, name: string): string[] {
+  const ids = (ctx.podContainers.get(podUid) ?? []).filter((id) => ctx.containers.get(id)!.name === name);
+  return ids.slice(0, -1);
+}
+
+/** Power lost: every process dies without a signal; sandboxes and containers are gone; what is on disk (images, logs) stays. */
+export const POWER_LOST = {
+  up: false, sandboxes: PMap.empty(), containers: PMap.empty(), podContainers: PMap.empty(), startsSinceBoot: PMap.empty(), probesPassed: PMap.empty(),
+} as const satisfies Partial<RuntimeContext>;
 
 export const runtimeMachine = setup({
   types: { context: {} as RuntimeContext, events: {} as RuntimeEvent, input: {} as RuntimeInput },
@@ -119,7 +150,16 @@ export const runtimeMachine = setup({
     pullImage: assign(({ context, event }) => (event.type === 'PULL_IMAGE' ? { images: context.images.set(event.image, true) } : {})),
     runSandbox: assign(({ context, event }) => (event.type === 'RUN_SANDBOX'
       ? { sandboxes: context.sandboxes.set(event.podUid, { podKey: event.podKey, createdAtMs: event.nowMs }) } : {})),
-    removeSandbox: assign(({ context, event }) => (event.type === 'REMOVE_SANDBOX' ? { sandboxes: context.sandboxes.delete(event.podUid) } : {})),
+    /** The pod is gone: its sandbox, its containers and its log directories go with it. */
+    removeSandbox: assign(({ context, event }) => {
+      if (event.type !== 'REMOVE_SANDBOX') return {};
+      const prefix = attemptKey(event.podUid, '');
+      let { attempts, startsSinceBoot } = context;
+      for (const key of attempts.keys()) if (key.startsWith(prefix)) attempts = attempts.delete(key);
+      for (const key of startsSinceBoot.keys()) if (key.startsWith(prefix)) startsSinceBoot = startsSinceBoot.delete(key);
+      const removed = removeContainers(context, event.podUid, context.podContainers.get(event.podUid) ?? []);
+      return { sandboxes: context.sandboxes.delete(event.podUid), attempts, startsSinceBoot, ...removed };
+    }),
     createContainer: assign(({ context, event }) => {
       if (event.type !== 'CREATE_CONTAINER') return {};
       const key = attemptKey(event.podUid, event.name);
@@ -131,7 +171,14 @@ export const runtimeMachine = setup({
         state: 'created', exitCode: null, reason: null, startedAtMs: null, finishedAtMs: null, sigtermAtMs: null,
         sigkilled: false, behaviour: event.behaviour,
       };
-      return { containers: context.containers.set(id, container), idsIssued: context.idsIssued + 1, attempts: context.attempts.set(key, attempt) };
+      const collected = { ...context, ...removeContainers(context, event.podUid, collectable(context, event.podUid, event.name)) };
+      return {
+        ...collected,
+        containers: collected.containers.set(id, container),
+        podContainers: collected.podContainers.set(event.podUid, [...(collected.podContainers.get(event.podUid) ?? []), id]),
+        idsIssued: context.idsIssued + 1,
+        attempts: context.attempts.set(key, attempt),
+      };
     }),
     startContainer: assign(({ context, event }) => {
       if (event.type !== 'START_CONTAINER') return {};
@@ -152,7 +199,6 @@ export const runtimeMachine = setup({
       (c.state === 'running' ? exited(c, SIGKILL_EXIT_CODE, event.nowMs, true) : c)))),
     exitProcess: assign(({ context, event }) => (event.type !== 'PROCESS_EXIT' ? {} : withContainer(context, event.id, (c) =>
       (c.state === 'running' ? exited(c, event.exitCode, event.nowMs) : c)))),
-    removeContainer: assign(({ context, event }) => (event.type !== 'REMOVE_CONTAINER' ? {} : withContainer(context, event.id, () => null))),
     recordProbe: assign(({ context, event }) => {
       if (event.type !== 'PROBE_PASSED' || probePassed(context, event.id, event.probe)) return {};
       return { probesPassed: context.probesPassed.set(event.id, [...(context.probesPassed.get(event.id) ?? []), event.probe]) };
@@ -166,15 +212,14 @@ export const runtimeMachine = setup({
       }
       return next === context.nextExitMs ? {} : { nextExitMs: next };
     }),
-    /** Power lost: every process dies without a signal; sandboxes and containers are gone. */
-    crash: assign({ up: false, sandboxes: PMap.empty(), containers: PMap.empty(), startsSinceBoot: PMap.empty() }),
+    crash: assign(POWER_LOST),
     boot: assign({ up: true }),
   },
 }).createMachine({
   id: 'runtime',
   context: ({ input }) => ({
     node: input.node, up: true, images: PMap.from(input.images.map((i) => [i, true] as const)), sandboxes: PMap.empty(),
-    containers: PMap.empty(), idsIssued: 0, attempts: PMap.empty(), startsSinceBoot: PMap.empty(), probesPassed: PMap.empty(),
+    containers: PMap.empty(), podContainers: PMap.empty(), idsIssued: 0, attempts: PMap.empty(), startsSinceBoot: PMap.empty(), probesPassed: PMap.empty(),
     nextExitMs: null,
   }),
   initial: 'up',
@@ -189,7 +234,6 @@ export const runtimeMachine = setup({
         STOP_CONTAINER: { actions: ['stopContainer', 'scheduleExits'] },
         KILL_CONTAINER: { actions: ['killContainer', 'scheduleExits'] },
         PROCESS_EXIT: { actions: ['exitProcess', 'scheduleExits'] },
-        REMOVE_CONTAINER: { actions: 'removeContainer' },
         PROBE_PASSED: { actions: 'recordProbe' },
         CRASH: { target: 'down', actions: ['crash', 'scheduleExits'] },
       },

@@ -6,7 +6,7 @@
 import type { Container, ContainerState, ContainerStatus, PodSpec, PodStatus } from 'kubernetes-types/core/v1.js';
 import { timestamp } from '../clock.ts';
 import type { KubeObject } from '../resources.ts';
-import type { RuntimeContainer, RuntimeContext } from '../runtime.ts';
+import { podInstances, type RuntimeContainer, type RuntimeContext } from '../runtime.ts';
 import { kubeletPodConditions } from '../semantics/pod-conditions.ts';
 import { isSidecar, podPhase, type PodPhase } from '../semantics/pod-phase.ts';
 import { containerStartedAndReady, type ProbeResult, type ProbeType } from '../semantics/probe.ts';
@@ -41,8 +41,7 @@ export const TERMINAL_PHASES: readonly string[] = ['Succeeded', 'Failed'];
 /** The pod's container instances in the runtime, grouped by container name, newest first. */
 export function instancesOf(runtime: RuntimeContext, podUid: string): Map<string, RuntimeContainer[]> {
   const byName = new Map<string, RuntimeContainer[]>();
-  for (const c of runtime.containers.values()) {
-    if (c.podUid !== podUid) continue;
+  for (const c of podInstances(runtime, podUid)) {
     const list = byName.get(c.name) ?? [];
     list.push(c);
     byName.set(c.name, list);

@@ -8,7 +8,7 @@
 import type { Container, PodSpec, PodStatus } from 'kubernetes-types/core/v1.js';
 import { deepEqual } from '../equal.ts';
 import type { KubeObject } from '../resources.ts';
-import type { RuntimeContainer, RuntimeEvent } from '../runtime.ts';
+import { podInstances, type RuntimeContainer, type RuntimeEvent } from '../runtime.ts';
 import { backoffGet, backoffNext, crashLoopBackoff, type Backoff } from '../semantics/backoff.ts';
 import { goDuration } from '../go-duration.ts';
 import { isSidecar } from '../semantics/pod-phase.ts';
@@ -353,7 +353,7 @@ export function syncTerminatedPod(ctx: KubeletContext, uid: string, view: Kubele
   const worker = ctx.workers.get(uid);
   if (!worker) return { op: null, ...settled(ctx, uid) };
   const pod = podOf(view, worker);
-  const running = [...view.runtime.containers.values()].find((c) => c.podUid === uid && c.state === 'running');
+  const running = podInstances(view.runtime, uid).find((c) => c.state === 'running');
   if (running && pod) {
     const grace = ((pod.spec as PodSpec).terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS) * 1000;
     const stop = stopContainer(worker, running, grace, rules, nowMs);
@@ -385,8 +385,8 @@ export function syncTerminatingPod(ctx: KubeletContext, uid: string, view: Kubel
   // Containers still running within their grace period: the pod is not terminated yet
   // (their timers may already be set, so `change` alone cannot tell).
   let stillRunning = false;
-  for (const c of view.runtime.containers.values()) {
-    if (c.podUid !== uid || c.state !== 'running') continue;
+  for (const c of podInstances(view.runtime, uid)) {
+    if (c.state !== 'running') continue;
     const stop = stopContainer(current, c, graceMs, rules, nowMs);
     current = stop.worker;
     if (stop.op) return finish({ ...ctx, ...change }, change, current, pod, view, rules, stop.op);

@@ -6,7 +6,7 @@ import type { KubeletContext } from '../../model/kubelet/context.ts';
 import { kubeletAction, kubeletMachine, runProbe } from '../../model/kubelet/machine.ts';
 import { KUBELET_RULES, syncPod, syncTerminatedPod, syncTerminatingPod, type SyncRules } from '../../model/kubelet/sync.ts';
 import { PMap } from '../../model/pmap.ts';
-import { runtimeMachine } from '../../model/runtime.ts';
+import { POWER_LOST, runtimeMachine } from '../../model/runtime.ts';
 import { storeMachine, updateObject, type StoreContext, type StoreEvent } from '../../model/store.ts';
 import { validateUpdate } from '../../model/validation.ts';
 
@@ -96,7 +96,7 @@ export const runtimeLosesLogsOnCrash: Defect = {
   description: 'a node whose pod log directories are lost in a crash, so restart counts start again from 0',
   machines: {
     runtime: runtimeMachine.provide({
-      actions: { crash: assign({ up: false, sandboxes: PMap.empty(), containers: PMap.empty(), startsSinceBoot: PMap.empty(), attempts: PMap.empty() }) as never },
+      actions: { crash: assign({ ...POWER_LOST, attempts: PMap.empty() }) as never },
     }),
   },
 };
