@@ -47,7 +47,9 @@ the end as 'kubectl get pods' lists them; a violation is written as a trace.
   replay: `usage: kubeprop replay <trace.json>
 
 Re-runs a trace written by a failing check: the same scenario, choices and properties.
-Each step's label must match the recorded one; a mismatch is reported as nondeterminism.`,
+Each step's label must match the recorded one; a mismatch is reported as nondeterminism.
+Exit codes: 1 the violation was reproduced (or nondeterminism was found); 3 every recorded
+step happened again but the violation did not (the model or the property has changed).`,
   list: 'usage: kubeprop list\n\nLists the built-in scenarios and the properties with their descriptions.',
 };
 
@@ -153,7 +155,11 @@ async function replayCommand(args: string[]): Promise<number> {
     const v = outcome.violation;
     console.log(`replayed ${outcome.steps} steps of ${trace.scenario}${trace.defect ? ` with planted defect ${trace.defect}` : ''}`);
     if (outcome.reproduced) console.log(`reproduced: ${v!.property} failed at step ${v!.step}: ${v!.message}`);
-    else console.log(v ? `a different failure: ${v.property} at step ${v.step}: ${v.message}` : 'the recorded violation did not occur');
+    else if (v) console.log(`a different failure: ${v.property} at step ${v.step}: ${v.message}`);
+    else {
+      console.log(`not reproduced: every recorded step happened again, but ${trace.violation.property} did not fail at step ${trace.violation.step};` +
+        ' the model or the property has changed since the trace was written');
+    }
     return outcome.reproduced ? 1 : 3;
   } catch (e) {
     if (e instanceof TraceError) throw new TraceError(`${file}: ${e.message}`);

@@ -25,11 +25,15 @@ export interface ReplayOutcome {
   readonly mismatch: LabelMismatch | null;
 }
 
+/**
+ * The first step whose label differs. A replay that goes on past the recorded end is no
+ * mismatch: every recorded step happened again, and the violation did not (the model or a
+ * property has changed since the trace was written).
+ */
 function firstMismatch(recorded: readonly string[], replayed: readonly string[]): LabelMismatch | null {
-  const n = Math.max(recorded.length, replayed.length);
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < recorded.length; i++) {
     if (recorded[i] !== replayed[i]) {
-      return { step: i + 1, recorded: recorded[i] ?? '(the trace ends here)', replayed: replayed[i] ?? '(the replay ended here)' };
+      return { step: i + 1, recorded: recorded[i]!, replayed: replayed[i] ?? '(the replay ended here)' };
     }
   }
   return null;

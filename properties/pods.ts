@@ -1,6 +1,7 @@
 // What a pod's life may and may not look like, judged on the API server's record and on
 // what really runs (the runtime), step by step.
 import type { ContainerStatus, PodStatus } from 'kubernetes-types/core/v1.js';
+import { deepEqual } from '../model/equal.ts';
 import { isTerminalPhase } from '../model/kubelet/sync.ts';
 import { attemptKey, probePassed } from '../model/runtime.ts';
 import { apiPod, keyOfPod, nodeIndex, phaseOf, podEvent, specOf, syncOp } from './observe.ts';
@@ -109,6 +110,9 @@ export const readyOnlyAfterReadinessPassed: TransitionProperty = {
   check(before, _action, after) {
     const event = podEvent(before, after);
     if (!event || event.type === 'DELETED') return null;
+    // A claim is judged when it is made: a write that leaves the status as it was (a user's
+    // delete after the node crashed, say) repeats an old claim about a container now gone.
+    if (event.previous && deepEqual(event.previous.status, event.object.status)) return null;
     const pod = event.object;
     const node = nodeIndex(after, specOf(pod).nodeName);
     if (node < 0) return null;

@@ -38,6 +38,16 @@ describe('kubeprop replay', () => {
     expect(r.code).toBe(1);
   });
 
+  it('says so, with exit code 3, when every recorded step happens again but the violation does not', () => {
+    const { trace } = catchDefect(watchBasics, informerAcceptsOlderList, 'informerResourceVersionNeverGoesBack');
+    // The run cut short before the lagging list that went back in time: the violation no longer happens.
+    const path = file('cut-short.json', JSON.stringify({ ...trace, choices: trace.choices.slice(0, 3), labels: trace.labels.slice(0, 3) }));
+    const r = kubeprop('replay', path);
+    expect(r.stdout).toBe('replayed 15 steps of watch-basics with planted defect informerAcceptsOlderList\n' +
+      'not reproduced: every recorded step happened again, but informerResourceVersionNeverGoesBack did not fail at step 8; the model or the property has changed since the trace was written\n');
+    expect(r.code).toBe(3);
+  });
+
   it('reports nondeterminism, not a crash, when a recorded choice is out of range', () => {
     const { trace } = catchDefect(watchBasics, informerAcceptsOlderList, 'informerResourceVersionNeverGoesBack');
     const choices = [...trace.choices];
