@@ -10,6 +10,7 @@ import type { Scenario } from '../scenarios/scenario.ts';
 import { arrayChooser } from './chooser.ts';
 import type { Defect } from './defect.ts';
 import { run, type RunConfig, type RunResult } from './run.ts';
+import { shrinkSteps } from './shrink-steps.ts';
 
 export interface ExploreOptions {
   readonly runs: number;
@@ -85,6 +86,9 @@ export function traceOf(scenario: Scenario, config: RunConfig, result: RunResult
  */
 export const SHRINK_RUNS_MAX = 2_000;
 
+/** Candidate runs the step-deletion pass (shrink-steps.ts) may try after fast-check's shrink. */
+export const STEP_DELETIONS_MAX = 500;
+
 /**
  * How much longer than the shortest failure so far a shrink candidate may run. A safety
  * violation happens at a step, so a candidate need not run to convergence: one that has not
@@ -132,10 +136,12 @@ export function explore(scenario: Scenario, options: ExploreOptions): ExploreRes
   const missingGoals = scenario.goals.filter((g) => goalNames.has(g) && !reached.has(g));
   let failure: ExploreResult['failure'] = null;
   if (details.failed && details.counterexample) {
-    const shrunk = details.counterexample[0];
+    const found = run(config, arrayChooser(details.counterexample[0]));
+    if (!found.violation) throw new Error(`kubeprop: the shrunk counterexample of ${scenario.name} did not fail again; the model is nondeterministic`);
+    const shrunk = shrinkSteps(config, found.choices, found.violation, STEP_DELETIONS_MAX);
     const recorded = { ...config, recordLabels: true };
-    const result = run(recorded, arrayChooser(shrunk));
-    if (!result.violation) throw new Error(`kubeprop: the shrunk counterexample of ${scenario.name} did not fail again; the model is nondeterministic`);
+    const result = run(recorded, arrayChooser(shrunk.choices));
+    if (!result.violation) throw new Error(`kubeprop: the step-shrunk counterexample of ${scenario.name} did not fail again; the model is nondeterministic`);
     const original = (first as { explorationSteps: number } | null)?.explorationSteps ?? result.explorationSteps;
     const trace = traceOf(scenario, recorded, result, options.defect, details.seed, details.counterexamplePath, original);
     failure = { trace, file: options.outDir === null ? null : writeTrace(options.outDir, trace) };

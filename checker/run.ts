@@ -67,7 +67,7 @@ const STILL_ENABLED_SHOWN = 5;
  * faults last, so the shrinker (which lowers choices) moves away from faults. Returns the
  * chosen slot and its action, or null when the chooser has no more choices.
  */
-function pickAction(chooser: Chooser, actions: readonly Action[], faultRarity: number): { slot: number; action: Action } | null {
+export function pickAction(chooser: Chooser, actions: readonly Action[], faultRarity: number): { slot: number; action: Action } | null {
   let faults = 0;
   for (const a of actions) if (isFault(a)) faults++;
   const ordinarySlots = (actions.length - faults) * faultRarity;
@@ -80,6 +80,21 @@ function pickAction(chooser: Chooser, actions: readonly Action[], faultRarity: n
     if (index-- === 0) return { slot, action: a };
   }
   throw new Error(`kubeprop: slot ${slot} of ${ordinarySlots + faults} maps to no action`);
+}
+
+/** The inverse of pickAction: the first slot that chooses `actions[index]`. */
+export function slotOf(actions: readonly Action[], index: number, faultRarity: number): number {
+  const wanted = actions[index]!;
+  let ordinary = 0;
+  let faults = 0;
+  for (let i = 0; i < index; i++) {
+    if (isFault(actions[i]!)) faults++;
+    else ordinary++;
+  }
+  if (!isFault(wanted)) return ordinary * faultRarity;
+  let ordinaryTotal = 0;
+  for (const a of actions) if (!isFault(a)) ordinaryTotal++;
+  return ordinaryTotal * faultRarity + faults;
 }
 
 export function run(config: RunConfig, chooser: Chooser): RunResult {

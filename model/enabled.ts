@@ -6,7 +6,7 @@ import type { Action } from './actions.ts';
 import { earliest } from './clock.ts';
 import { logSize } from './append-log.ts';
 import type { KubeletContext } from './kubelet/context.ts';
-import { probeOutcome, type ProbeType } from './process.ts';
+import { probeOutcome } from './process.ts';
 import { exitDueMs, newestInstance } from './runtime.ts';
 import { oldestServableRv } from './store-read.ts';
 import type { System } from './system.ts';
@@ -78,7 +78,7 @@ function nodeActions(world: World, node: number, faults: boolean, out: Action[],
       if (s.nextProbeAtMs > world.nowMs) continue;
       due = true;
       const running = newestInstance(runtime, s.uid, s.container, 'running');
-      const outcome = running ? probeOutcome(running.behaviour, s.type as ProbeType, world.nowMs - (running.startedAtMs ?? 0)) : 'pass';
+      const outcome = running ? probeOutcome(running.behaviour, s.type, world.nowMs - (running.startedAtMs ?? 0)) : 'pass';
       if (outcome !== 'fail') out.push({ kind: 'probe', node, slot, passed: true, fault: false });
       if (outcome !== 'pass') out.push({ kind: 'probe', node, slot, passed: false, fault: false });
       else if (faults && running) faultsOut.push({ kind: 'probe', node, slot, passed: false, fault: true });

@@ -1,6 +1,7 @@
 // What a container's process does: part of the scenario, not of Kubernetes. When a
 // timed event happens is fixed by the logical clock; when an unplanned one happens
 // (a crash, a flaky probe) is the chooser's.
+import type { ProbeType } from './semantics/probe.ts';
 
 /** A probe's outcome over time since the container started: it passes in [passFromMs, passUntilMs). */
 export type ProbeBehaviour =
@@ -8,7 +9,6 @@ export type ProbeBehaviour =
   /** Each probe's outcome is the chooser's. */
   | 'flaky';
 
-export type ProbeType = 'liveness' | 'readiness' | 'startup';
 
 export interface ProcessBehaviour {
   /** The process exits by itself this long after it starts; absent, it runs until stopped. */

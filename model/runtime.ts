@@ -10,7 +10,8 @@
 // is removed (it is gone from the API server) leaves nothing behind.
 import { assign, setup } from 'xstate';
 import { PMap } from './pmap.ts';
-import type { ProbeType, ProcessBehaviour } from './process.ts';
+import type { ProcessBehaviour } from './process.ts';
+import type { ProbeType } from './semantics/probe.ts';
 
 export type ContainerState = 'created' | 'running' | 'exited';
 

@@ -19,12 +19,17 @@ const LEGAL_NEXT: Readonly<Record<string, readonly string[]>> = {
 export const podPhaseTransitionsAreLegal: TransitionProperty = {
   kind: 'transition',
   name: 'podPhaseTransitionsAreLegal',
-  description: 'A pod\'s phase moves only along legal edges: Succeeded and Failed are final, and nothing goes back to Pending once it has run.',
-  check(before, _action, after) {
+  description: 'A pod\'s phase moves only along legal edges: Succeeded and Failed are final, nothing goes back to Pending once it has run, and Unknown is never what a kubelet reports.',
+  check(before, action, after) {
     const event = podEvent(before, after);
     if (!event || event.type !== 'MODIFIED' || !event.previous) return null;
     const was = phaseOf(event.previous) ?? 'Pending';
     const now = phaseOf(event.object) ?? 'Pending';
+    const writer = action.kind === 'send' ? after.system.clients[action.client]! : null;
+    if (now === 'Unknown' && was !== 'Unknown' && writer?.kind === 'kubelet') {
+      return `the kubelet of ${after.system.nodes[writer.node!]!.name} reported pod ${event.key} in phase Unknown: ` +
+        'Unknown is for a node that cannot report, and a kubelet that reports knows its pods\' phases.';
+    }
     if ((LEGAL_NEXT[was] ?? []).includes(now)) return null;
     const why = isTerminalPhase(was) ? `${was} is a terminal phase: a pod never leaves it` : `a pod that has run never goes back to ${now}`;
     return `pod ${event.key} went from ${was} to ${now}: ${why}.`;

@@ -24,17 +24,17 @@ describe('kubeprop replay', () => {
     const r = kubeprop('replay', path);
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe(
-      'replayed 8 steps of watch-basics with planted defect informerAcceptsOlderList\n' +
-      'reproduced: informerResourceVersionNeverGoesBack failed at step 8: informer configmaps -> reader-2 went back in time: it had seen rv 2, and now its cache reflects rv 1. A relist must ask for state not older than the last revision seen (client-go relistResourceVersion).\n');
+      'replayed 6 steps of watch-basics with planted defect informerAcceptsOlderList\n' +
+      'reproduced: informerResourceVersionNeverGoesBack failed at step 6: informer configmaps -> reader-2 went back in time: it had seen rv 2, and now its cache reflects rv 1. A relist must ask for state not older than the last revision seen (client-go relistResourceVersion).\n');
     expect(r.code).toBe(1);
   });
 
   it('reports nondeterminism when a recorded label does not match the replay', () => {
     const { trace } = catchDefect(watchBasics, informerAcceptsOlderList, 'informerResourceVersionNeverGoesBack');
     const labels = [...trace.labels];
-    labels[3] = 'watch configmaps -> reader-2 from rv 99';
+    labels[2] = 'watch configmaps -> reader-2 from rv 99';
     const r = kubeprop('replay', file('tampered.json', JSON.stringify({ ...trace, labels })));
-    expect(r.stdout).toBe(`NONDETERMINISM: step 4 of ${join(dir, 'tampered.json')} recorded "watch configmaps -> reader-2 from rv 99" but the replay took "watch configmaps -> reader-2 from rv 2"\n`);
+    expect(r.stdout).toBe(`NONDETERMINISM: step 3 of ${join(dir, 'tampered.json')} recorded "watch configmaps -> reader-2 from rv 99" but the replay took "watch configmaps -> reader-2 from rv 2"\n`);
     expect(r.code).toBe(1);
   });
 
@@ -44,7 +44,7 @@ describe('kubeprop replay', () => {
     const path = file('cut-short.json', JSON.stringify({ ...trace, choices: trace.choices.slice(0, 3), labels: trace.labels.slice(0, 3) }));
     const r = kubeprop('replay', path);
     expect(r.stdout).toBe('replayed 15 steps of watch-basics with planted defect informerAcceptsOlderList\n' +
-      'not reproduced: every recorded step happened again, but informerResourceVersionNeverGoesBack did not fail at step 8; the model or the property has changed since the trace was written\n');
+      'not reproduced: every recorded step happened again, but informerResourceVersionNeverGoesBack did not fail at step 6; the model or the property has changed since the trace was written\n');
     expect(r.code).toBe(3);
   });
 

@@ -32,6 +32,8 @@ export interface StatusInputs {
   readonly startedAtMs: number;
   /** A terminal phase the pod already reached: the kubelet never moves a pod out of one. */
   readonly terminalPhase: string | undefined;
+  /** getPhase: the phase of the pod from its container statuses. */
+  readonly podPhase: typeof podPhase;
   /** The last status reported, for containers the runtime no longer has. */
   readonly previous: PodStatus;
 }
@@ -139,7 +141,7 @@ export function podStatus(inputs: StatusInputs): PodStatus {
   const statuses = (spec.containers ?? []).map((c) =>
     containerStatus(c, 'regular', inputs, previous(inputs.previous.containerStatuses, c.name), defaultReason));
   const podHasInitialized = (spec.containers ?? []).some((c) => (inputs.instances.get(c.name) ?? []).some((i) => i.startedAtMs !== null));
-  const computed = podPhase(spec, [...initStatuses, ...statuses], inputs.podIsTerminal, podHasInitialized);
+  const computed = inputs.podPhase(spec, [...initStatuses, ...statuses], inputs.podIsTerminal, podHasInitialized);
   const phase = (inputs.terminalPhase ?? computed) as PodPhase;
   const sandbox = inputs.runtime.sandboxes.get(uid);
   const conditions = kubeletPodConditions({

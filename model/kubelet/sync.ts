@@ -11,7 +11,7 @@ import type { KubeObject } from '../resources.ts';
 import { podInstances, type RuntimeContainer, type RuntimeEvent } from '../runtime.ts';
 import { backoffGet, backoffNext, crashLoopBackoff, type Backoff } from '../semantics/backoff.ts';
 import { goDuration } from '../go-duration.ts';
-import { isSidecar } from '../semantics/pod-phase.ts';
+import { isSidecar, podPhase } from '../semantics/pod-phase.ts';
 import { newProbeWorker, probeSettings, type ProbeType } from '../semantics/probe.ts';
 import { shouldContainerBeRestarted, type PodRestartPolicy } from '../semantics/restart.ts';
 import { addRequests, admit, NO_REQUESTS, podRequests } from './admission.ts';
@@ -27,6 +27,8 @@ export interface SyncRules {
   readonly mayKill: (sigtermAtMs: number, graceMs: number, nowMs: number) => boolean;
   /** The terminal phase the pod already reached and keeps, if any: by the kubelet's account, or the API server's after a restart. */
   readonly terminalPhase: (worker: PodWorker, pod: KubeObject) => string | undefined;
+  /** The phase of a pod from its container statuses (getPhase). */
+  readonly podPhase: typeof podPhase;
   /**
    * The basis of the next status, which carries over what the runtime no longer has (a reboot
    * wiped it): the status manager's latest for the pod, else the API server's (generateAPIPodStatus).
@@ -43,6 +45,7 @@ export const KUBELET_RULES: SyncRules = {
     const api = (pod.status as PodStatus | undefined)?.phase;
     return isTerminalPhase(worker.phase) ? worker.phase : isTerminalPhase(api) ? api : undefined;
   },
+  podPhase,
   previousStatus: (pod, latest) => latest ?? ((pod.status ?? {}) as PodStatus),
   stopsAt: (status) => isTerminalPhase(status.phase),
 };
@@ -119,11 +122,11 @@ function currentStatus(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, 
   }
   const terminalPhase = rules.terminalPhase(worker, pod);
   const previous = rules.previousStatus(pod, latestStatus(ctx, worker.uid));
-  const inputs = [pod, view.runtime, worker.uid, worker.waiting, worker.startedAtMs, ctx.probes, podIsTerminal, terminalPhase, previous];
+  const inputs = [pod, view.runtime, worker.uid, worker.waiting, worker.startedAtMs, ctx.probes, podIsTerminal, terminalPhase, previous, rules.podPhase];
   if (lastStatus !== null && inputs.every((input, i) => input === lastStatus!.inputs[i])) return lastStatus.status;
   const status = podStatus({
     pod, runtime: view.runtime, instances: instancesOf(view.runtime, worker.uid), waiting: worker.waiting,
-    probes: probeResultsOf(ctx, worker.uid), podIsTerminal, startedAtMs: worker.startedAtMs, terminalPhase, previous,
+    probes: probeResultsOf(ctx, worker.uid), podIsTerminal, startedAtMs: worker.startedAtMs, terminalPhase, previous, podPhase: rules.podPhase,
   });
   lastStatus = { inputs, status: podIsTerminal ? terminatedPodStatus(status) : status };
   return lastStatus.status;

@@ -4,7 +4,8 @@
 // Static pods are not modelled, so a terminal pod always gets Succeeded or Failed from its exit codes.
 import type { Container, ContainerStatus, PodSpec } from 'kubernetes-types/core/v1.js';
 
-export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed';
+/** The API's pod phases. getPhase never answers Unknown: that is what others say of a node that cannot report. */
+export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
 
 /** A sidecar is an init container with restartPolicy Always (podutil.IsRestartableInitContainer). */
 export function isSidecar(container: Container): boolean {

@@ -4,6 +4,7 @@
 // UpdatePodStatus / isContainerStarted, and core/v1 SetDefaults_Probe.
 
 import type { Probe } from 'kubernetes-types/core/v1.js';
+import type { PodPhase } from './pod-phase.ts';
 import type { PodRestartPolicy } from './restart.ts';
 
 export type ProbeType = 'liveness' | 'readiness' | 'startup';
@@ -96,7 +97,6 @@ export type ProbedContainerStatus = {
   readonly started: boolean;
 };
 
-export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
 
 export type ProbeInput = {
   /** The status manager's cached pod status; null when it has none. */

@@ -3,7 +3,8 @@ import type { Defect } from '../../checker/defect.ts';
 import { informerAcceptsOlderList, informerIgnoresGone, informerNeverRelists } from './informer.ts';
 import {
   kubeletForgetsLostContainers, kubeletKillsWithoutGrace, kubeletMissesContainerExits, kubeletNeverDeletesPods, kubeletNeverRestarts,
-  kubeletReadyWithoutProbing, kubeletRestartsNeverPods, kubeletSyncsTerminalPods, runtimeLosesLogsOnCrash, storeLetsPodsMove,
+  kubeletReadyWithoutProbing, kubeletReportsUnknownPhase, kubeletRestartsNeverPods, kubeletStatusFromInformer, kubeletSyncsTerminalPods,
+  runtimeLosesLogsOnCrash, storeLetsPodsMove,
 } from './kubelet.ts';
 import { storeIgnoresResourceVersion, storeRecordsHistoryOutOfOrder } from './store.ts';
 
@@ -11,4 +12,5 @@ export const DEFECTS: readonly Defect[] = [
   informerIgnoresGone, informerAcceptsOlderList, informerNeverRelists, storeRecordsHistoryOutOfOrder, storeIgnoresResourceVersion,
   kubeletForgetsLostContainers, kubeletRestartsNeverPods, kubeletNeverRestarts, kubeletSyncsTerminalPods, kubeletKillsWithoutGrace,
   kubeletReadyWithoutProbing, kubeletMissesContainerExits, kubeletNeverDeletesPods, runtimeLosesLogsOnCrash, storeLetsPodsMove,
+  kubeletReportsUnknownPhase, kubeletStatusFromInformer,
 ];

@@ -1,11 +1,13 @@
 // Planted defects in the kubelet and the container runtime, each a real bug class,
 // each one rule or action swapped through machine.provide.
+import type { PodStatus } from 'kubernetes-types/core/v1.js';
 import { assign } from 'xstate';
 import type { Defect } from '../../checker/defect.ts';
 import type { KubeletContext } from '../../model/kubelet/context.ts';
 import { kubeletAction, kubeletMachine, runProbe } from '../../model/kubelet/machine.ts';
 import { KUBELET_RULES, syncPod, syncTerminatedPod, syncTerminatingPod, type SyncRules } from '../../model/kubelet/sync.ts';
 import { PMap } from '../../model/pmap.ts';
+import { podPhase } from '../../model/semantics/pod-phase.ts';
 import { POWER_LOST, runtimeMachine } from '../../model/runtime.ts';
 import { storeMachine, updateObject, type StoreContext, type StoreEvent } from '../../model/store.ts';
 import { validateUpdate } from '../../model/validation.ts';
@@ -24,6 +26,28 @@ export const kubeletForgetsLostContainers: Defect = {
   name: 'kubeletForgetsLostContainers',
   description: 'a kubelet that reports a container the runtime lost (a reboot) as never started, instead of carrying over its last status (kubernetes/kubernetes#90358)',
   machines: { kubelet: kubeletMachine.provide({ actions: syncActionsWith({ ...KUBELET_RULES, previousStatus: () => ({}) }) }) },
+};
+
+export const kubeletReportsUnknownPhase: Defect = {
+  name: 'kubeletReportsUnknownPhase',
+  description: 'a kubelet that reports phase Unknown while a pod\'s containers are still being created, instead of Pending',
+  machines: {
+    kubelet: kubeletMachine.provide({
+      actions: syncActionsWith({
+        ...KUBELET_RULES,
+        podPhase: (spec, statuses, podIsTerminal, podHasInitialized) => {
+          const phase = podPhase(spec, statuses, podIsTerminal, podHasInitialized);
+          return phase === 'Pending' && statuses.some((s) => s.state?.waiting?.reason === 'ContainerCreating') ? 'Unknown' : phase;
+        },
+      }),
+    }),
+  },
+};
+
+export const kubeletStatusFromInformer: Defect = {
+  name: 'kubeletStatusFromInformer',
+  description: 'a kubelet that builds each pod status on its informer\'s copy of the pod, which can lag its own last write, instead of the status manager\'s latest',
+  machines: { kubelet: kubeletMachine.provide({ actions: syncActionsWith({ ...KUBELET_RULES, previousStatus: (pod) => (pod.status ?? {}) as PodStatus }) }) },
 };
 
 export const kubeletRestartsNeverPods: Defect = {

@@ -13,7 +13,6 @@ import {
   probeSettings,
   successThresholdAllowed,
   type ContainerProbeView,
-  type PodPhase,
   type ProbeInput,
   type ProbeResult,
   type ProbeType,
@@ -22,6 +21,7 @@ import {
   type ProbedContainerStatus,
   type ProberOutcome,
 } from '../../model/semantics/probe.ts';
+import type { PodPhase } from '../../model/semantics/pod-phase.ts';
 import type { PodRestartPolicy } from '../../model/semantics/restart.ts';
 
 type Json = Record<string, unknown>;
