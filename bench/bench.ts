@@ -3,6 +3,7 @@
 import { seededChooser } from '../checker/chooser.ts';
 import { runConfig } from '../checker/explore.ts';
 import { run } from '../checker/run.ts';
+import { calibrate } from './calibration.ts';
 import { PROPERTIES } from '../properties/index.ts';
 import type { Property } from '../properties/property.ts';
 import type { Scenario } from '../scenarios/scenario.ts';
@@ -83,5 +84,5 @@ function measure(c: Case): Record<string, unknown> {
 const only = process.argv[2];
 for (const c of CASES) {
   if (only && c.name !== only) continue;
-  console.log(JSON.stringify(measure(c)));
+  console.log(JSON.stringify({ ...measure(c), ...calibrate() }));
 }
