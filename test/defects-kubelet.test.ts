@@ -8,10 +8,11 @@ import { explore } from '../checker/explore.ts';
 import { findProperty } from '../properties/index.ts';
 import { findScenario } from '../scenarios/index.ts';
 import { podDeletion, podRestarts } from '../scenarios/pod-lifecycle.ts';
+import { livenessPod, nodeWorkload, secretVolumePod } from '../scenarios/pods.ts';
 import {
   kubeletForgetsLostContainers, kubeletKillsWithoutGrace, kubeletMissesContainerExits, kubeletNeverDeletesPods, kubeletNeverRestarts,
   kubeletReadyWithoutProbing, kubeletReportsUnknownPhase, kubeletRestartsNeverPods, kubeletStatusFromInformer, kubeletSyncsTerminalPods,
-  runtimeLosesLogsOnCrash, storeLetsPodsMove,
+  runtimeLosesLogsOnCrash, storeLetsPodsMove, kubeletForgetsPullBackoff, kubeletIgnoresMissingVolumes, kubeletKillsAtOnce, kubeletStatusManagerStuck,
 } from './defects/kubelet.ts';
 import { catchDefect } from './helpers/caught.ts';
 import { runSchedule } from './helpers/schedule.ts';
@@ -119,11 +120,18 @@ describe('a schedule the checker found once in node-workload, kept as a regressi
   });
 });
 
-describe('a kubelet that never restarts a container never reaches CrashLoopBackOff', () => {
-  const goal = [findProperty('crashLoopBackOffReached')!];
-
-  it('the goal goes unreached with the defect and is reached without it', () => {
-    expect(explore(podRestarts, { runs: 100, seed: 1, defect: kubeletNeverRestarts, properties: goal, outDir: null }).missingGoals).toEqual(['crashLoopBackOffReached']);
-    expect(explore(podRestarts, { runs: 100, seed: 1, properties: goal, outDir: null }).missingGoals).toEqual([]);
+describe('each sometimes-goal goes unreached when a planted defect takes its state away, and is reached without it', () => {
+  const cases = [
+    { goal: 'crashLoopBackOffReached', scenario: podRestarts, defect: kubeletNeverRestarts, runs: 100 },
+    { goal: 'livenessRestartHappens', scenario: livenessPod, defect: kubeletNeverRestarts, runs: 100 },
+    { goal: 'gracefulTerminationCompletes', scenario: podDeletion, defect: kubeletKillsAtOnce, runs: 100 },
+    { goal: 'imagePullBackOffReached', scenario: nodeWorkload(3), defect: kubeletForgetsPullBackoff, runs: 30 },
+    { goal: 'podBecomesReady', scenario: podDeletion, defect: kubeletStatusManagerStuck, runs: 100 },
+    { goal: 'podWaitsForVolume', scenario: secretVolumePod, defect: kubeletIgnoresMissingVolumes, runs: 100 },
+  ];
+  it.each(cases)('$goal: unreached with $defect.name in $scenario.name', ({ goal, scenario, defect, runs }) => {
+    const properties = [findProperty(goal)!];
+    expect(explore(scenario, { runs, seed: 1, defect, properties, outDir: null }).missingGoals).toEqual([goal]);
+    expect(explore(scenario, { runs, seed: 1, properties, outDir: null }).missingGoals).toEqual([]);
   });
 });

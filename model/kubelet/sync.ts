@@ -29,6 +29,8 @@ export interface SyncRules {
   readonly terminalPhase: (worker: PodWorker, pod: KubeObject) => string | undefined;
   /** The phase of a pod from its container statuses (getPhase). */
   readonly podPhase: typeof podPhase;
+  /** Why the pod's volumes cannot be set up yet (a ConfigMap or Secret missing), or null. */
+  readonly mountProblem: typeof volumeMountProblem;
   /**
    * The basis of the next status, which carries over what the runtime no longer has (a reboot
    * wiped it): the status manager's latest for the pod, else the API server's (generateAPIPodStatus).
@@ -46,6 +48,7 @@ export const KUBELET_RULES: SyncRules = {
     return isTerminalPhase(worker.phase) ? worker.phase : isTerminalPhase(api) ? api : undefined;
   },
   podPhase,
+  mountProblem: volumeMountProblem,
   previousStatus: (pod, latest) => latest ?? ((pod.status ?? {}) as PodStatus),
   stopsAt: (status) => isTerminalPhase(status.phase),
 };
@@ -286,7 +289,7 @@ function planPod(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, view: 
   const spec = specOf(pod);
   const uid = worker.uid;
   if (!view.runtime.sandboxes.has(uid)) return { op: { type: 'RUN_SANDBOX', podUid: uid, podKey: worker.key, nowMs }, worker, change: {} };
-  const mountProblem = volumeMountProblem(spec, pod.metadata.namespace ?? '', view);
+  const mountProblem = rules.mountProblem(spec, pod.metadata.namespace ?? '', view);
   if (mountProblem !== worker.mountProblem) worker = { ...worker, mountProblem };
   if (mountProblem !== null) return { op: null, worker, change: {} };
   const instances = instancesOf(view.runtime, uid);

@@ -4,7 +4,7 @@ import { informerAcceptsOlderList, informerIgnoresGone, informerNeverRelists } f
 import {
   kubeletForgetsLostContainers, kubeletKillsWithoutGrace, kubeletMissesContainerExits, kubeletNeverDeletesPods, kubeletNeverRestarts,
   kubeletReadyWithoutProbing, kubeletReportsUnknownPhase, kubeletRestartsNeverPods, kubeletStatusFromInformer, kubeletSyncsTerminalPods,
-  runtimeLosesLogsOnCrash, storeLetsPodsMove,
+  runtimeLosesLogsOnCrash, storeLetsPodsMove, kubeletIgnoresMissingVolumes, kubeletForgetsPullBackoff, kubeletKillsAtOnce, kubeletStatusManagerStuck,
 } from './kubelet.ts';
 import { storeIgnoresResourceVersion, storeRecordsHistoryOutOfOrder } from './store.ts';
 
@@ -12,5 +12,6 @@ export const DEFECTS: readonly Defect[] = [
   informerIgnoresGone, informerAcceptsOlderList, informerNeverRelists, storeRecordsHistoryOutOfOrder, storeIgnoresResourceVersion,
   kubeletForgetsLostContainers, kubeletRestartsNeverPods, kubeletNeverRestarts, kubeletSyncsTerminalPods, kubeletKillsWithoutGrace,
   kubeletReadyWithoutProbing, kubeletMissesContainerExits, kubeletNeverDeletesPods, runtimeLosesLogsOnCrash, storeLetsPodsMove,
-  kubeletReportsUnknownPhase, kubeletStatusFromInformer,
+  kubeletReportsUnknownPhase, kubeletStatusFromInformer, kubeletIgnoresMissingVolumes, kubeletForgetsPullBackoff, kubeletKillsAtOnce,
+  kubeletStatusManagerStuck,
 ];

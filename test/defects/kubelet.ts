@@ -12,14 +12,16 @@ import { POWER_LOST, runtimeMachine } from '../../model/runtime.ts';
 import { storeMachine, updateObject, type StoreContext, type StoreEvent } from '../../model/store.ts';
 import { validateUpdate } from '../../model/validation.ts';
 
+type Change = Partial<KubeletContext>;
+const SYNCS = { syncPod, syncTerminatingPod, syncTerminatedPod };
 
-/** The kubelet's three sync actions, run with other rules. */
-function syncActionsWith(rules: SyncRules) {
-  return {
-    syncPod: kubeletAction(({ context, event }) => (event.type === 'SYNC_POD' ? syncPod(context, event.uid, event.view, event.nowMs, rules) : {})),
-    syncTerminatingPod: kubeletAction(({ context, event }) => (event.type === 'SYNC_POD' ? syncTerminatingPod(context, event.uid, event.view, event.nowMs, rules) : {})),
-    syncTerminatedPod: kubeletAction(({ context, event }) => (event.type === 'SYNC_POD' ? syncTerminatedPod(context, event.uid, event.view, event.nowMs, rules) : {})),
-  } as never;
+/** The kubelet's three sync actions, run with other rules, and each change passed through `then`. */
+function syncActionsWith(rules: SyncRules, then: (change: Change, before: KubeletContext) => Change = (change) => change) {
+  const actions: Record<string, unknown> = {};
+  for (const [name, sync] of Object.entries(SYNCS)) {
+    actions[name] = kubeletAction(({ context, event }) => (event.type === 'SYNC_POD' ? then(sync(context, event.uid, event.view, event.nowMs, rules), context) : {}));
+  }
+  return actions as never;
 }
 
 export const kubeletForgetsLostContainers: Defect = {
@@ -102,17 +104,7 @@ export const kubeletMissesContainerExits: Defect = {
 export const kubeletNeverDeletesPods: Defect = {
   name: 'kubeletNeverDeletesPods',
   description: 'a kubelet whose status manager never sends the final delete of a terminated pod',
-  machines: {
-    kubelet: kubeletMachine.provide({
-      actions: {
-        syncTerminatingPod: kubeletAction(({ context, event }) => {
-          if (event.type !== 'SYNC_POD') return {};
-          const { deletePending: _dropped, ...change } = syncTerminatingPod(context, event.uid, event.view, event.nowMs);
-          return change;
-        }) as never,
-      },
-    }),
-  },
+  machines: { kubelet: kubeletMachine.provide({ actions: syncActionsWith(KUBELET_RULES, ({ deletePending: _dropped, ...change }) => change) }) },
 };
 
 export const runtimeLosesLogsOnCrash: Defect = {
@@ -136,4 +128,35 @@ export const storeLetsPodsMove: Defect = {
       },
     }),
   },
+};
+
+// Defects that take a sometimes-goal's state away: with them, exploration never gets there.
+
+export const kubeletIgnoresMissingVolumes: Defect = {
+  name: 'kubeletIgnoresMissingVolumes',
+  description: 'a kubelet that starts a pod\'s containers without waiting for the ConfigMaps and Secrets its volumes need',
+  machines: { kubelet: kubeletMachine.provide({ actions: syncActionsWith({ ...KUBELET_RULES, mountProblem: () => null }) }) },
+};
+
+export const kubeletForgetsPullBackoff: Defect = {
+  name: 'kubeletForgetsPullBackoff',
+  description: 'a kubelet that forgets its image pull back-off after every sync, so a failed pull is retried at once, for ever',
+  machines: { kubelet: kubeletMachine.provide({ actions: syncActionsWith(KUBELET_RULES, (change, before) => ({ ...change, imageBackoff: before.imageBackoff })) }) },
+};
+
+export const kubeletKillsAtOnce: Defect = {
+  name: 'kubeletKillsAtOnce',
+  description: 'a kubelet that stops a deleted pod\'s containers with SIGKILL straight away, as if every deletion were forced',
+  machines: {
+    kubelet: kubeletMachine.provide({
+      actions: syncActionsWith(KUBELET_RULES, (change) =>
+        (change.op?.type === 'STOP_CONTAINER' ? { ...change, op: { type: 'KILL_CONTAINER', id: change.op.id, nowMs: change.op.nowMs } } : change)),
+    }),
+  },
+};
+
+export const kubeletStatusManagerStuck: Defect = {
+  name: 'kubeletStatusManagerStuck',
+  description: 'a kubelet whose status manager never queues a new status: the API server never hears how its pods are',
+  machines: { kubelet: kubeletMachine.provide({ actions: syncActionsWith(KUBELET_RULES, (change, before) => ({ ...change, statusPending: before.statusPending })) }) },
 };
