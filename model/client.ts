@@ -3,6 +3,7 @@
 // it learns of the cluster only through replies and watch streams.
 import type { ApiStatus } from './api-status.ts';
 import type { Reply, Request, WatchEvent } from './requests.ts';
+import type { KubeObject, Resource } from './resources.ts';
 
 export interface ClientContext {
   readonly request: Request | null;
@@ -13,8 +14,22 @@ export interface ClientContext {
 /** How a watch stream ended: closed (the client rewatches) or with an error status (it relists). */
 export type StreamEnd = { readonly kind: 'closed'; readonly why: string } | { readonly kind: 'error'; readonly status: ApiStatus };
 
+/**
+ * What an informer tells the component it feeds, as client-go's event handlers do: one
+ * object changed (the watch event), or the cache was replaced by a list (`event` null).
+ * `cache` is the informer's cache after the change.
+ */
+export type InformedEvent = {
+  readonly type: 'INFORMED';
+  readonly resource: Resource;
+  readonly event: WatchEvent | null;
+  readonly cache: ReadonlyMap<string, KubeObject>;
+  readonly nowMs: number;
+};
+
 export type ClientEvent =
   | { readonly type: 'REPLY'; readonly request: Request; readonly reply: Reply; readonly nowMs: number }
   | { readonly type: 'TIMER'; readonly nowMs: number }
   | { readonly type: 'WATCH_EVENT'; readonly event: WatchEvent; readonly nowMs: number }
-  | { readonly type: 'WATCH_END'; readonly end: StreamEnd; readonly nowMs: number };
+  | { readonly type: 'WATCH_END'; readonly end: StreamEnd; readonly nowMs: number }
+  | InformedEvent;

@@ -3,12 +3,12 @@
 import { internalError } from './api-status.ts';
 import { emptyLog, logAppend, logDropFront, logFirst, logSize } from './append-log.ts';
 import type { ClientEvent, StreamEnd } from './client.ts';
+import type { InformerContext } from './informer.ts';
 import { filterEvent } from './field-selector.ts';
 import type { KubeletEvent } from './kubelet/context.ts';
 import { transition } from './machine-runner.ts';
 import { isWrite, type Reply, type Request, type WatchEvent } from './requests.ts';
 import { getObject, listAt, oldestServableRv, watchFrom } from './store-read.ts';
-import { kubeletView } from './view.ts';
 import type { ClientSnapshot, StoreSnapshot, WatchStream, World } from './world.ts';
 
 export const DROPPED: StreamEnd = { kind: 'closed', why: 'dropped' };
@@ -62,14 +62,12 @@ function openStream(events: readonly WatchEvent[], request: Extract<Request, { v
   };
 }
 
-/** Tells the component an informer feeds what changed, as client-go event handlers do. */
-function notifyOwner(world: World, informer: number, change: { object: WatchEvent['object'] } | 'relisted'): World {
+/** Tells the component an informer feeds what changed (`event`), or that its cache was relisted (null). */
+function notifyOwner(world: World, informer: number, event: WatchEvent | null): World {
   const spec = world.system.clients[informer]!;
   if (spec.owner === undefined) return world;
-  const nowMs = world.nowMs;
-  if (spec.resource !== 'pods') return sendTo(world, spec.owner, { type: 'CONFIG_EVENT', nowMs });
-  if (change === 'relisted') return sendTo(world, spec.owner, { type: 'RESYNC', view: kubeletView(world, spec.node!), nowMs });
-  return sendTo(world, spec.owner, { type: 'POD_EVENT', object: change.object, nowMs });
+  const cache = (world.clients[informer]!.context as InformerContext).cache;
+  return sendTo(world, spec.owner, { type: 'INFORMED', resource: spec.resource!, event, cache, nowMs: world.nowMs });
 }
 
 export function send(world: World, client: number, lagging: boolean): World {
@@ -97,7 +95,7 @@ export function send(world: World, client: number, lagging: boolean): World {
     }
   }
   const replied = sendTo({ ...world, store, streams }, client, { type: 'REPLY', request, reply, nowMs: world.nowMs });
-  return request.verb === 'list' && reply.ok ? notifyOwner(replied, client, 'relisted') : replied;
+  return request.verb === 'list' && reply.ok ? notifyOwner(replied, client, null) : replied;
 }
 
 export function deliver(world: World, client: number): World {
@@ -106,7 +104,7 @@ export function deliver(world: World, client: number): World {
   if (event) {
     const next: WatchStream = { ...stream, queue: logDropFront(stream.queue, 1), lastDeliveredRv: event.rv };
     const delivered = sendTo({ ...world, streams: replace(world.streams, client, next) }, client, { type: 'WATCH_EVENT', event, nowMs: world.nowMs });
-    return notifyOwner(delivered, client, { object: event.object });
+    return notifyOwner(delivered, client, event);
   }
   return sendTo({ ...world, streams: replace(world.streams, client, null) }, client, { type: 'WATCH_END', end: stream.end as StreamEnd, nowMs: world.nowMs });
 }

@@ -4,7 +4,7 @@ import { informerMachine, type InformerMachine } from '../model/informer.ts';
 import { normalizedImage } from '../model/image-ref.ts';
 import { kubeletMachine, type KubeletInput, type KubeletMachine } from '../model/kubelet/machine.ts';
 import { RUNS_FOREVER, type ProcessBehaviour } from '../model/process.ts';
-import { quantityIn } from '../model/quantity.ts';
+import { nodeObject } from '../model/node-object.ts';
 import type { Resource } from '../model/resources.ts';
 import { runtimeMachine, type RuntimeMachine } from '../model/runtime.ts';
 import { storeMachine, type StoreMachine } from '../model/store.ts';
@@ -45,10 +45,7 @@ export function buildSystem(scenario: Scenario, overrides: Partial<Machines> = {
   ];
   const nodes: NodeSpec[] = scenario.nodes.map((n, node) => {
     const kubelet = clients.length;
-    const input: KubeletInput = {
-      node: n.name, labels: n.labels ?? {},
-      allocatable: { cpuMillis: quantityIn('cpu', n.allocatable.cpu), memoryBytes: quantityIn('memory', n.allocatable.memory), pods: n.allocatable.pods },
-    };
+    const input: KubeletInput = { node: n.name, registration: nodeObject(n) };
     clients.push({ id: `kubelet ${n.name}`, kind: 'kubelet', machine: machines.kubelet, input, node });
     const informer = (resource: Resource, nodeName?: string): number => {
       clients.push({

@@ -1,15 +1,13 @@
 // A scenario: the cluster's clients, what the scripted users do, which faults may
 // strike, the bounds on everything, and the sometimes-goals that prove a run of it
 // went somewhere interesting.
+import type { NodeShape } from '../model/node-object.ts';
 import type { ProcessBehaviour } from '../model/process.ts';
 import type { Resource } from '../model/resources.ts';
 import type { Bounds, FaultProfile } from '../model/system.ts';
 import type { UserOp } from './user.ts';
 
-export interface NodeDefinition {
-  readonly name: string;
-  readonly allocatable: { readonly cpu: string; readonly memory: string; readonly pods: number };
-  readonly labels?: Readonly<Record<string, string>>;
+export interface NodeDefinition extends NodeShape {
   /** Images already on the node. */
   readonly images?: readonly string[];
 }

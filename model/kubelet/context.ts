@@ -8,7 +8,6 @@ import type { KubeObject } from '../resources.ts';
 import type { RuntimeContext, RuntimeEvent } from '../runtime.ts';
 import type { Backoff } from '../semantics/backoff.ts';
 import type { ProbeType, ProbeWorkerState } from '../semantics/probe.ts';
-import type { Allocatable } from './admission.ts';
 import type { Waiting } from './status.ts';
 
 export type Admission = null | 'admitted' | { readonly reason: string; readonly message: string };
@@ -44,8 +43,8 @@ export interface ProbeSlot {
 
 export interface KubeletContext extends ClientContext {
   readonly node: string;
-  readonly allocatable: Allocatable;
-  readonly labels: Readonly<Record<string, string>>;
+  /** The Node this kubelet registers: its allocatable is what admission fits pods into. */
+  readonly registration: KubeObject;
   readonly workers: PMap<PodWorker>;
   /** Pod uids with work to do, in order, each at most once. */
   readonly queue: readonly string[];
@@ -78,10 +77,7 @@ export interface KubeletView {
 }
 
 export type KubeletEvent =
-  | { readonly type: 'POD_EVENT'; readonly object: KubeObject; readonly nowMs: number }
-  | { readonly type: 'CONFIG_EVENT'; readonly nowMs: number }
   /** The runtime reports a container state change (the pod lifecycle event generator). */
   | { readonly type: 'PLEG'; readonly uid: string; readonly nowMs: number }
-  | { readonly type: 'RESYNC'; readonly view: KubeletView; readonly nowMs: number }
   | { readonly type: 'SYNC_POD'; readonly uid: string; readonly view: KubeletView; readonly nowMs: number }
   | { readonly type: 'PROBE'; readonly slot: string; readonly passed: boolean; readonly view: KubeletView; readonly nowMs: number };

@@ -5,7 +5,7 @@
 // status manager (status/status_manager.go), which finally deletes a terminated pod.
 import type { PodSpec, PodStatus } from 'kubernetes-types/core/v1.js';
 import { assign, setup } from 'xstate';
-import type { ClientEvent } from '../client.ts';
+import type { ClientEvent, InformedEvent } from '../client.ts';
 import { deepEqual } from '../equal.ts';
 import { earliest, future, timestamp } from '../clock.ts';
 import { PMap } from '../pmap.ts';
@@ -14,7 +14,6 @@ import type { KubeObject } from '../resources.ts';
 import { newestInstance, type RuntimeContainer } from '../runtime.ts';
 import { newBackoff, newCrashLoopBackoff } from '../semantics/backoff.ts';
 import { doProbe, type ProbedContainerState } from '../semantics/probe.ts';
-import type { Allocatable } from './admission.ts';
 import type { KubeletContext, KubeletEvent, KubeletView, PodWorker, ProbeSlot } from './context.ts';
 import { isTerminal, isTerminating, podOf, probeSlotsFor, syncPod, syncTerminatedPod, syncTerminatingPod } from './sync.ts';
 
@@ -27,8 +26,8 @@ const IMAGE_BACKOFF_MAX_MS = 300_000;
 
 export interface KubeletInput {
   readonly node: string;
-  readonly allocatable: Allocatable;
-  readonly labels: Readonly<Record<string, string>>;
+  /** The Node the kubelet registers. */
+  readonly registration: KubeObject;
 }
 
 export type KubeletMachineEvent = ClientEvent | KubeletEvent;
@@ -39,19 +38,6 @@ function enqueue(ctx: KubeletContext, uids: Iterable<string>): Change {
   const queue = [...ctx.queue];
   for (const uid of uids) if (!queue.includes(uid)) queue.push(uid);
   return queue.length === ctx.queue.length ? {} : { queue };
-}
-
-function nodeObject(input: Pick<KubeletContext, 'node' | 'allocatable' | 'labels'>): KubeObject {
-  const { cpuMillis, memoryBytes, pods } = input.allocatable;
-  const resources = { cpu: `${cpuMillis}m`, memory: String(memoryBytes), pods: String(pods) };
-  return {
-    apiVersion: 'v1', kind: 'Node',
-    metadata: { name: input.node, labels: { 'kubernetes.io/hostname': input.node, ...input.labels } },
-    status: {
-      capacity: resources, allocatable: resources,
-      conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' }],
-    },
-  };
 }
 
 function leaseObject(node: string, nowMs: number): KubeObject {
@@ -165,10 +151,19 @@ function onPod(ctx: KubeletContext, object: KubeObject, nowMs: number): Change {
 }
 
 /** After a relist: a worker for every pod on the node, and every worker synced. */
-function onResync(ctx: KubeletContext, view: KubeletView, nowMs: number): Change {
+function onResync(ctx: KubeletContext, pods: ReadonlyMap<string, KubeObject>, nowMs: number): Change {
   let added: Pick<KubeletContext, 'workers' | 'probes'> = ctx;
-  for (const pod of view.pods.values()) added = addWorker(added, pod, nowMs);
+  for (const pod of pods.values()) added = addWorker(added, pod, nowMs);
   return { ...added, ...enqueue(ctx, added.workers.keys()) };
+}
+
+/**
+ * What an informer told the kubelet: a pod changed, or its pods were relisted; a ConfigMap or
+ * Secret changed, which may unblock any pod waiting for its volumes or env.
+ */
+function onInformed(ctx: KubeletContext, event: InformedEvent): Change {
+  if (event.resource !== 'pods') return enqueue(ctx, [...ctx.workers.values()].map((w) => w.uid));
+  return event.event === null ? onResync(ctx, event.cache, event.nowMs) : onPod(ctx, event.event.object, event.nowMs);
 }
 
 function onTimer(ctx: KubeletContext, nowMs: number): Change {
@@ -240,14 +235,12 @@ export function kubeletAction(handler: Handler) {
 export const kubeletMachine = setup({
   types: { context: {} as KubeletContext, events: {} as Event, input: {} as KubeletInput },
   actions: {
-    registerNode: assign(({ context }) => ({ request: { verb: 'create', resource: 'nodes', namespace: '', object: nodeObject(context) } })),
+    registerNode: assign(({ context }) => ({ request: { verb: 'create', resource: 'nodes', namespace: '', object: context.registration } })),
     createLease: assign(({ context, event }) => ({ request: { verb: 'create', resource: 'leases', namespace: LEASE_NAMESPACE, object: leaseObject(context.node, eventTime(event)) } })),
     adoptLease: kubeletAction(({ event }) => (event.type === 'REPLY' && event.reply.ok ? { lease: event.reply.object ?? null, request: null } : { lease: null, request: null })),
     handleReply: kubeletAction(({ context, event }) => (event.type === 'REPLY' ? onReply(context, event) : {})),
-    handlePod: kubeletAction(({ context, event }) => (event.type === 'POD_EVENT' ? onPod(context, event.object, event.nowMs) : {})),
+    handleInformed: kubeletAction(({ context, event }) => (event.type === 'INFORMED' ? onInformed(context, event) : {})),
     handlePleg: kubeletAction(({ context, event }) => (event.type === 'PLEG' && context.workers.has(event.uid) ? enqueue(context, [event.uid]) : {})),
-    handleConfig: kubeletAction(({ context }) => enqueue(context, [...context.workers.values()].map((w) => w.uid))),
-    resync: kubeletAction(({ context, event }) => (event.type === 'RESYNC' ? onResync(context, event.view, event.nowMs) : {})),
     wake: kubeletAction(({ context, event }) => (event.type === 'TIMER' ? onTimer(context, event.nowMs) : {})),
     syncPod: kubeletAction(({ context, event }) => { const e = syncEvent(event); return e ? syncPod(context, e.uid, e.view, e.nowMs) : {}; }),
     syncTerminatingPod: kubeletAction(({ context, event }) => { const e = syncEvent(event); return e ? syncTerminatingPod(context, e.uid, e.view, e.nowMs) : {}; }),
@@ -279,10 +272,8 @@ export const kubeletMachine = setup({
   }),
   // Every action but the two registration requests ends by settling (kubeletAction).
   on: {
-    POD_EVENT: { actions: 'handlePod' },
-    CONFIG_EVENT: { actions: 'handleConfig' },
+    INFORMED: { actions: 'handleInformed' },
     PLEG: { actions: 'handlePleg' },
-    RESYNC: { actions: 'resync' },
     TIMER: { actions: 'wake' },
     PROBE: { actions: 'probe' },
     SYNC_POD: [

@@ -5,7 +5,7 @@
 // failed. A pod being deleted is stopped with SIGTERM, then SIGKILL once its grace
 // period is over, and finally deleted. Every decision that an invariant depends on is a
 // parameter (`SyncRules`), so a planted defect changes one rule and nothing else.
-import type { Container, PodSpec, PodStatus } from 'kubernetes-types/core/v1.js';
+import type { Container, NodeStatus, PodSpec, PodStatus } from 'kubernetes-types/core/v1.js';
 import { deepEqual } from '../equal.ts';
 import type { KubeObject } from '../resources.ts';
 import { podInstances, type RuntimeContainer, type RuntimeEvent } from '../runtime.ts';
@@ -14,7 +14,8 @@ import { goDuration } from '../go-duration.ts';
 import { isSidecar, podPhase } from '../semantics/pod-phase.ts';
 import { newProbeWorker, probeSettings, type ProbeType } from '../semantics/probe.ts';
 import { shouldContainerBeRestarted, type PodRestartPolicy } from '../semantics/restart.ts';
-import { addRequests, admit, NO_REQUESTS, podRequests } from './admission.ts';
+import { admit, admittedNodeInfo } from './admission.ts';
+import type { ResourceList } from '../semantics/resource-fit.ts';
 import { imageNameProblem, normalizedImage } from '../image-ref.ts';
 import { containerConfigProblem, pullPolicy, volumeMountProblem } from './config.ts';
 import type { KubeletContext, KubeletView, PodWorker, ProbeSlot } from './context.ts';
@@ -172,18 +173,26 @@ export function probeSlotsFor(spec: PodSpec, pod: KubeObject, nowMs: number): Pr
   return slots;
 }
 
+/** The pods this kubelet admitted that still run (not terminal, still in the API), but for `except`. */
+export function admittedPods(ctx: KubeletContext, view: KubeletView, except?: string): KubeObject[] {
+  const pods: KubeObject[] = [];
+  for (const other of ctx.workers.values()) {
+    if (other.uid === except || other.admission !== 'admitted' || isTerminalPhase(other.phase)) continue;
+    const otherPod = podOf(view, other);
+    if (otherPod) pods.push(otherPod);
+  }
+  return pods;
+}
+
+/** The allocatable this kubelet registered its node with. */
+export function registeredAllocatable(ctx: KubeletContext): ResourceList {
+  return (ctx.registration.status as NodeStatus).allocatable ?? {};
+}
+
 /** Admission (lifecycle.PredicateAdmitHandler): fit among the pods this kubelet already admitted. */
 function admitWorker(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, view: KubeletView): Change {
-  let used = NO_REQUESTS;
-  let podsUsed = 0;
-  for (const other of ctx.workers.values()) {
-    if (other.uid === worker.uid || other.admission !== 'admitted' || isTerminalPhase(other.phase)) continue;
-    const otherPod = podOf(view, other);
-    if (!otherPod) continue;
-    used = addRequests(used, podRequests(specOf(otherPod)));
-    podsUsed++;
-  }
-  const decision = admit(specOf(pod), used, podsUsed, ctx.allocatable);
+  const node = admittedNodeInfo(registeredAllocatable(ctx), admittedPods(ctx, view, worker.uid).map(specOf));
+  const decision = admit(specOf(pod), node);
   const admitted: PodWorker = { ...worker, admission: decision.admitted ? 'admitted' : { reason: decision.reason, message: decision.message } };
   return { workers: ctx.workers.set(worker.uid, admitted) };
 }
