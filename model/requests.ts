@@ -11,7 +11,13 @@ export type WriteRequest =
       readonly gracePeriodSeconds?: number;
       readonly preconditions?: { readonly uid?: string; readonly resourceVersion?: string };
     }
-  | { readonly verb: 'bind'; readonly namespace: string; readonly name: string; readonly nodeName: string };
+  /** POST pods/{name}/binding; `uid` is the Binding's metadata.uid, a precondition. */
+  | { readonly verb: 'bind'; readonly namespace: string; readonly name: string; readonly uid: string; readonly nodeName: string }
+  /** PATCH with a strategic merge patch, of the object or its status subresource; no resourceVersion precondition. */
+  | {
+      readonly verb: 'patch'; readonly resource: Resource; readonly namespace: string; readonly name: string;
+      readonly subresource?: 'status'; readonly patch: Readonly<Record<string, unknown>>;
+    };
 
 export type ReadRequest =
   | { readonly verb: 'get'; readonly resource: Resource; readonly namespace: string; readonly name: string }
@@ -43,7 +49,7 @@ export type Reply =
   | { readonly ok: false; readonly status: ApiStatus };
 
 export function isWrite(request: Request): request is WriteRequest {
-  return request.verb === 'create' || request.verb === 'update' || request.verb === 'delete' || request.verb === 'bind';
+  return request.verb === 'create' || request.verb === 'update' || request.verb === 'delete' || request.verb === 'bind' || request.verb === 'patch';
 }
 
 function selectorText(nodeName: string | undefined): string {
@@ -61,6 +67,7 @@ export function describeRequest(request: Request): string {
     }
     case 'delete': return `delete ${request.resource} ${request.namespace ? `${request.namespace}/` : ''}${request.name}${request.gracePeriodSeconds !== undefined ? ` grace ${request.gracePeriodSeconds}s` : ''}`;
     case 'bind': return `bind pods ${request.namespace}/${request.name} to ${request.nodeName}`;
+    case 'patch': return `patch ${request.resource}${request.subresource ? `/${request.subresource}` : ''} ${request.namespace ? `${request.namespace}/` : ''}${request.name}`;
     case 'get': return `get ${request.resource} ${request.namespace ? `${request.namespace}/` : ''}${request.name}`;
     case 'list': return `list ${request.resource}${selectorText(request.nodeName)} rv=${JSON.stringify(request.resourceVersion)}`;
     case 'watch': return `watch ${request.resource}${selectorText(request.nodeName)} from rv ${request.resourceVersion}`;

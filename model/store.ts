@@ -17,6 +17,7 @@ import { emptyLog, logAppend, logDropFront, logFirst, logSize, type Log } from '
 import { timestamp } from './clock.ts';
 import { withDefaults } from './defaults.ts';
 import { deepEqual } from './equal.ts';
+import { strategicMergePatch } from './merge-patch.ts';
 import { generatedSuffix, uidFor } from './names.ts';
 import { PMap } from './pmap.ts';
 import type { Reply, WatchEvent, WatchEventType, WriteRequest } from './requests.ts';
@@ -50,6 +51,7 @@ export type StoreEvent =
   | { readonly type: 'update'; readonly request: Extract<WriteRequest, { verb: 'update' }>; readonly nowMs: number }
   | { readonly type: 'delete'; readonly request: Extract<WriteRequest, { verb: 'delete' }>; readonly nowMs: number }
   | { readonly type: 'bind'; readonly request: Extract<WriteRequest, { verb: 'bind' }>; readonly nowMs: number }
+  | { readonly type: 'patch'; readonly request: Extract<WriteRequest, { verb: 'patch' }>; readonly nowMs: number }
   | { readonly type: 'compact' };
 
 export type StoreChange = Partial<StoreContext>;
@@ -230,6 +232,9 @@ export function bindPod(ctx: StoreContext, request: Extract<WriteRequest, { verb
   const { name, nodeName } = request;
   const pod = objectsOf(ctx, 'pods').get(objectKey('pods', request.namespace, name));
   if (!pod) return fail(notFound('pods', name));
+  if (request.uid !== pod.metadata.uid) {
+    return fail(conflict('pods/binding', name, `Precondition failed: UID in precondition: ${request.uid}, UID in object meta: ${pod.metadata.uid}`));
+  }
   if (pod.metadata.deletionTimestamp) return fail(conflict('pods/binding', name, `pod ${name} is being deleted, cannot be assigned to a host`));
   const spec = pod.spec as PodSpec;
   if (spec.nodeName) return fail(conflict('pods/binding', name, `pod ${name} is already assigned to node ${JSON.stringify(spec.nodeName)}`));
@@ -243,6 +248,20 @@ export function bindPod(ctx: StoreContext, request: Extract<WriteRequest, { verb
   return commit(ctx, 'MODIFIED', 'pods', bound, pod);
 }
 
+/**
+ * PATCH (registry/rest/update.go with a strategic merge patch): the patch applied to the
+ * object as it is now, then stored as an update of it would be.
+ */
+export function patchObject(ctx: StoreContext, request: Extract<WriteRequest, { verb: 'patch' }>): StoreChange {
+  const { resource, name } = request;
+  const old = objectsOf(ctx, resource).get(objectKey(resource, request.namespace, name));
+  if (!old) return fail(notFound(resource, name));
+  const patched = strategicMergePatch(old, request.patch);
+  // A status patch changes status only; a patch of the object, everything but status.
+  const object = request.subresource === 'status' ? { ...old, status: patched.status } : { ...patched, status: old.status };
+  return updateObject(ctx, { verb: 'update', resource, object, ...(request.subresource ? { subresource: request.subresource } : {}) });
+}
+
 export const storeMachine = setup({
   types: {
     context: {} as StoreContext,
@@ -254,6 +273,7 @@ export const storeMachine = setup({
     update: assign(({ context, event }) => (event.type === 'update' ? updateObject(context, event.request) : {})),
     delete: assign(({ context, event }) => (event.type === 'delete' ? deleteObject(context, event.request, event.nowMs) : {})),
     bind: assign(({ context, event }) => (event.type === 'bind' ? bindPod(context, event.request) : {})),
+    patch: assign(({ context, event }) => (event.type === 'patch' ? patchObject(context, event.request) : {})),
     /** etcd compaction: history up to the current revision is gone; older watches get 410. */
     compact: assign(({ context }) => ({ compactedRv: context.rv, history: logDropFront(context.history, logSize(context.history)), reply: null, event: null })),
     /** Appends the committed event to the history, compacting the oldest beyond historyMax. */
@@ -282,6 +302,7 @@ export const storeMachine = setup({
         update: { actions: ['update', 'recordEvent'] },
         delete: { actions: ['delete', 'recordEvent'] },
         bind: { actions: ['bind', 'recordEvent'] },
+        patch: { actions: ['patch', 'recordEvent'] },
         compact: { actions: 'compact' },
       },
     },

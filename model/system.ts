@@ -3,7 +3,7 @@
 // System but never changes it.
 import type { AnyStateMachine } from 'xstate';
 import type { ProcessBehaviour } from './process.ts';
-import type { Resource } from './resources.ts';
+import type { KubeObject, Resource } from './resources.ts';
 import type { RuntimeMachine } from './runtime.ts';
 import type { StoreMachine } from './store.ts';
 
@@ -70,8 +70,16 @@ export interface Bounds {
   readonly streamQueueMax: number;
 }
 
+/** An object the cluster holds before the run begins. */
+export interface InitialObject {
+  readonly resource: Resource;
+  readonly object: KubeObject;
+}
+
 export interface System {
   readonly store: StoreMachine;
+  /** Created, in order, before the first step: the cluster as it was when the run began. */
+  readonly initialObjects: readonly InitialObject[];
   readonly clients: readonly ClientSpec[];
   readonly nodes: readonly NodeSpec[];
   /** Images the registry serves, with the default tag applied ("nginx:latest"). */

@@ -5,7 +5,8 @@
 import type { AnyMachineSnapshot, SnapshotFrom } from 'xstate';
 import type { Log } from './append-log.ts';
 import type { ClientContext, StreamEnd } from './client.ts';
-import { initialSnapshot } from './machine-runner.ts';
+import { initialSnapshot, transition } from './machine-runner.ts';
+import { RESOURCES } from './resources.ts';
 import type { WatchEvent } from './requests.ts';
 import type { Resource } from './resources.ts';
 import type { RuntimeContext, RuntimeMachine } from './runtime.ts';
@@ -69,11 +70,23 @@ export function clientIsConnected(world: World, client: number): boolean {
   return node === undefined || (nodeIsUp(world.nodes[node]!) && !world.nodes[node]!.partitioned);
 }
 
+/** The store with the system's initial objects created; an object the API server rejects is the scenario's mistake. */
+function initialStore(system: System): StoreSnapshot {
+  let store = initialSnapshot(system.store, { historyMax: system.bounds.historyMax }) as StoreSnapshot;
+  for (const { resource, object } of system.initialObjects) {
+    const namespace = object.metadata.namespace ?? (RESOURCES[resource].namespaced ? 'default' : '');
+    store = transition(system.store, store, { type: 'create', request: { verb: 'create', resource, namespace, object }, nowMs: 0 });
+    const reply = store.context.reply!;
+    if (!reply.ok) throw new Error(`kubeprop: the initial ${resource} ${object.metadata.name} was rejected: ${reply.status.message}`);
+  }
+  return store;
+}
+
 export function initialWorld(system: System): World {
   return {
     system,
     nowMs: 0,
-    store: initialSnapshot(system.store, { historyMax: system.bounds.historyMax }) as StoreSnapshot,
+    store: initialStore(system),
     clients: system.clients.map((c) => initialSnapshot(c.machine, c.input) as ClientSnapshot),
     streams: system.clients.map(() => null),
     nodes: system.nodes.map((n) => ({ runtime: initialSnapshot(n.runtime, { node: n.name, images: n.images }) as RuntimeSnapshot, partitioned: false })),

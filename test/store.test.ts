@@ -156,14 +156,31 @@ describe('validation', () => {
 
   it('forbids changing a bound pod\'s spec.nodeName by update, and binding it twice', () => {
     const store = new TestStore();
-    store.ok({ verb: 'create', resource: 'pods', namespace: 'default', object: pod('p') });
-    const bound = store.ok({ verb: 'bind', namespace: 'default', name: 'p', nodeName: 'node-1' });
+    const created = store.ok({ verb: 'create', resource: 'pods', namespace: 'default', object: pod('p') });
+    const uid = created.metadata.uid!;
+    expect(store.error({ verb: 'bind', namespace: 'default', name: 'p', uid: 'another', nodeName: 'node-1' }))
+      .toBe(`409 Conflict: Operation cannot be fulfilled on pods/binding "p": Precondition failed: UID in precondition: another, UID in object meta: ${uid}`);
+    const bound = store.ok({ verb: 'bind', namespace: 'default', name: 'p', uid, nodeName: 'node-1' });
     expect((bound.spec as { nodeName: string }).nodeName).toBe('node-1');
     expect(bound.status).toEqual({ phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'True' }] });
     expect(store.error({ verb: 'update', resource: 'pods', object: { ...bound, spec: { ...(bound.spec as object), nodeName: 'node-2' } } }))
       .toBe('422 Invalid: Pod "p" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)');
-    expect(store.error({ verb: 'bind', namespace: 'default', name: 'p', nodeName: 'node-2' }))
+    expect(store.error({ verb: 'bind', namespace: 'default', name: 'p', uid, nodeName: 'node-2' }))
       .toBe('409 Conflict: Operation cannot be fulfilled on pods/binding "p": pod p is already assigned to node "node-1"');
+  });
+
+  it('patches a pod\'s status with a strategic merge: a condition is merged by type, the rest left as it is', () => {
+    const store = new TestStore();
+    store.ok({ verb: 'create', resource: 'pods', namespace: 'default', object: pod('p') });
+    const condition = { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/1 nodes are available: 1 Too many pods.' };
+    const patched = store.ok({ verb: 'patch', resource: 'pods', namespace: 'default', name: 'p', subresource: 'status', patch: { status: { conditions: [condition] } } });
+    expect(patched.status).toEqual({ phase: 'Pending', conditions: [condition] });
+    expect(patched.metadata.resourceVersion).toBe('3');
+    const again = store.ok({ verb: 'patch', resource: 'pods', namespace: 'default', name: 'p', subresource: 'status', patch: { status: { conditions: [{ ...condition, message: 'm' }] } } });
+    expect(again.status).toEqual({ phase: 'Pending', conditions: [{ ...condition, message: 'm' }] });
+    const same = store.ok({ verb: 'patch', resource: 'pods', namespace: 'default', name: 'p', subresource: 'status', patch: { status: { conditions: [{ ...condition, message: 'm' }] } } });
+    expect(same.metadata.resourceVersion).toBe('4'); // nothing changed: no new revision
+    expect(store.error({ verb: 'patch', resource: 'pods', namespace: 'default', name: 'q', subresource: 'status', patch: {} })).toBe('404 NotFound: pods "q" not found');
   });
 
   it('lets a pod update change a container image', () => {
@@ -201,8 +218,8 @@ describe('graceful deletion and finalizers', () => {
 
   it('gives a bound pod its grace period, lets a later delete shorten it, and removes it at grace 0', () => {
     const store = new TestStore();
-    store.ok({ verb: 'create', resource: 'pods', namespace: 'default', object: pod('p', { spec: { terminationGracePeriodSeconds: 30 } }) });
-    store.ok({ verb: 'bind', namespace: 'default', name: 'p', nodeName: 'node-1' });
+    const created = store.ok({ verb: 'create', resource: 'pods', namespace: 'default', object: pod('p', { spec: { terminationGracePeriodSeconds: 30 } }) });
+    store.ok({ verb: 'bind', namespace: 'default', name: 'p', uid: created.metadata.uid!, nodeName: 'node-1' });
     store.nowMs = 10_000;
     const terminating = store.ok({ verb: 'delete', resource: 'pods', namespace: 'default', name: 'p' });
     expect(terminating.metadata).toMatchObject({ deletionTimestamp: '2026-01-01T00:00:40Z', deletionGracePeriodSeconds: 30, generation: 2 });

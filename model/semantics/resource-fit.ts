@@ -222,6 +222,25 @@ export function newNodeInfo(
 }
 
 /**
+ * NodeInfo.AddPod (`sign` 1) and RemovePod (-1): the node's counts with one pod more or less,
+ * for a scheduler cache that keeps NodeInfo as pods come and go rather than summing anew.
+ */
+export function nodeInfoWithPod(
+  node: NodeInfo,
+  pod: PodSpecWithResources,
+  sign: 1 | -1,
+  features: SchedulerFeatures = DEFAULT_FEATURES,
+): NodeInfo {
+  const scaled = (amounts: Amounts) => Object.fromEntries(Object.entries(amounts).map(([name, q]) => [name, sign * q]));
+  return {
+    ...node,
+    podCount: node.podCount + sign,
+    requested: sum(node.requested, scaled(schedulerRequests(pod, features))),
+    nonZeroRequested: sum(node.nonZeroRequested, scaled(nonZeroRequests(pod, features))),
+  };
+}
+
+/**
  * PodInfo.calculateResource's non0CPU and non0Mem: without pod-level requests every container
  * omitting cpu or memory counts the default; with them, a default fills only a resource
  * neither the pod nor any container requests.

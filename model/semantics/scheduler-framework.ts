@@ -7,13 +7,16 @@ import type { Node } from 'kubernetes-types/core/v1.js';
 /** framework.MaxNodeScore. */
 export const MAX_NODE_SCORE = 100;
 
+/**
+ * framework.Code of a failed Filter: Unschedulable may be resolved by preempting pods on the
+ * node; UnschedulableAndUnresolvable may not.
+ */
+export type FilterCode = 'Unschedulable' | 'UnschedulableAndUnresolvable';
+
 /** A Filter plugin's verdict on one node; a failure carries its Status code and reasons. */
 export type FilterResult =
   | { readonly schedulable: true }
-  | {
-      readonly schedulable: false;
-      readonly status: { readonly code: 'UnschedulableAndUnresolvable'; readonly reasons: readonly string[] };
-    };
+  | { readonly schedulable: false; readonly status: { readonly code: FilterCode; readonly reasons: readonly string[] } };
 
 export type NodeScore = { readonly node: string; readonly score: number };
 
