@@ -1,21 +1,46 @@
-// The one field selector kubeprop models: spec.nodeName=<node>, with which a kubelet
-// lists and watches only its own pods. A watch with a selector sees an object that
-// starts to match as ADDED and one that stops matching as DELETED, as the API server's
-// watch cache filters events (staging/src/k8s.io/apiserver/pkg/storage/cacher
-// cache_watcher.go convertToWatchEvent).
+// The field selectors kubeprop models: spec.nodeName=<node>, with which a kubelet lists and
+// watches only its own pods, and status.phase!=Succeeded,status.phase!=Failed, with which the
+// scheduler watches only pods that still hold resources (pkg/scheduler/scheduler.go
+// newPodInformer). A watch with a selector sees an object that starts to match as ADDED and
+// one that stops matching as DELETED, as the API server's watch cache filters events
+// (staging/src/k8s.io/apiserver/pkg/storage/cacher cache_watcher.go convertToWatchEvent).
 import type { WatchEvent } from './requests.ts';
 import type { KubeObject } from './resources.ts';
 
-export function matchesNode(object: KubeObject, nodeName: string | undefined): boolean {
-  return nodeName === undefined || (object.spec as { nodeName?: string } | undefined)?.nodeName === nodeName;
+export interface FieldSelector {
+  /** spec.nodeName=<node>. */
+  readonly nodeName?: string;
+  /** status.phase!=Succeeded,status.phase!=Failed. */
+  readonly nonTerminal?: boolean;
+}
+
+export const NON_TERMINAL_PODS: FieldSelector = { nonTerminal: true };
+
+export function matchesSelector(object: KubeObject, selector: FieldSelector | undefined): boolean {
+  if (selector === undefined) return true;
+  if (selector.nodeName !== undefined && (object.spec as { nodeName?: string } | undefined)?.nodeName !== selector.nodeName) return false;
+  if (selector.nonTerminal) {
+    const phase = (object.status as { phase?: string } | undefined)?.phase;
+    if (phase === 'Succeeded' || phase === 'Failed') return false;
+  }
+  return true;
+}
+
+/** The selector as a request spells it: "spec.nodeName=node-1", "status.phase!=Succeeded,status.phase!=Failed". */
+export function selectorText(selector: FieldSelector | undefined): string {
+  const terms = [
+    ...(selector?.nodeName !== undefined ? [`spec.nodeName=${selector.nodeName}`] : []),
+    ...(selector?.nonTerminal ? ['status.phase!=Succeeded,status.phase!=Failed'] : []),
+  ];
+  return terms.join(',');
 }
 
 /** The event as a watch with this selector sees it, or null when it does not see it. */
-export function filterEvent(event: WatchEvent, nodeName: string | undefined): WatchEvent | null {
-  if (nodeName === undefined) return event;
-  const before = event.previous !== null && matchesNode(event.previous, nodeName);
-  const after = event.type !== 'DELETED' && matchesNode(event.object, nodeName);
-  if (event.type === 'DELETED') return matchesNode(event.object, nodeName) ? event : null;
+export function filterEvent(event: WatchEvent, selector: FieldSelector | undefined): WatchEvent | null {
+  if (selector === undefined) return event;
+  const before = event.previous !== null && matchesSelector(event.previous, selector);
+  const after = event.type !== 'DELETED' && matchesSelector(event.object, selector);
+  if (event.type === 'DELETED') return matchesSelector(event.object, selector) ? event : null;
   if (before && after) return event;
   if (after) return { ...event, type: 'ADDED' };
   if (before) {

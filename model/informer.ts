@@ -6,13 +6,14 @@
 // that fails with 410 Gone (history compacted) or ends with an error forces a relist.
 import { assign, setup } from 'xstate';
 import type { ClientContext, ClientEvent } from './client.ts';
+import type { FieldSelector } from './field-selector.ts';
 import { PMap } from './pmap.ts';
 import type { Request } from './requests.ts';
 import { keyOf, type KubeObject, type Resource } from './resources.ts';
 
 export interface InformerContext extends ClientContext {
   readonly resource: Resource;
-  readonly nodeName?: string;
+  readonly selector?: FieldSelector;
   readonly cache: PMap<KubeObject>;
   /** The newest revision this informer has seen (client-go lastSyncResourceVersion); 0 before the first list. */
   readonly lastSyncRv: number;
@@ -24,14 +25,14 @@ export interface InformerContext extends ClientContext {
 
 export interface InformerInput {
   readonly resource: Resource;
-  /** Only objects with this spec.nodeName (a kubelet's own pods). */
-  readonly nodeName?: string;
+  /** Only objects this field selector matches (a kubelet's own pods; the pods that still hold resources). */
+  readonly selector?: FieldSelector;
 }
 
 function listRequest(context: InformerContext): Request {
   return {
     verb: 'list', resource: context.resource, resourceVersion: context.lastSyncRv === 0 ? '0' : String(context.lastSyncRv),
-    ...(context.nodeName !== undefined ? { nodeName: context.nodeName } : {}),
+    ...(context.selector !== undefined ? { selector: context.selector } : {}),
   };
 }
 
@@ -47,7 +48,7 @@ export const informerMachine = setup({
     prepareWatchRequest: assign(({ context }) => ({
       request: {
         verb: 'watch', resource: context.resource, resourceVersion: context.lastSyncRv,
-        ...(context.nodeName !== undefined ? { nodeName: context.nodeName } : {}),
+        ...(context.selector !== undefined ? { selector: context.selector } : {}),
       } satisfies Request,
     })),
     clearRequest: assign({ request: null }),
@@ -79,7 +80,7 @@ export const informerMachine = setup({
 }).createMachine({
   id: 'informer',
   context: ({ input }) => ({
-    resource: input.resource, ...(input.nodeName !== undefined ? { nodeName: input.nodeName } : {}), cache: PMap.empty(), lastSyncRv: 0, request: null, wakeAtMs: null,
+    resource: input.resource, ...(input.selector !== undefined ? { selector: input.selector } : {}), cache: PMap.empty(), lastSyncRv: 0, request: null, wakeAtMs: null,
     relistReason: 'initial', dropsSinceList: 0,
   }),
   initial: 'listing',

@@ -1,6 +1,7 @@
 // The requests a client sends the API server and the replies it gets back.
 // Every component talks to the cluster only through these.
 import type { ApiStatus } from './api-status.ts';
+import { selectorText, type FieldSelector } from './field-selector.ts';
 import type { KubeObject, Resource } from './resources.ts';
 
 export type WriteRequest =
@@ -25,9 +26,9 @@ export type ReadRequest =
    * resourceVersion as client-go sends it: "" is a consistent read of the newest state,
    * "0" accepts any state the server has, "N" accepts any state not older than N.
    */
-  | { readonly verb: 'list'; readonly resource: Resource; readonly resourceVersion: string; readonly nodeName?: string }
+  | { readonly verb: 'list'; readonly resource: Resource; readonly resourceVersion: string; readonly selector?: FieldSelector }
   /** Events after resourceVersion; 410 Gone when the store has compacted past it. */
-  | { readonly verb: 'watch'; readonly resource: Resource; readonly resourceVersion: number; readonly nodeName?: string };
+  | { readonly verb: 'watch'; readonly resource: Resource; readonly resourceVersion: number; readonly selector?: FieldSelector };
 
 export type Request = WriteRequest | ReadRequest;
 
@@ -52,8 +53,9 @@ export function isWrite(request: Request): request is WriteRequest {
   return request.verb === 'create' || request.verb === 'update' || request.verb === 'delete' || request.verb === 'bind' || request.verb === 'patch';
 }
 
-function selectorText(nodeName: string | undefined): string {
-  return nodeName === undefined ? '' : ` spec.nodeName=${nodeName}`;
+function withSelector(selector: FieldSelector | undefined): string {
+  const text = selectorText(selector);
+  return text === '' ? '' : ` ${text}`;
 }
 
 /** `create configmaps default/cm-1`, `list pods rv=0`, `watch pods from rv 12`. */
@@ -69,7 +71,7 @@ export function describeRequest(request: Request): string {
     case 'bind': return `bind pods ${request.namespace}/${request.name} to ${request.nodeName}`;
     case 'patch': return `patch ${request.resource}${request.subresource ? `/${request.subresource}` : ''} ${request.namespace ? `${request.namespace}/` : ''}${request.name}`;
     case 'get': return `get ${request.resource} ${request.namespace ? `${request.namespace}/` : ''}${request.name}`;
-    case 'list': return `list ${request.resource}${selectorText(request.nodeName)} rv=${JSON.stringify(request.resourceVersion)}`;
-    case 'watch': return `watch ${request.resource}${selectorText(request.nodeName)} from rv ${request.resourceVersion}`;
+    case 'list': return `list ${request.resource}${withSelector(request.selector)} rv=${JSON.stringify(request.resourceVersion)}`;
+    case 'watch': return `watch ${request.resource}${withSelector(request.selector)} from rv ${request.resourceVersion}`;
   }
 }

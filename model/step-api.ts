@@ -44,7 +44,7 @@ function fanOut(streams: readonly (WatchStream | null)[], event: WatchEvent, que
   for (let i = 0; i < streams.length; i++) {
     const stream = streams[i];
     if (!stream || stream.end !== null || stream.resource !== event.resource) continue;
-    const seen = filterEvent(event, stream.nodeName);
+    const seen = filterEvent(event, stream.selector);
     if (!seen) continue;
     out ??= streams.slice();
     out[i] = enqueue(stream, seen, queueMax);
@@ -58,7 +58,7 @@ function openStream(events: readonly WatchEvent[], request: Extract<Request, { v
   for (const event of events) queue = logAppend(queue, event);
   return {
     resource: request.resource, queue, end: null, lastDeliveredRv: request.resourceVersion,
-    ...(request.nodeName !== undefined ? { nodeName: request.nodeName } : {}),
+    ...(request.selector !== undefined ? { selector: request.selector } : {}),
   };
 }
 
@@ -84,9 +84,9 @@ export function send(world: World, client: number, lagging: boolean): World {
     reply = getObject(store.context, request.resource, request.namespace, request.name);
   } else if (request.verb === 'list') {
     const atRv = lagging ? (oldestServableRv(store.context, request.resourceVersion) as number) : store.context.rv;
-    reply = { ok: true, ...listAt(store.context, request.resource, atRv, request.nodeName) };
+    reply = { ok: true, ...listAt(store.context, request.resource, atRv, request.selector) };
   } else {
-    const started = watchFrom(store.context, request.resource, request.resourceVersion, request.nodeName);
+    const started = watchFrom(store.context, request.resource, request.resourceVersion, request.selector);
     if (started.ok) {
       streams = replace(streams, client, openStream(started.events, request));
       reply = { ok: true };

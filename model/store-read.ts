@@ -4,7 +4,7 @@
 // revisions a request accepts follows the resourceVersion semantics of
 // https://kubernetes.io/docs/reference/using-api/api-concepts/#resource-versions.
 import { expired, notFound } from './api-status.ts';
-import { filterEvent, matchesNode } from './field-selector.ts';
+import { filterEvent, matchesSelector, type FieldSelector } from './field-selector.ts';
 import { logAt, logSize } from './append-log.ts';
 import type { Reply, WatchEvent } from './requests.ts';
 import { objectKey, type KubeObject, type Resource } from './resources.ts';
@@ -26,8 +26,8 @@ export function oldestServableRv(store: StoreContext, resourceVersion: string): 
   return Math.max(notOlderThan, store.compactedRv);
 }
 
-/** The objects of `resource` (on `nodeName`, if given) as they were at revision `atRv`, sorted by key. */
-export function listAt(store: StoreContext, resource: Resource, atRv: number, nodeName?: string): { items: KubeObject[]; rv: number } {
+/** The objects of `resource` (matching `selector`, if given) as they were at revision `atRv`, sorted by key. */
+export function listAt(store: StoreContext, resource: Resource, atRv: number, selector?: FieldSelector): { items: KubeObject[]; rv: number } {
   const state = new Map(store.objects[resource] ?? []);
   for (let i = logSize(store.history) - 1; i >= 0; i--) {
     const event = logAt(store.history, i);
@@ -37,19 +37,19 @@ export function listAt(store: StoreContext, resource: Resource, atRv: number, no
     else state.delete(event.key);
   }
   const keys = [...state.keys()].sort();
-  const items = keys.map((k) => state.get(k) as KubeObject).filter((o) => matchesNode(o, nodeName));
+  const items = keys.map((k) => state.get(k) as KubeObject).filter((o) => matchesSelector(o, selector));
   return { items, rv: atRv };
 }
 
 /** The events of `resource` after `fromRv`, in history order; 410 Gone when compacted past it. */
-export function watchFrom(store: StoreContext, resource: Resource, fromRv: number, nodeName?: string):
+export function watchFrom(store: StoreContext, resource: Resource, fromRv: number, selector?: FieldSelector):
   { ok: true; events: WatchEvent[] } | { ok: false; status: ReturnType<typeof expired> } {
   if (fromRv < store.compactedRv) return { ok: false, status: expired(fromRv, store.compactedRv) };
   const events: WatchEvent[] = [];
   for (let i = 0; i < logSize(store.history); i++) {
     const event = logAt(store.history, i);
     if (event.rv <= fromRv || event.resource !== resource) continue;
-    const seen = filterEvent(event, nodeName);
+    const seen = filterEvent(event, selector);
     if (seen) events.push(seen);
   }
   return { ok: true, events };

@@ -5,6 +5,7 @@
 import type { AnyMachineSnapshot, SnapshotFrom } from 'xstate';
 import type { Log } from './append-log.ts';
 import type { ClientContext, StreamEnd } from './client.ts';
+import type { FieldSelector } from './field-selector.ts';
 import { initialSnapshot, transition } from './machine-runner.ts';
 import { RESOURCES } from './resources.ts';
 import type { WatchEvent } from './requests.ts';
@@ -25,8 +26,8 @@ export interface WatchStream {
   readonly end: StreamEnd | null;
   /** The resourceVersion of the last event delivered (the watch's start revision at first). */
   readonly lastDeliveredRv: number;
-  /** The watch's field selector (spec.nodeName), if any. */
-  readonly nodeName?: string;
+  /** The watch's field selector, if any. */
+  readonly selector?: FieldSelector;
 }
 
 export type ClientSnapshot = AnyMachineSnapshot & { readonly context: ClientContext };

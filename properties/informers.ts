@@ -56,8 +56,8 @@ export const informerCachesMatchStore: EventuallyProperty = {
     const store = world.store.context;
     world.system.clients.forEach((spec, i) => {
       if (spec.kind !== 'informer') return;
-      const { cache, nodeName } = informer(world, i);
-      const truth = listAt(store, spec.resource!, store.rv, nodeName).items;
+      const { cache, selector } = informer(world, i);
+      const truth = listAt(store, spec.resource!, store.rv, selector).items;
       const missing: string[] = [];
       const stale: string[] = [];
       const keys = new Set<string>();

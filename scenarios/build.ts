@@ -1,5 +1,6 @@
 // Builds the System a scenario runs on, from the machines that play each part.
 // Planted defects (test/defects) swap one machine for a `machine.provide(...)` variant.
+import type { FieldSelector } from '../model/field-selector.ts';
 import { informerMachine, type InformerMachine } from '../model/informer.ts';
 import { normalizedImage } from '../model/image-ref.ts';
 import { kubeletMachine, type KubeletInput, type KubeletMachine } from '../model/kubelet/machine.ts';
@@ -43,22 +44,24 @@ export function buildSystem(scenario: Scenario, overrides: Partial<Machines> = {
       id: `user ${u.name}`, kind: 'user', machine: machines.user, input: { script: u.script },
     })),
   ];
-  const nodes: NodeSpec[] = scenario.nodes.map((n, node) => {
+  const nodes: NodeSpec[] = scenario.nodes.filter((n) => n.kubelet !== false).map((n, node) => {
     const kubelet = clients.length;
     const input: KubeletInput = { node: n.name, registration: nodeObject(n) };
     clients.push({ id: `kubelet ${n.name}`, kind: 'kubelet', machine: machines.kubelet, input, node });
-    const informer = (resource: Resource, nodeName?: string): number => {
+    const informer = (resource: Resource, selector?: FieldSelector): number => {
       clients.push({
         id: `${resource} -> kubelet ${n.name}`, kind: 'informer', machine: machines.informer,
-        input: { resource, ...(nodeName !== undefined ? { nodeName } : {}) }, resource, owner: kubelet, node,
+        input: { resource, ...(selector !== undefined ? { selector } : {}) }, resource, owner: kubelet, node,
       });
       return clients.length - 1;
     };
-    const informers = { pods: informer('pods', n.name), configmaps: informer('configmaps'), secrets: informer('secrets') };
+    const informers = { pods: informer('pods', { nodeName: n.name }), configmaps: informer('configmaps'), secrets: informer('secrets') };
     return { name: n.name, runtime: machines.runtime, images: (n.images ?? []).map(normalizedImage), kubelet, informers };
   });
+  const apiOnlyNodes = scenario.nodes.filter((n) => n.kubelet === false).map((n) => ({ resource: 'nodes' as const, object: nodeObject(n) }));
   return {
     store: machines.store, clients, nodes, faults: scenario.faults, bounds: scenario.bounds,
+    initialObjects: [...apiOnlyNodes, ...(scenario.objects ?? [])],
     registry: new Set(scenario.registry.map(normalizedImage)), behaviour: behaviourOf(scenario.behaviours),
   };
 }

@@ -4,12 +4,17 @@
 import type { NodeShape } from '../model/node-object.ts';
 import type { ProcessBehaviour } from '../model/process.ts';
 import type { Resource } from '../model/resources.ts';
-import type { Bounds, FaultProfile } from '../model/system.ts';
+import type { Bounds, FaultProfile, InitialObject } from '../model/system.ts';
 import type { UserOp } from './user.ts';
 
 export interface NodeDefinition extends NodeShape {
   /** Images already on the node. */
   readonly images?: readonly string[];
+  /**
+   * false: the node is only an API object (registered before the run), with no kubelet or
+   * runtime behind it, as scheduler_perf's fake nodes are: for scheduling at scale.
+   */
+  readonly kubelet?: false;
 }
 
 /** Matches containers by image, container name and/or pod name (namespace/name); absent fields match anything. */
@@ -26,8 +31,10 @@ export interface Scenario {
   /** Each informer is one client's cache of one resource: `configmaps -> reader-1`. */
   readonly informers: readonly { readonly resource: Resource; readonly client: string }[];
   readonly users: readonly { readonly name: string; readonly script: readonly UserOp[] }[];
-  /** Nodes, each with a kubelet and a container runtime. */
+  /** Nodes, each with a kubelet and a container runtime unless it says otherwise. */
   readonly nodes: readonly NodeDefinition[];
+  /** Objects the cluster holds before the run begins. */
+  readonly objects?: readonly InitialObject[];
   /** Images the registry serves ("nginx" means "nginx:latest"). */
   readonly registry: readonly string[];
   /** What containers' processes do; the first rule that matches a container applies, else it runs until stopped. */

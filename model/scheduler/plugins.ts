@@ -1,0 +1,89 @@
+// The default profile's plugins that matter for the pods kubeprop models, in the order the
+// framework runs them (pkg/scheduler/apis/config/v1/default_plugins.go): Filter plugins
+// stop at the first that rejects a node; Score plugins add weight x normalised score.
+// Volume, topology-spread and inter-pod-affinity plugins pass every node and score nothing
+// here: no modelled pod has volumes to bind, spread constraints or pod affinity (and a pod
+// that no Service or ReplicaSet selects gets no default spreading). ImageLocality scores 0
+// on every node, as Node objects here list no images.
+import type { Node, Pod, PodSpec } from 'kubernetes-types/core/v1.js';
+import { nodeAffinityFilter, nodeAffinityScore } from '../semantics/node-affinity.ts';
+import { nodePortsFilter, type HostPort } from '../semantics/node-ports.ts';
+import {
+  nodeResourcesBalancedAllocationScore, nodeResourcesFitFilter, nodeResourcesFitScore, type Amounts, type NodeInfo, type ScoringStrategy,
+} from '../semantics/resource-fit.ts';
+import { SCHEDULABLE, unschedulableAndUnresolvable, type FilterResult, type NodeScore } from '../semantics/scheduler-framework.ts';
+import { taintTolerationFilter, taintTolerationScore, tolerationsTolerateTaint } from '../semantics/taints.ts';
+
+/** What a filter knows of a node: the Node, its NodeInfo (assumed pods counted) and the host ports in use. */
+export interface NodeView {
+  readonly node: Node;
+  readonly info: NodeInfo;
+  readonly ports: readonly HostPort[];
+}
+
+/** What a filter knows of the pod: the pod, and what its PreFilters computed. */
+export interface PodView {
+  readonly pod: Pod;
+  readonly request: Amounts;
+  readonly ports: readonly HostPort[];
+}
+
+export interface FilterPlugin {
+  readonly name: string;
+  readonly filter: (pod: PodView, node: NodeView) => FilterResult;
+}
+
+export interface ScorePlugin {
+  readonly name: string;
+  readonly weight: number;
+  /** Normalised scores (0..100) of the nodes, in their order; undefined when the plugin skips the pod. */
+  readonly score: (pod: PodView, nodes: readonly NodeView[]) => readonly number[] | undefined;
+}
+
+export const ERR_REASON_UNSCHEDULABLE = 'node(s) were unschedulable';
+export const ERR_REASON_NODE_NAME = "node(s) didn't match the requested node name";
+
+/** NodeUnschedulable: a cordoned node takes only pods that tolerate node.kubernetes.io/unschedulable:NoSchedule. */
+function nodeUnschedulableFilter(pod: PodView, node: NodeView): FilterResult {
+  if (!node.node.spec?.unschedulable) return SCHEDULABLE;
+  const tolerates = tolerationsTolerateTaint(pod.pod.spec?.tolerations ?? [], { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' });
+  return tolerates ? SCHEDULABLE : unschedulableAndUnresolvable(ERR_REASON_UNSCHEDULABLE);
+}
+
+/** NodeName: a pod that names a node fits only there. */
+function nodeNameFilter(pod: PodView, node: NodeView): FilterResult {
+  const wanted = pod.pod.spec?.nodeName;
+  return !wanted || wanted === node.node.metadata?.name ? SCHEDULABLE : unschedulableAndUnresolvable(ERR_REASON_NODE_NAME);
+}
+
+function nodeResourcesFit(pod: PodView, node: NodeView): FilterResult {
+  const fit = nodeResourcesFitFilter(pod.request, node.info);
+  return fit.fits ? SCHEDULABLE : { schedulable: false, status: { code: fit.code, reasons: fit.reasons } };
+}
+
+export const FILTER_PLUGINS: readonly FilterPlugin[] = [
+  { name: 'NodeUnschedulable', filter: nodeUnschedulableFilter },
+  { name: 'NodeName', filter: nodeNameFilter },
+  { name: 'TaintToleration', filter: (pod, node) => taintTolerationFilter(pod.pod, node.node) },
+  { name: 'NodeAffinity', filter: (pod, node) => nodeAffinityFilter(pod.pod, node.node) },
+  { name: 'NodePorts', filter: (pod, node) => (pod.ports.length === 0 ? SCHEDULABLE : nodePortsFilter(pod.ports, node.ports)) },
+  { name: 'NodeResourcesFit', filter: nodeResourcesFit },
+];
+
+/** NodeResourcesFitArgs' default scoring: LeastAllocated over cpu and memory, weight 1 each. */
+const LEAST_ALLOCATED: ScoringStrategy = { type: 'LeastAllocated', resources: [{ name: 'cpu', weight: 1 }, { name: 'memory', weight: 1 }] };
+
+const scores = (list: readonly NodeScore[] | undefined) => list?.map((s) => s.score);
+
+export const SCORE_PLUGINS: readonly ScorePlugin[] = [
+  { name: 'TaintToleration', weight: 3, score: (pod, nodes) => scores(taintTolerationScore(pod.pod, nodes.map((n) => n.node))) },
+  { name: 'NodeAffinity', weight: 2, score: (pod, nodes) => scores(nodeAffinityScore(pod.pod, nodes.map((n) => n.node))) },
+  {
+    name: 'NodeResourcesFit', weight: 1,
+    score: (pod, nodes) => nodes.map((n) => nodeResourcesFitScore(pod.pod.spec as PodSpec, n.info, LEAST_ALLOCATED)),
+  },
+  {
+    name: 'NodeResourcesBalancedAllocation', weight: 1,
+    score: (pod, nodes) => nodes.map((n) => nodeResourcesBalancedAllocationScore(pod.pod.spec as PodSpec, n.info, LEAST_ALLOCATED.resources)),
+  },
+];
