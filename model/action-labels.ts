@@ -8,6 +8,9 @@ import type { RuntimeContext, RuntimeEvent } from './runtime.ts';
 import { step } from './step.ts';
 import { oldestServableRv } from './store-read.ts';
 import type { KubeletContext } from './kubelet/context.ts';
+import type { SchedulerContext } from './scheduler/context.ts';
+import { head } from './scheduler/queue.ts';
+import { schedulerContext } from './step-scheduler.ts';
 import type { World } from './world.ts';
 
 function describeOp(runtime: RuntimeContext, op: RuntimeEvent | null): string {
@@ -76,5 +79,24 @@ export function label(world: World, action: Action): string {
     case 'restartKubelet': return `restart kubelet on ${nodeName(action.node)}`;
     case 'registryDown': return 'image registry goes down';
     case 'registryUp': return 'image registry comes back';
+    case 'schedule': return `scheduler: ${describeCycle(schedulerContext(world), schedulerContext(step(world, action)))}`;
+    case 'pickNode': {
+      const picking = schedulerContext(world).picking!;
+      return `scheduler: pick ${picking.best[action.index]} for ${picking.queued.key} (${action.index + 1} of ${picking.best.length} tied at score ${picking.score})`;
+    }
+    case 'restartScheduler': return 'restart scheduler';
+    case 'refuseRequest': return `${clientId(action.client)}: ${describeRequest(world.clients[action.client]!.context.request!)} refused (429 TooManyRequests)`;
+    case 'loseReply': return `${clientId(action.client)}: ${describeRequest(world.clients[action.client]!.context.request!)} applied, reply lost (504 Timeout)`;
   }
+}
+
+/** What a scheduling cycle did, read off the scheduler before and after it. */
+function describeCycle(before: SchedulerContext, after: SchedulerContext): string {
+  const queued = head(before)!;
+  const pod = queued.key;
+  if (after.picking?.queued.uid === queued.uid) return `schedule ${pod}: ${after.picking.best.length} nodes tie at score ${after.picking.score}`;
+  const assumed = after.pods.get(queued.uid);
+  if (assumed?.assumed && !before.pods.has(queued.uid)) return `schedule ${pod} on ${assumed.nodeName}`;
+  if (after.unschedulable.has(queued.uid)) return `schedule ${pod}: no node fits`;
+  return `skip ${pod}: gone, being deleted or already assumed`;
 }

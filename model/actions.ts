@@ -23,12 +23,22 @@ export type Action =
   | { readonly kind: 'reconnectNode'; readonly node: number }
   | { readonly kind: 'restartKubelet'; readonly node: number }
   | { readonly kind: 'registryDown' }
-  | { readonly kind: 'registryUp' };
+  | { readonly kind: 'registryUp' }
+  /** The scheduler runs a scheduling cycle for the pod at the head of its queue. */
+  | { readonly kind: 'schedule' }
+  /** The scheduler picks the `index`-th of the nodes tied for the best score (selectHost's random choice). */
+  | { readonly kind: 'pickNode'; readonly index: number }
+  | { readonly kind: 'restartScheduler' }
+  /** The API server refuses the client's write (429): nothing is applied. */
+  | { readonly kind: 'refuseRequest'; readonly client: number }
+  /** The client's write is applied, but its reply is lost (504). */
+  | { readonly kind: 'loseReply'; readonly client: number };
 
 /** Faults spend the run's fault budget and stop once faults are healed. Recoveries are ordinary actions. */
 export function isFault(action: Action): boolean {
   switch (action.kind) {
     case 'dropWatch': case 'failWatch': case 'compact': case 'crashNode': case 'partitionNode': case 'restartKubelet': case 'registryDown':
+    case 'restartScheduler': case 'refuseRequest': case 'loseReply':
       return true;
     case 'send': return action.lagging;
     case 'probe': case 'exit': return action.fault;
@@ -39,7 +49,7 @@ export function isFault(action: Action): boolean {
 /** A key that identifies "the same action" across steps, for fair scheduling: kind and target, not outcome or time. */
 export function actionKey(action: Action): string {
   switch (action.kind) {
-    case 'send': case 'deliver': case 'dropWatch': case 'failWatch': return `${action.kind}:${action.client}`;
+    case 'send': case 'deliver': case 'dropWatch': case 'failWatch': case 'refuseRequest': case 'loseReply': return `${action.kind}:${action.client}`;
     case 'sync': return `sync:${action.node}:${action.uid}`;
     case 'probe': return `probe:${action.node}:${action.slot}`;
     case 'exit': return `exit:${action.node}:${action.container}`;

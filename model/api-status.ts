@@ -3,7 +3,8 @@
 // NewInvalid, NewResourceExpired, NewInternalError, NewBadRequest).
 import { RESOURCES, type Resource } from './resources.ts';
 
-export type StatusReason = 'Conflict' | 'AlreadyExists' | 'NotFound' | 'Invalid' | 'Expired' | 'InternalError' | 'BadRequest';
+export type StatusReason =
+  | 'Conflict' | 'AlreadyExists' | 'NotFound' | 'Invalid' | 'Expired' | 'InternalError' | 'BadRequest' | 'TooManyRequests' | 'Timeout';
 
 export interface ApiStatus {
   readonly code: number;
@@ -70,4 +71,17 @@ export function internalError(why: string): ApiStatus {
 
 export function badRequest(message: string): ApiStatus {
   return { code: 400, reason: 'BadRequest', message };
+}
+
+/** 429: API Priority and Fairness turned the request away; nothing was applied. */
+export function tooManyRequests(): ApiStatus {
+  return { code: 429, reason: 'TooManyRequests', message: 'the server has received too many requests and has asked us to try again later' };
+}
+
+/** 504 (NewTimeoutError): the reply never came back in time, though the request may have been applied. */
+export function timeout(): ApiStatus {
+  return {
+    code: 504, reason: 'Timeout',
+    message: 'the server was unable to return a response in the time allotted, but may still be processing the request',
+  };
 }

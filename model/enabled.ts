@@ -7,6 +7,9 @@ import { earliest } from './clock.ts';
 import { logSize } from './append-log.ts';
 import type { KubeletContext } from './kubelet/context.ts';
 import { probeOutcome } from './process.ts';
+import { isWrite } from './requests.ts';
+import { head } from './scheduler/queue.ts';
+import { schedulerContext } from './step-scheduler.ts';
 import { exitDueMs, newestInstance } from './runtime.ts';
 import { oldestServableRv } from './store-read.ts';
 import type { System } from './system.ts';
@@ -18,6 +21,8 @@ interface ActionTable {
   readonly deliver: readonly Action[];
   readonly dropWatch: readonly Action[];
   readonly failWatch: readonly Action[];
+  readonly refuseRequest: readonly Action[];
+  readonly loseReply: readonly Action[];
 }
 
 // Actions are values; building the common ones once per system keeps the hot loop free of allocation.
@@ -33,6 +38,8 @@ function tableOf(system: System): ActionTable {
       deliver: each((client) => ({ kind: 'deliver', client })),
       dropWatch: each((client) => ({ kind: 'dropWatch', client })),
       failWatch: each((client) => ({ kind: 'failWatch', client })),
+      refuseRequest: each((client) => ({ kind: 'refuseRequest', client })),
+      loseReply: each((client) => ({ kind: 'loseReply', client })),
     };
     tables.set(system, table);
   }
@@ -42,6 +49,8 @@ function tableOf(system: System): ActionTable {
 const COMPACT: Action = { kind: 'compact' };
 const REGISTRY_DOWN: Action = { kind: 'registryDown' };
 const REGISTRY_UP: Action = { kind: 'registryUp' };
+const SCHEDULE: Action = { kind: 'schedule' };
+const RESTART_SCHEDULER: Action = { kind: 'restartScheduler' };
 /** The exit code of a crashing process. */
 export const CRASH_EXIT_CODE = 1;
 
@@ -124,6 +133,11 @@ export function enabled(world: World, options: EnabledOptions): Action[] {
   let timedWorkDue = false;
   for (let node = 0; node < system.nodes.length; node++) timedWorkDue = nodeActions(world, node, faults, out, faultsOut) || timedWorkDue;
   if (world.registryDown) out.push(REGISTRY_UP);
+  if (system.scheduler !== null) {
+    const scheduler = schedulerContext(world);
+    if (scheduler.picking !== null) for (let index = 0; index < scheduler.picking.best.length; index++) out.push({ kind: 'pickNode', index });
+    else if (head(scheduler) !== null) out.push(SCHEDULE);
+  }
   const deadline = timedWorkDue ? null : nextDeadlineMs(world);
   if (deadline !== null) out.push({ kind: 'tick', toMs: Math.max(deadline, world.nowMs) });
 
@@ -144,6 +158,15 @@ export function enabled(world: World, options: EnabledOptions): Action[] {
     if (profile.watchError) out.push(table.failWatch[i]!);
   }
   if (profile.compaction && store.compactedRv < store.rv) out.push(COMPACT);
+  if (profile.requestFailure) {
+    for (let i = 0; i < n; i++) {
+      const kind = system.clients[i]!.kind;
+      const request = world.clients[i]!.context.request;
+      if ((kind !== 'kubelet' && kind !== 'scheduler') || request === null || !isWrite(request) || !clientIsConnected(world, i)) continue;
+      out.push(table.refuseRequest[i]!, table.loseReply[i]!);
+    }
+  }
+  if (profile.schedulerRestart && system.scheduler !== null) out.push(RESTART_SCHEDULER);
   if (profile.registryDown && !world.registryDown) out.push(REGISTRY_DOWN);
   for (const a of faultsOut) out.push(a);
   return out;

@@ -85,6 +85,8 @@ export function exitDueMs(c: RuntimeContainer): number | null {
 export interface RuntimeInput {
   readonly node: string;
   readonly images: readonly string[];
+  /** false: the machine starts powered off (a node that joins later). */
+  readonly up?: boolean;
 }
 
 export type RuntimeEvent =
@@ -216,15 +218,19 @@ export const runtimeMachine = setup({
     crash: assign(POWER_LOST),
     boot: assign({ up: true }),
   },
+  guards: {
+    poweredOff: ({ context }) => !context.up,
+  },
 }).createMachine({
   id: 'runtime',
   context: ({ input }) => ({
-    node: input.node, up: true, images: PMap.from(input.images.map((i) => [i, true] as const)), sandboxes: PMap.empty(),
+    node: input.node, up: input.up ?? true, images: PMap.from(input.images.map((i) => [i, true] as const)), sandboxes: PMap.empty(),
     containers: PMap.empty(), podContainers: PMap.empty(), idsIssued: 0, attempts: PMap.empty(), startsSinceBoot: PMap.empty(), probesPassed: PMap.empty(),
     nextExitMs: null,
   }),
-  initial: 'up',
+  initial: 'poweringOn',
   states: {
+    poweringOn: { always: [{ guard: 'poweredOff', target: 'down' }, { target: 'up' }] },
     up: {
       on: {
         PULL_IMAGE: { actions: 'pullImage' },

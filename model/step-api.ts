@@ -1,11 +1,12 @@
 // Steps between clients and the API server: sending a request, delivering a watch
 // event, and the faults of watch streams and etcd.
-import { internalError } from './api-status.ts';
+import { internalError, timeout, tooManyRequests } from './api-status.ts';
 import { emptyLog, logAppend, logDropFront, logFirst, logSize } from './append-log.ts';
 import type { ClientEvent, StreamEnd } from './client.ts';
 import type { InformerContext } from './informer.ts';
 import { filterEvent } from './field-selector.ts';
 import type { KubeletEvent } from './kubelet/context.ts';
+import type { SchedulerEvent } from './scheduler/machine.ts';
 import { transition } from './machine-runner.ts';
 import { isWrite, type Reply, type Request, type WatchEvent } from './requests.ts';
 import { getObject, listAt, oldestServableRv, watchFrom } from './store-read.ts';
@@ -22,7 +23,7 @@ export function replace<T>(list: readonly T[], index: number, value: T): T[] {
   return copy;
 }
 
-export function sendTo(world: World, client: number, event: ClientEvent | KubeletEvent): World {
+export function sendTo(world: World, client: number, event: ClientEvent | KubeletEvent | SchedulerEvent): World {
   const next = transition(world.system.clients[client]!.machine, world.clients[client]!, event) as ClientSnapshot;
   return { ...world, clients: replace(world.clients, client, next) };
 }
@@ -70,16 +71,26 @@ function notifyOwner(world: World, informer: number, event: WatchEvent | null): 
   return sendTo(world, spec.owner, { type: 'INFORMED', resource: spec.resource!, event, cache, nowMs: world.nowMs });
 }
 
-export function send(world: World, client: number, lagging: boolean): World {
+/**
+ * How a request fares on the wire: answered; refused (a write turned away, nothing applied);
+ * or with its reply lost (a write applied, but the client hears only a timeout).
+ */
+export type Delivery = 'answered' | 'refused' | 'replyLost';
+
+export function send(world: World, client: number, lagging: boolean, delivery: Delivery = 'answered'): World {
   const request = world.clients[client]!.context.request as Request;
   const { bounds } = world.system;
   let store: StoreSnapshot = world.store;
   let streams = world.streams;
   let reply: Reply;
   if (isWrite(request)) {
-    store = transition(world.system.store, store, { type: request.verb, request, nowMs: world.nowMs });
-    reply = store.context.reply as Reply;
-    if (store.context.event) streams = fanOut(streams, store.context.event, bounds.streamQueueMax);
+    if (delivery === 'refused') {
+      reply = { ok: false, status: tooManyRequests() };
+    } else {
+      store = transition(world.system.store, store, { type: request.verb, request, nowMs: world.nowMs });
+      reply = delivery === 'replyLost' ? { ok: false, status: timeout() } : store.context.reply as Reply;
+      if (store.context.event) streams = fanOut(streams, store.context.event, bounds.streamQueueMax);
+    }
   } else if (request.verb === 'get') {
     reply = getObject(store.context, request.resource, request.namespace, request.name);
   } else if (request.verb === 'list') {
@@ -94,7 +105,8 @@ export function send(world: World, client: number, lagging: boolean): World {
       reply = { ok: false, status: started.status };
     }
   }
-  const replied = sendTo({ ...world, store, streams }, client, { type: 'REPLY', request, reply, nowMs: world.nowMs });
+  const lost = delivery === 'replyLost' && store.context.event ? world.repliesLost.set(store.context.event.object.metadata.uid ?? '', true) : world.repliesLost;
+  const replied = sendTo({ ...world, store, streams, repliesLost: lost }, client, { type: 'REPLY', request, reply, nowMs: world.nowMs });
   return request.verb === 'list' && reply.ok ? notifyOwner(replied, client, null) : replied;
 }
 

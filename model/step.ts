@@ -3,6 +3,7 @@
 import { isFault, type Action } from './actions.ts';
 import { compact, deliver, DROPPED, endStream, LEADER_CHANGED, send, tick } from './step-api.ts';
 import { crashNode, exit, partitionNode, probe, rebootNode, reconnectNode, restartKubelet, sync } from './step-node.ts';
+import { pickNode, restartScheduler, schedule } from './step-scheduler.ts';
 import type { World } from './world.ts';
 
 function apply(world: World, action: Action): World {
@@ -23,6 +24,11 @@ function apply(world: World, action: Action): World {
     case 'restartKubelet': return restartKubelet(world, action.node);
     case 'registryDown': return { ...world, registryDown: true };
     case 'registryUp': return { ...world, registryDown: false };
+    case 'schedule': return schedule(world);
+    case 'pickNode': return pickNode(world, action.index);
+    case 'restartScheduler': return restartScheduler(world);
+    case 'refuseRequest': return send(world, action.client, false, 'refused');
+    case 'loseReply': return send(world, action.client, false, 'replyLost');
   }
 }
 

@@ -7,7 +7,7 @@ import type { KubeObject, Resource } from './resources.ts';
 import type { RuntimeMachine } from './runtime.ts';
 import type { StoreMachine } from './store.ts';
 
-export type ClientKind = 'informer' | 'user' | 'kubelet';
+export type ClientKind = 'informer' | 'user' | 'kubelet' | 'scheduler';
 
 export interface ClientSpec {
   /** Stable, readable name used in action labels: `configmaps -> reader-1`, `user alice`. */
@@ -30,6 +30,14 @@ export interface NodeSpec {
   /** Client indices: the kubelet and its informers. */
   readonly kubelet: number;
   readonly informers: { readonly pods: number; readonly configmaps: number; readonly secrets: number };
+  /** Powered off when the run begins: the node joins when it boots. */
+  readonly startsDown: boolean;
+}
+
+/** The scheduler and the informers that feed it (client indices). */
+export interface SchedulerSpec {
+  readonly client: number;
+  readonly informers: { readonly pods: number; readonly nodes: number };
 }
 
 /** Which faults the chooser may inject. */
@@ -54,12 +62,22 @@ export interface FaultProfile {
   readonly registryDown: boolean;
   /** A probe that would pass fails (a slow endpoint, a timeout). */
   readonly probeFailure: boolean;
+  /** The scheduler restarts: its cache and queue are lost, and rebuilt from its informers' lists. */
+  readonly schedulerRestart: boolean;
+  /**
+   * A component's write fails: refused by the API server (429, not applied), or applied with
+   * its reply lost (504: the client cannot tell it committed). Users' writes never fail: the
+   * user's script is the scenario.
+   */
+  readonly requestFailure: boolean;
 }
 
-/** Faults that do not concern nodes: for scenarios without them. */
-export const NO_NODE_FAULTS = {
+/** No fault at all: a scenario's profile turns on the ones it wants. */
+export const NO_FAULTS: FaultProfile = {
+  watchDrop: false, watchError: false, compaction: false, staleList: false,
   nodeCrash: false, nodePartition: false, kubeletRestart: false, containerCrash: false, registryDown: false, probeFailure: false,
-} as const;
+  schedulerRestart: false, requestFailure: false,
+};
 
 export interface Bounds {
   /** Faults injected in one run at most. */
@@ -82,6 +100,8 @@ export interface System {
   readonly initialObjects: readonly InitialObject[];
   readonly clients: readonly ClientSpec[];
   readonly nodes: readonly NodeSpec[];
+  /** The scheduler, when the scenario runs one. */
+  readonly scheduler: SchedulerSpec | null;
   /** Images the registry serves, with the default tag applied ("nginx:latest"). */
   readonly registry: ReadonlySet<string>;
   /** What the process of a container does, by pod namespace/name, container name and image. */

@@ -4,6 +4,7 @@
 // so a transition property can compare the world before and after for free.
 import type { AnyMachineSnapshot, SnapshotFrom } from 'xstate';
 import type { Log } from './append-log.ts';
+import { PMap } from './pmap.ts';
 import type { ClientContext, StreamEnd } from './client.ts';
 import type { FieldSelector } from './field-selector.ts';
 import { initialSnapshot, transition } from './machine-runner.ts';
@@ -53,6 +54,12 @@ export interface World {
   readonly nodes: readonly NodeState[];
   readonly registryDown: boolean;
   readonly faultsUsed: number;
+  /**
+   * Ghost state, known to no component: the objects (by uid) a write committed to while its
+   * reply was lost. A component that acts without knowing of such a write is not at fault;
+   * properties read this to tell a component's mistake from an ambiguity it could not see through.
+   */
+  readonly repliesLost: PMap<true>;
 }
 
 export function nodeIsUp(node: NodeState): boolean {
@@ -90,8 +97,9 @@ export function initialWorld(system: System): World {
     store: initialStore(system),
     clients: system.clients.map((c) => initialSnapshot(c.machine, c.input) as ClientSnapshot),
     streams: system.clients.map(() => null),
-    nodes: system.nodes.map((n) => ({ runtime: initialSnapshot(n.runtime, { node: n.name, images: n.images }) as RuntimeSnapshot, partitioned: false })),
+    nodes: system.nodes.map((n) => ({ runtime: initialSnapshot(n.runtime, { node: n.name, images: n.images, up: !n.startsDown }) as RuntimeSnapshot, partitioned: false })),
     registryDown: false,
     faultsUsed: 0,
+    repliesLost: PMap.empty(),
   };
 }

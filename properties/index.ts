@@ -9,6 +9,10 @@ import {
   sigkillOnlyAfterGracePeriod, terminalPodsStartNoContainers,
 } from './pods.ts';
 import type { Property } from './property.ts';
+import {
+  bindFailureRetried, bindingsRespectPlacement, hostPortsNeverCollide, nodesNeverOvercommitted, podBoundAtMostOnce, podScheduledAfterWaiting,
+  schedulablePodsAreBound, unschedulablePodsSayWhy,
+} from './scheduling.ts';
 import { systemSettles } from './settles.ts';
 import { writeConflictIsRetried } from './users.ts';
 
@@ -22,9 +26,15 @@ export const PROPERTIES: readonly Property[] = [
   terminalPodsStartNoContainers,
   readyOnlyAfterReadinessPassed,
   sigkillOnlyAfterGracePeriod,
+  nodesNeverOvercommitted,
+  hostPortsNeverCollide,
+  podBoundAtMostOnce,
+  bindingsRespectPlacement,
   informerCachesMatchStore,
   podStatusesReflectRuntime,
   deletedPodsAreGone,
+  schedulablePodsAreBound,
+  unschedulablePodsSayWhy,
   // After the specific eventually-properties, so their more precise message wins.
   systemSettles,
   watchDropLeadsToRelist,
@@ -36,6 +46,8 @@ export const PROPERTIES: readonly Property[] = [
   imagePullBackOffReached,
   podBecomesReady,
   podWaitsForVolume,
+  podScheduledAfterWaiting,
+  bindFailureRetried,
 ];
 
 export function findProperty(name: string): Property | undefined {

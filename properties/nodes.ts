@@ -92,7 +92,7 @@ export const livenessRestartHappens: SometimesGoal = {
   kind: 'sometimes',
   name: 'livenessRestartHappens',
   description: 'A container stopped because its liveness probe failed is started again.',
-  reached(before, action, after) {
+  reached(_before, action, after) {
     const op = syncOp(action, after);
     if (action.kind !== 'sync' || op?.type !== 'START_CONTAINER') return false;
     const runtime = after.nodes[action.node]!.runtime.context;

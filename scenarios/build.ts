@@ -1,15 +1,16 @@
 // Builds the System a scenario runs on, from the machines that play each part.
 // Planted defects (test/defects) swap one machine for a `machine.provide(...)` variant.
-import type { FieldSelector } from '../model/field-selector.ts';
+import { NON_TERMINAL_PODS, type FieldSelector } from '../model/field-selector.ts';
 import { informerMachine, type InformerMachine } from '../model/informer.ts';
 import { normalizedImage } from '../model/image-ref.ts';
 import { kubeletMachine, type KubeletInput, type KubeletMachine } from '../model/kubelet/machine.ts';
-import { RUNS_FOREVER, type ProcessBehaviour } from '../model/process.ts';
 import { nodeObject } from '../model/node-object.ts';
+import { RUNS_FOREVER, type ProcessBehaviour } from '../model/process.ts';
 import type { Resource } from '../model/resources.ts';
 import { runtimeMachine, type RuntimeMachine } from '../model/runtime.ts';
+import { schedulerMachine, type SchedulerMachine } from '../model/scheduler/machine.ts';
 import { storeMachine, type StoreMachine } from '../model/store.ts';
-import type { ClientSpec, NodeSpec, System } from '../model/system.ts';
+import type { ClientSpec, NodeSpec, SchedulerSpec, System } from '../model/system.ts';
 import type { BehaviourRule, Scenario } from './scenario.ts';
 import { userMachine, type UserMachine } from './user.ts';
 
@@ -19,10 +20,11 @@ export interface Machines {
   readonly user: UserMachine;
   readonly kubelet: KubeletMachine;
   readonly runtime: RuntimeMachine;
+  readonly scheduler: SchedulerMachine;
 }
 
 export const DEFAULT_MACHINES: Machines = {
-  store: storeMachine, informer: informerMachine, user: userMachine, kubelet: kubeletMachine, runtime: runtimeMachine,
+  store: storeMachine, informer: informerMachine, user: userMachine, kubelet: kubeletMachine, runtime: runtimeMachine, scheduler: schedulerMachine,
 };
 
 function behaviourOf(rules: readonly BehaviourRule[]): System['behaviour'] {
@@ -31,6 +33,25 @@ function behaviourOf(rules: readonly BehaviourRule[]): System['behaviour'] {
       (r.image === undefined || normalizedImage(r.image) === image) && (r.container === undefined || r.container === container) &&
       (r.pod === undefined || r.pod === podKey));
     return rule?.behaviour ?? RUNS_FOREVER;
+  };
+}
+
+/** Adds an informer of `resource` feeding the client `owner` (running on `node`, if any); returns its index. */
+function addInformer(clients: ClientSpec[], machines: Machines, owner: number, resource: Resource, selector?: FieldSelector, node?: number): number {
+  clients.push({
+    id: `${resource} -> ${clients[owner]!.id}`, kind: 'informer', machine: machines.informer,
+    input: { resource, ...(selector !== undefined ? { selector } : {}) }, resource, owner, ...(node !== undefined ? { node } : {}),
+  });
+  return clients.length - 1;
+}
+
+/** The scheduler and its informers: pods that still hold resources (pkg/scheduler newPodInformer), and nodes. */
+function addScheduler(clients: ClientSpec[], machines: Machines): SchedulerSpec {
+  const client = clients.length;
+  clients.push({ id: 'scheduler', kind: 'scheduler', machine: machines.scheduler, input: undefined });
+  return {
+    client,
+    informers: { pods: addInformer(clients, machines, client, 'pods', NON_TERMINAL_PODS), nodes: addInformer(clients, machines, client, 'nodes') },
   };
 }
 
@@ -44,23 +65,21 @@ export function buildSystem(scenario: Scenario, overrides: Partial<Machines> = {
       id: `user ${u.name}`, kind: 'user', machine: machines.user, input: { script: u.script },
     })),
   ];
+  const scheduler = scenario.scheduler ? addScheduler(clients, machines) : null;
   const nodes: NodeSpec[] = scenario.nodes.filter((n) => n.kubelet !== false).map((n, node) => {
     const kubelet = clients.length;
     const input: KubeletInput = { node: n.name, registration: nodeObject(n) };
     clients.push({ id: `kubelet ${n.name}`, kind: 'kubelet', machine: machines.kubelet, input, node });
-    const informer = (resource: Resource, selector?: FieldSelector): number => {
-      clients.push({
-        id: `${resource} -> kubelet ${n.name}`, kind: 'informer', machine: machines.informer,
-        input: { resource, ...(selector !== undefined ? { selector } : {}) }, resource, owner: kubelet, node,
-      });
-      return clients.length - 1;
+    const informers = {
+      pods: addInformer(clients, machines, kubelet, 'pods', { nodeName: n.name }, node),
+      configmaps: addInformer(clients, machines, kubelet, 'configmaps', undefined, node),
+      secrets: addInformer(clients, machines, kubelet, 'secrets', undefined, node),
     };
-    const informers = { pods: informer('pods', { nodeName: n.name }), configmaps: informer('configmaps'), secrets: informer('secrets') };
-    return { name: n.name, runtime: machines.runtime, images: (n.images ?? []).map(normalizedImage), kubelet, informers };
+    return { name: n.name, runtime: machines.runtime, images: (n.images ?? []).map(normalizedImage), kubelet, informers, startsDown: n.startsDown === true };
   });
   const apiOnlyNodes = scenario.nodes.filter((n) => n.kubelet === false).map((n) => ({ resource: 'nodes' as const, object: nodeObject(n) }));
   return {
-    store: machines.store, clients, nodes, faults: scenario.faults, bounds: scenario.bounds,
+    store: machines.store, clients, nodes, scheduler, faults: scenario.faults, bounds: scenario.bounds,
     initialObjects: [...apiOnlyNodes, ...(scenario.objects ?? [])],
     registry: new Set(scenario.registry.map(normalizedImage)), behaviour: behaviourOf(scenario.behaviours),
   };

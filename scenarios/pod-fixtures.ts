@@ -7,7 +7,6 @@ import type { NodeDefinition } from './scenario.ts';
 import type { UserOp } from './user.ts';
 
 export const NODE: NodeDefinition = { name: 'node-1', allocatable: { cpu: '4', memory: '8Gi', pods: 110 } };
-export const NO_WATCH_FAULTS = { watchDrop: false, watchError: false, compaction: false, staleList: false };
 
 function onNode(pod: KubeObject, node: string): KubeObject {
   return { ...pod, spec: { ...(pod.spec as object), nodeName: node } };

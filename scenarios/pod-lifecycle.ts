@@ -1,8 +1,8 @@
 // Pod lifecycle scenarios on one node, built for short counterexamples: restarts by policy
 // across node crashes and kubelet restarts, and graceful deletion with readiness. Each
 // drives one slice of the kubelet; pod-basics runs them together.
-import { NO_NODE_FAULTS } from '../model/system.ts';
-import { createPod, deletePod, NO_WATCH_FAULTS, pod, POD_SCENARIO_BASE as base, READINESS } from './pod-fixtures.ts';
+import { NO_FAULTS } from '../model/system.ts';
+import { createPod, deletePod, pod, POD_SCENARIO_BASE as base, READINESS } from './pod-fixtures.ts';
 import type { Scenario } from './scenario.ts';
 
 /** Small runs: half a minute after healing is enough for every status write and grace period here. */
@@ -33,7 +33,7 @@ export const podRestarts: Scenario = {
     { pod: 'default/once', container: 'helper', behaviour: { exitAfterMs: 3_000, exitCode: 0 } },
     { pod: 'default/crasher', behaviour: { exitAfterMs: 1_000, exitCode: 1 } },
   ],
-  faults: { ...NO_WATCH_FAULTS, ...NO_NODE_FAULTS, nodeCrash: true, kubeletRestart: true },
+  faults: { ...NO_FAULTS, nodeCrash: true, kubeletRestart: true },
   goals: ['crashLoopBackOffReached'],
 };
 
@@ -60,7 +60,7 @@ export const podDeletion: Scenario = {
     { pod: 'default/web', behaviour: { probes: { readiness: { passFromMs: 5_000 } } } },
     { pod: 'default/stubborn', behaviour: { ignoresSigterm: true } },
   ],
-  faults: { ...NO_WATCH_FAULTS, ...NO_NODE_FAULTS, kubeletRestart: true, probeFailure: true },
+  faults: { ...NO_FAULTS, kubeletRestart: true, probeFailure: true },
   goals: ['podBecomesReady', 'gracefulTerminationCompletes'],
 };
 
@@ -93,7 +93,7 @@ export const podBasics: Scenario = {
     { pod: 'default/crasher', behaviour: { exitAfterMs: 2_000, exitCode: 1 } },
     { pod: 'default/web', behaviour: { ignoresSigterm: true, probes: { readiness: { passFromMs: 12_000 } } } },
   ],
-  faults: { ...NO_WATCH_FAULTS, ...NO_NODE_FAULTS, nodeCrash: true, kubeletRestart: true, probeFailure: true },
+  faults: { ...NO_FAULTS, nodeCrash: true, kubeletRestart: true, probeFailure: true },
   bounds: { faultsMax: 3, historyMax: 256, streamQueueMax: 64 },
   stepsMax: 250,
   convergeStepsMax: 5000,

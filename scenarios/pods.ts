@@ -2,8 +2,8 @@
 // downward-API pod, the Secret-volume pod, and a mixed workload with every node fault.
 import type { PodSpec } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../model/resources.ts';
-import { NO_NODE_FAULTS } from '../model/system.ts';
-import { createObject, createPod, deletePod, manifest, NO_WATCH_FAULTS, pod, POD_SCENARIO_BASE as base, READINESS } from './pod-fixtures.ts';
+import { NO_FAULTS } from '../model/system.ts';
+import { createObject, createPod, deletePod, manifest, pod, POD_SCENARIO_BASE as base, READINESS } from './pod-fixtures.ts';
 import type { Scenario } from './scenario.ts';
 
 /** liveness-pod.yaml: `touch /tmp/healthy; sleep 30; rm -rf /tmp/healthy; sleep 600`, probed every 5 s after 5 s. */
@@ -15,7 +15,7 @@ export const livenessPod: Scenario = {
   registry: ['nginx:latest'],
   // `/bin/sh -c` runs as PID 1, which ignores SIGTERM: the kill for the failed probe ends in SIGKILL (exit 137).
   behaviours: [{ container: 'liveness', behaviour: { exitAfterMs: 630_000, exitCode: 0, ignoresSigterm: true, probes: { liveness: { passUntilMs: 30_000 } } } }],
-  faults: { ...NO_WATCH_FAULTS, ...NO_NODE_FAULTS, kubeletRestart: true, probeFailure: true },
+  faults: { ...NO_FAULTS, kubeletRestart: true, probeFailure: true },
   stepsMax: 300,
   convergeStepsMax: 3000,
   goals: ['livenessRestartHappens', 'crashLoopBackOffReached'],
@@ -29,7 +29,7 @@ export const downwardApiPod: Scenario = {
   users: [{ name: 'alice', script: [createPod(manifest('downwardapi-pod.yaml')), { op: 'wait', ms: 60_000 }, deletePod('downwardapi-volume')] }],
   registry: ['nginx:latest'],
   behaviours: [],
-  faults: { ...NO_WATCH_FAULTS, ...NO_NODE_FAULTS, kubeletRestart: true, containerCrash: true },
+  faults: { ...NO_FAULTS, kubeletRestart: true, containerCrash: true },
   stepsMax: 300,
   convergeStepsMax: 3000,
   goals: ['podBecomesReady', 'gracefulTerminationCompletes'],
@@ -56,7 +56,7 @@ export const secretVolumePod: Scenario = {
   users: [{ name: 'alice', script: [createObject('secrets', manifest('secret.yaml')), createPod(secretVolumePodAsMeant())] }],
   registry: [],
   behaviours: [],
-  faults: { ...NO_WATCH_FAULTS, ...NO_NODE_FAULTS, kubeletRestart: true, nodeCrash: true },
+  faults: { ...NO_FAULTS, kubeletRestart: true, nodeCrash: true },
   stepsMax: 150,
   convergeStepsMax: 3000,
   goals: ['podWaitsForVolume'],
@@ -94,7 +94,7 @@ export function nodeWorkload(webCount: number): Scenario {
       { pod: 'default/stubborn', behaviour: { ignoresSigterm: true } },
       { image: 'nginx:1.25', behaviour: { probes: { readiness: { passFromMs: 8_000 } } } },
     ],
-    faults: { ...NO_WATCH_FAULTS, nodeCrash: true, nodePartition: true, kubeletRestart: true, containerCrash: true, registryDown: true, probeFailure: true },
+    faults: { ...NO_FAULTS, nodeCrash: true, nodePartition: true, kubeletRestart: true, containerCrash: true, registryDown: true, probeFailure: true },
     bounds: { faultsMax: 4, historyMax: 512, streamQueueMax: 64 },
     stepsMax: 600,
     convergeStepsMax: 20_000,

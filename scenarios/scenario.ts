@@ -15,6 +15,8 @@ export interface NodeDefinition extends NodeShape {
    * runtime behind it, as scheduler_perf's fake nodes are: for scheduling at scale.
    */
   readonly kubelet?: false;
+  /** The node joins the cluster during the run: it starts powered off, and its kubelet registers once it boots. */
+  readonly startsDown?: true;
 }
 
 /** Matches containers by image, container name and/or pod name (namespace/name); absent fields match anything. */
@@ -33,6 +35,8 @@ export interface Scenario {
   readonly users: readonly { readonly name: string; readonly script: readonly UserOp[] }[];
   /** Nodes, each with a kubelet and a container runtime unless it says otherwise. */
   readonly nodes: readonly NodeDefinition[];
+  /** Whether a scheduler runs (pods then need no spec.nodeName). */
+  readonly scheduler?: boolean;
   /** Objects the cluster holds before the run begins. */
   readonly objects?: readonly InitialObject[];
   /** Images the registry serves ("nginx" means "nginx:latest"). */

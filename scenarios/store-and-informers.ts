@@ -2,7 +2,7 @@
 // so they conflict) and delete them. History is short, so compaction and slow-watcher
 // termination happen on their own as well as by fault. This is also the benchmark case.
 import type { UserOp } from './user.ts';
-import { NO_NODE_FAULTS } from '../model/system.ts';
+import { NO_FAULTS } from '../model/system.ts';
 import type { Scenario } from './scenario.ts';
 import { create, remove, update, wait } from './fixtures.ts';
 
@@ -46,7 +46,7 @@ export const storeAndInformers: Scenario = {
   nodes: [],
   registry: [],
   behaviours: [],
-  faults: { watchDrop: true, watchError: true, compaction: true, staleList: true, ...NO_NODE_FAULTS },
+  faults: { ...NO_FAULTS, watchDrop: true, watchError: true, compaction: true, staleList: true },
   bounds: { faultsMax: 8, historyMax: 48, streamQueueMax: 24 },
   stepsMax: 600,
   settleMs: 0,

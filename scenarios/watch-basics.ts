@@ -1,6 +1,6 @@
 // Two informers watch ConfigMaps while one user creates, updates, finalizes and deletes
 // a handful. Small enough that a failing run shrinks to a trace a person reads in a minute.
-import { NO_NODE_FAULTS } from '../model/system.ts';
+import { NO_FAULTS } from '../model/system.ts';
 import type { Scenario } from './scenario.ts';
 import { create, remove, update, wait } from './fixtures.ts';
 
@@ -22,7 +22,7 @@ export const watchBasics: Scenario = {
   nodes: [],
   registry: [],
   behaviours: [],
-  faults: { watchDrop: true, watchError: true, compaction: true, staleList: true, ...NO_NODE_FAULTS },
+  faults: { ...NO_FAULTS, watchDrop: true, watchError: true, compaction: true, staleList: true },
   bounds: { faultsMax: 4, historyMax: 64, streamQueueMax: 16 },
   stepsMax: 60,
   settleMs: 0,

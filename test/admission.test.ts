@@ -46,3 +46,22 @@ describe('kubelet admission', () => {
     expect(admit(withSidecar, admittedNodeInfo(allocatable, [requesting('500m', '0')]))).toMatchObject({ admitted: false, reason: 'OutOfcpu' });
   });
 });
+
+describe('kubelet admission of host ports', () => {
+  const withPort = (hostPort: number, hostIP?: string): PodSpec => ({
+    containers: [{ name: 'main', ports: [{ containerPort: 80, hostPort, ...(hostIP ? { hostIP } : {}) }] }],
+  });
+
+  it('rejects a pod whose host port an admitted pod holds, as NodePorts', () => {
+    const node = admittedNodeInfo(allocatable, []);
+    expect(admit(withPort(8080), node, [{ hostIP: '0.0.0.0', protocol: 'TCP', port: 8080 }])).toEqual({
+      admitted: false, reason: 'NodePorts', message: "Pod was rejected: Predicate NodePorts failed: node(s) didn't have free ports for the requested pod ports",
+    });
+  });
+
+  it('admits the same port on another host IP, or another port', () => {
+    const node = admittedNodeInfo(allocatable, []);
+    expect(admit(withPort(8080, '10.0.0.2'), node, [{ hostIP: '10.0.0.1', protocol: 'TCP', port: 8080 }])).toEqual({ admitted: true });
+    expect(admit(withPort(8081), node, [{ hostIP: '0.0.0.0', protocol: 'TCP', port: 8080 }])).toEqual({ admitted: true });
+  });
+});

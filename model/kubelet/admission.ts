@@ -1,9 +1,12 @@
 // The kubelet's admission of a pod bound to its node (pkg/kubelet/lifecycle/predicate.go
-// PredicateAdmitHandler, whose generalFilter runs the scheduler's own NodeResourcesFit
-// check): the pod's requests must fit in what the node's admitted, still-running pods leave
-// of its allocatable, and the pod count must stay within allocatable pods. A rejected pod
-// is failed with reason OutOf<resource>, for the first resource that does not fit.
+// PredicateAdmitHandler, whose generalFilter runs the scheduler's AdmissionCheck): the pod's
+// requests must fit in what the node's admitted, still-running pods leave of its allocatable
+// (the pod count within allocatable pods), and its host ports must be free. A rejected pod is
+// failed with the first reason: OutOf<resource>, or NodePorts. (The node-affinity and NoExecute
+// checks read the kubelet's Node informer, which is not modelled: the kubelet knows its Node
+// only as it registered it, and a user may relabel or taint it since.)
 import type { PodSpec } from 'kubernetes-types/core/v1.js';
+import { ERR_REASON_PORTS, fitsPorts, podHostPorts, type HostPort } from '../semantics/node-ports.ts';
 import { fitsRequest, newNodeInfo, nodeResourcesFitPreFilter, type NodeInfo, type ResourceList } from '../semantics/resource-fit.ts';
 
 export type Admission = { readonly admitted: true } | { readonly admitted: false; readonly reason: string; readonly message: string };
@@ -13,15 +16,20 @@ export function admittedNodeInfo(allocatable: ResourceList, admitted: readonly P
   return newNodeInfo(allocatable, admitted);
 }
 
-/** Admits `spec` onto a node whose allocatable and admitted pods `node` describes. */
-export function admit(spec: PodSpec, node: NodeInfo): Admission {
+/** Admits `spec` onto a node whose allocatable and admitted pods `node` describes, with `portsInUse` taken. */
+export function admit(spec: PodSpec, node: NodeInfo, portsInUse: readonly HostPort[] = []): Admission {
   const pre = nodeResourcesFitPreFilter(spec);
   if (pre.status !== 'Success') return { admitted: false, reason: 'UnexpectedAdmissionError', message: `Pod was rejected: ${pre.reason}` };
   const [short] = fitsRequest(pre.podRequest, node);
-  if (short === undefined) return { admitted: true };
-  return {
-    admitted: false,
-    reason: `OutOf${short.resource}`,
-    message: `Pod was rejected: Node didn't have enough resource: ${short.resource}, requested: ${short.requested}, used: ${short.used}, capacity: ${short.capacity}`,
-  };
+  if (short !== undefined) {
+    return {
+      admitted: false,
+      reason: `OutOf${short.resource}`,
+      message: `Pod was rejected: Node didn't have enough resource: ${short.resource}, requested: ${short.requested}, used: ${short.used}, capacity: ${short.capacity}`,
+    };
+  }
+  if (!fitsPorts(podHostPorts(spec), portsInUse)) {
+    return { admitted: false, reason: 'NodePorts', message: `Pod was rejected: Predicate NodePorts failed: ${ERR_REASON_PORTS}` };
+  }
+  return { admitted: true };
 }

@@ -14,7 +14,7 @@ import type { KubeObject } from '../resources.ts';
 import { newestInstance, type RuntimeContainer } from '../runtime.ts';
 import { newBackoff, newCrashLoopBackoff } from '../semantics/backoff.ts';
 import { doProbe, type ProbedContainerState } from '../semantics/probe.ts';
-import type { KubeletContext, KubeletEvent, KubeletView, PodWorker, ProbeSlot } from './context.ts';
+import type { KubeletContext, KubeletEvent, PodWorker, ProbeSlot } from './context.ts';
 import { isTerminal, isTerminating, podOf, probeSlotsFor, syncPod, syncTerminatedPod, syncTerminatingPod } from './sync.ts';
 
 export const LEASE_RENEW_INTERVAL_MS = 10_000;
@@ -38,6 +38,10 @@ function enqueue(ctx: KubeletContext, uids: Iterable<string>): Change {
   const queue = [...ctx.queue];
   for (const uid of uids) if (!queue.includes(uid)) queue.push(uid);
   return queue.length === ctx.queue.length ? {} : { queue };
+}
+
+function createLeaseRequest(node: string, nowMs: number): Request {
+  return { verb: 'create', resource: 'leases', namespace: LEASE_NAMESPACE, object: leaseObject(node, nowMs) };
 }
 
 function leaseObject(node: string, nowMs: number): KubeObject {
@@ -102,7 +106,14 @@ function eventTime(event: Event): number {
 function onReply(ctx: KubeletContext, event: Extract<ClientEvent, { type: 'REPLY' }>): Change {
   const { request, reply, nowMs } = event;
   const cleared: Change = { request: null };
-  if (request.verb === 'get' && request.resource === 'leases') return { ...cleared, lease: reply.ok ? reply.object ?? null : null };
+  if (request.verb === 'get' && request.resource === 'leases') {
+    // ensureLease: a lease that does not exist (its creation was refused) is created.
+    if (!reply.ok && reply.status.code === 404) return { lease: null, request: createLeaseRequest(ctx.node, nowMs) };
+    return { ...cleared, lease: reply.ok ? reply.object ?? null : null };
+  }
+  if (request.verb === 'create' && request.resource === 'leases') {
+    return { ...cleared, lease: reply.ok ? reply.object ?? null : null, ...(reply.ok ? { leaseRenewAtMs: nowMs + LEASE_RENEW_INTERVAL_MS } : {}) };
+  }
   if (request.verb === 'update' && request.resource === 'leases') {
     if (!reply.ok) return { ...cleared, lease: null };
     return { ...cleared, lease: reply.object ?? null, leaseRenewAtMs: nowMs + LEASE_RENEW_INTERVAL_MS };
@@ -119,9 +130,12 @@ function onReply(ctx: KubeletContext, event: Extract<ClientEvent, { type: 'REPLY
   if (request.verb === 'delete' && request.resource === 'pods') {
     const uid = request.preconditions?.uid ?? '';
     const worker = ctx.workers.get(uid);
+    // A delete that failed is asked again on the pod's next sync; one that succeeded (or found the pod gone) is done.
+    const done = reply.ok || reply.status.code === 404;
     return {
       ...cleared, deletePending: ctx.deletePending.delete(uid),
-      ...(worker ? { workers: ctx.workers.set(uid, { ...worker, deleteRequested: true }) } : {}),
+      ...(worker && done ? { workers: ctx.workers.set(uid, { ...worker, deleteRequested: true }) } : {}),
+      ...(done ? {} : enqueue(ctx, [uid])),
     };
   }
   return cleared;
@@ -236,7 +250,7 @@ export const kubeletMachine = setup({
   types: { context: {} as KubeletContext, events: {} as Event, input: {} as KubeletInput },
   actions: {
     registerNode: assign(({ context }) => ({ request: { verb: 'create', resource: 'nodes', namespace: '', object: context.registration } })),
-    createLease: assign(({ context, event }) => ({ request: { verb: 'create', resource: 'leases', namespace: LEASE_NAMESPACE, object: leaseObject(context.node, eventTime(event)) } })),
+    createLease: assign(({ context, event }) => ({ request: createLeaseRequest(context.node, eventTime(event)) })),
     adoptLease: kubeletAction(({ event }) => (event.type === 'REPLY' && event.reply.ok ? { lease: event.reply.object ?? null, request: null } : { lease: null, request: null })),
     handleReply: kubeletAction(({ context, event }) => (event.type === 'REPLY' ? onReply(context, event) : {})),
     handleInformed: kubeletAction(({ context, event }) => (event.type === 'INFORMED' ? onInformed(context, event) : {})),

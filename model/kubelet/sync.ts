@@ -15,6 +15,7 @@ import { isSidecar, podPhase } from '../semantics/pod-phase.ts';
 import { newProbeWorker, probeSettings, type ProbeType } from '../semantics/probe.ts';
 import { shouldContainerBeRestarted, type PodRestartPolicy } from '../semantics/restart.ts';
 import { admit, admittedNodeInfo } from './admission.ts';
+import { podHostPorts } from '../semantics/node-ports.ts';
 import type { ResourceList } from '../semantics/resource-fit.ts';
 import { imageNameProblem, normalizedImage } from '../image-ref.ts';
 import { containerConfigProblem, pullPolicy, volumeMountProblem } from './config.ts';
@@ -191,8 +192,8 @@ export function registeredAllocatable(ctx: KubeletContext): ResourceList {
 
 /** Admission (lifecycle.PredicateAdmitHandler): fit among the pods this kubelet already admitted. */
 function admitWorker(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, view: KubeletView): Change {
-  const node = admittedNodeInfo(registeredAllocatable(ctx), admittedPods(ctx, view, worker.uid).map(specOf));
-  const decision = admit(specOf(pod), node);
+  const others = admittedPods(ctx, view, worker.uid).map(specOf);
+  const decision = admit(specOf(pod), admittedNodeInfo(registeredAllocatable(ctx), others), others.flatMap(podHostPorts));
   const admitted: PodWorker = { ...worker, admission: decision.admitted ? 'admitted' : { reason: decision.reason, message: decision.message } };
   return { workers: ctx.workers.set(worker.uid, admitted) };
 }

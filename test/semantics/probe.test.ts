@@ -21,7 +21,6 @@ import {
   type ProbedContainerStatus,
   type ProberOutcome,
 } from '../../model/semantics/probe.ts';
-import type { PodPhase } from '../../model/semantics/pod-phase.ts';
 import type { PodRestartPolicy } from '../../model/semantics/restart.ts';
 
 type Json = Record<string, unknown>;

@@ -1,0 +1,41 @@
+// Steps of the scheduler: a scheduling cycle, the random pick among nodes tied for the best
+// score, and the scheduler's restart (its cache, queue and informers start afresh).
+import type { InformerContext } from './informer.ts';
+import { initialSnapshot } from './machine-runner.ts';
+import type { SchedulerContext, SchedulerView } from './scheduler/context.ts';
+import { replace, sendTo } from './step-api.ts';
+import type { ClientSnapshot, World } from './world.ts';
+
+function schedulerOf(world: World) {
+  const spec = world.system.scheduler;
+  if (spec === null) throw new Error('kubeprop: this scenario runs no scheduler');
+  return spec;
+}
+
+export function schedulerContext(world: World): SchedulerContext {
+  return world.clients[schedulerOf(world).client]!.context as SchedulerContext;
+}
+
+function schedulerView(world: World): SchedulerView {
+  return { pods: (world.clients[schedulerOf(world).informers.pods]!.context as InformerContext).cache };
+}
+
+export function schedule(world: World): World {
+  return sendTo(world, schedulerOf(world).client, { type: 'SCHEDULE', view: schedulerView(world), nowMs: world.nowMs });
+}
+
+export function pickNode(world: World, index: number): World {
+  return sendTo(world, schedulerOf(world).client, { type: 'PICK', index, view: schedulerView(world), nowMs: world.nowMs });
+}
+
+/** The scheduler process starts afresh: nothing it knew survives; its informers list again. */
+export function restartScheduler(world: World): World {
+  const spec = schedulerOf(world);
+  let { clients, streams } = world;
+  for (const i of [spec.client, spec.informers.pods, spec.informers.nodes]) {
+    const c = world.system.clients[i]!;
+    clients = replace(clients, i, initialSnapshot(c.machine, c.input) as ClientSnapshot);
+    streams = replace(streams, i, null);
+  }
+  return { ...world, clients, streams };
+}

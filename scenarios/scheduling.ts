@@ -1,0 +1,102 @@
+// Scheduling scenarios: pods created without a node, a scheduler that places them, and
+// kubelets that run them. Each of the first ones drives one filter; scheduling-basics runs
+// them together with the scheduler's faults.
+import type { PodSpec, Taint } from 'kubernetes-types/core/v1.js';
+import type { KubeObject } from '../model/resources.ts';
+import { NO_FAULTS } from '../model/system.ts';
+import type { NodeDefinition, Scenario } from './scenario.ts';
+import type { UserOp } from './user.ts';
+
+/** A node of `cpu` cores and `memory`, 110 pods. */
+export function node(name: string, cpu: string, memory: string, extra: Partial<NodeDefinition> = {}): NodeDefinition {
+  return { name, allocatable: { cpu, memory, pods: 110 }, ...extra };
+}
+
+/** A pod for the scheduler (no spec.nodeName), one container `main` requesting `cpu` and `memory`. */
+export function unscheduledPod(name: string, cpu: string, memory: string, spec: Partial<PodSpec> = {}): KubeObject {
+  return {
+    apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { app: name } },
+    spec: { containers: [{ name: 'main', image: 'nginx:1.25', resources: { requests: { cpu, memory } } }], ...spec },
+  };
+}
+
+export const create = (pod: KubeObject): UserOp => ({ op: 'create', resource: 'pods', namespace: 'default', object: pod });
+export const remove = (name: string): UserOp => ({ op: 'delete', resource: 'pods', namespace: 'default', name });
+export const wait = (ms: number): UserOp => ({ op: 'wait', ms });
+export const patchNode = (name: string, patch: unknown): UserOp => ({ op: 'update', resource: 'nodes', namespace: '', name, patch });
+
+const DEDICATED: Taint = { key: 'dedicated', value: 'db', effect: 'NoSchedule' };
+
+/** What scheduling scenarios share: the scheduler on, nothing preloaded, bounds for a few nodes. */
+const BASE = {
+  informers: [], scheduler: true, registry: ['nginx:1.25'], behaviours: [], settleMs: 30_000, faultRarity: 8,
+  bounds: { faultsMax: 3, historyMax: 256, streamQueueMax: 64 },
+  stepsMax: 80, convergeStepsMax: 3_000,
+} as const;
+
+/**
+ * Resource fit: two nodes of 2 cpu take four pods of 1 cpu; the fifth waits as
+ * unschedulable ("Insufficient cpu") until a pod is deleted, then takes its place; a pod of
+ * 3 cpu fits no node at all.
+ */
+export const schedulingResources: Scenario = {
+  ...BASE,
+  name: 'scheduling-resources',
+  description: 'Two 2-cpu nodes, five 1-cpu pods: the fifth waits with "Insufficient cpu" until one is deleted; a 3-cpu pod never fits.',
+  nodes: [node('node-1', '2', '4Gi'), node('node-2', '2', '4Gi')],
+  users: [{
+    name: 'alice',
+    script: [
+      ...['a', 'b', 'c', 'd', 'e'].map((n) => create(unscheduledPod(n, '1', '1Gi'))),
+      create(unscheduledPod('huge', '3', '1Gi')),
+      wait(20_000), remove('a'),
+    ],
+  }],
+  faults: { ...NO_FAULTS, schedulerRestart: true, requestFailure: true },
+  goals: ['podScheduledAfterWaiting', 'bindFailureRetried'],
+};
+
+/**
+ * Taints, tolerations, node selectors and cordons: a database pod that tolerates the
+ * dedicated node and selects it by label; web pods that must stay off it; a pod that
+ * selects a label no node has; and a node cordoned, then uncordoned.
+ */
+export const schedulingPlacement: Scenario = {
+  ...BASE,
+  name: 'scheduling-placement',
+  description: 'A tainted dedicated node, a labelled one, a cordoned one: pods land where their tolerations, selectors and the cordon allow.',
+  nodes: [
+    node('node-1', '4', '8Gi'),
+    node('node-2', '4', '8Gi', { labels: { disktype: 'ssd' }, taints: [DEDICATED] }),
+    node('node-3', '4', '8Gi', { unschedulable: true }),
+  ],
+  users: [{
+    name: 'alice',
+    script: [
+      create(unscheduledPod('db', '1', '1Gi', { nodeSelector: { disktype: 'ssd' }, tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'db', effect: 'NoSchedule' }] })),
+      create(unscheduledPod('web-1', '1', '1Gi')),
+      create(unscheduledPod('web-2', '1', '1Gi')),
+      create(unscheduledPod('gpu', '1', '1Gi', { nodeSelector: { accelerator: 'gpu' } })),
+      wait(10_000), patchNode('node-3', { spec: { unschedulable: null } }),
+      patchNode('node-1', { metadata: { labels: { accelerator: 'gpu' } } }),
+    ],
+  }],
+  faults: { ...NO_FAULTS, schedulerRestart: true },
+  goals: ['podScheduledAfterWaiting'],
+};
+
+/** Host ports: two pods want port 8080 on the only node; one waits until the other is deleted. */
+export const schedulingHostPorts: Scenario = {
+  ...BASE,
+  name: 'scheduling-host-ports',
+  description: 'Two pods want host port 8080 on one node: the second waits ("didn\'t have free ports") until the first is deleted.',
+  nodes: [node('node-1', '4', '8Gi')],
+  users: [{
+    name: 'alice',
+    script: ['first', 'second'].map((n) => create(unscheduledPod(n, '100m', '128Mi', {
+      containers: [{ name: 'main', image: 'nginx:1.25', ports: [{ containerPort: 80, hostPort: 8080 }] }],
+    }))).concat([wait(15_000), remove('first')]),
+  }],
+  faults: { ...NO_FAULTS, schedulerRestart: true, requestFailure: true },
+  goals: ['podScheduledAfterWaiting'],
+};
