@@ -85,7 +85,7 @@ export function label(world: World, action: Action): string {
       return `scheduler: pick ${picking.best[action.index]} for ${picking.queued.key} (${action.index + 1} of ${picking.best.length} tied at score ${picking.score})`;
     }
     case 'restartScheduler': return 'restart scheduler';
-    case 'refuseRequest': return `${clientId(action.client)}: ${describeRequest(world.clients[action.client]!.context.request!)} refused (429 TooManyRequests)`;
+    case 'refuseRequest': return `${clientId(action.client)}: ${describeRequest(world.clients[action.client]!.context.request!)} refused (503 ServiceUnavailable)`;
     case 'loseReply': return `${clientId(action.client)}: ${describeRequest(world.clients[action.client]!.context.request!)} applied, reply lost (504 Timeout)`;
   }
 }
@@ -98,5 +98,6 @@ function describeCycle(before: SchedulerContext, after: SchedulerContext): strin
   const assumed = after.pods.get(queued.uid);
   if (assumed?.assumed && !before.pods.has(queued.uid)) return `schedule ${pod} on ${assumed.nodeName}`;
   if (after.unschedulable.has(queued.uid)) return `schedule ${pod}: no node fits`;
+  if (after.backoffQ.some((p) => p.uid === queued.uid)) return `schedule ${pod}: no nodes at all, retried after a backoff`;
   return `skip ${pod}: gone, being deleted or already assumed`;
 }

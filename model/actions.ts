@@ -29,7 +29,7 @@ export type Action =
   /** The scheduler picks the `index`-th of the nodes tied for the best score (selectHost's random choice). */
   | { readonly kind: 'pickNode'; readonly index: number }
   | { readonly kind: 'restartScheduler' }
-  /** The API server refuses the client's write (429): nothing is applied. */
+  /** The API server refuses the client's write (503): nothing is applied. */
   | { readonly kind: 'refuseRequest'; readonly client: number }
   /** The client's write is applied, but its reply is lost (504). */
   | { readonly kind: 'loseReply'; readonly client: number };

@@ -4,7 +4,7 @@
 import { RESOURCES, type Resource } from './resources.ts';
 
 export type StatusReason =
-  | 'Conflict' | 'AlreadyExists' | 'NotFound' | 'Invalid' | 'Expired' | 'InternalError' | 'BadRequest' | 'TooManyRequests' | 'Timeout';
+  | 'Conflict' | 'AlreadyExists' | 'NotFound' | 'Invalid' | 'Expired' | 'InternalError' | 'BadRequest' | 'ServiceUnavailable' | 'Timeout';
 
 export interface ApiStatus {
   readonly code: number;
@@ -73,9 +73,13 @@ export function badRequest(message: string): ApiStatus {
   return { code: 400, reason: 'BadRequest', message };
 }
 
-/** 429: API Priority and Fairness turned the request away; nothing was applied. */
-export function tooManyRequests(): ApiStatus {
-  return { code: 429, reason: 'TooManyRequests', message: 'the server has received too many requests and has asked us to try again later' };
+/**
+ * 503 (NewServiceUnavailable): the API server could not take the request (it is restarting, or
+ * shedding load); nothing was applied. (A 429 from priority and fairness would be retried by
+ * client-go itself, unseen by the component.)
+ */
+export function serviceUnavailable(): ApiStatus {
+  return { code: 503, reason: 'ServiceUnavailable', message: 'the server is currently unable to handle the request' };
 }
 
 /** 504 (NewTimeoutError): the reply never came back in time, though the request may have been applied. */

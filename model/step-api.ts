@@ -1,6 +1,6 @@
 // Steps between clients and the API server: sending a request, delivering a watch
 // event, and the faults of watch streams and etcd.
-import { internalError, timeout, tooManyRequests } from './api-status.ts';
+import { internalError, serviceUnavailable, timeout } from './api-status.ts';
 import { emptyLog, logAppend, logDropFront, logFirst, logSize } from './append-log.ts';
 import type { ClientEvent, StreamEnd } from './client.ts';
 import type { InformerContext } from './informer.ts';
@@ -10,7 +10,7 @@ import type { SchedulerEvent } from './scheduler/machine.ts';
 import { transition } from './machine-runner.ts';
 import { isWrite, type Reply, type Request, type WatchEvent } from './requests.ts';
 import { getObject, listAt, oldestServableRv, watchFrom } from './store-read.ts';
-import type { ClientSnapshot, StoreSnapshot, WatchStream, World } from './world.ts';
+import type { ClientSnapshot, Ghost, StoreSnapshot, WatchStream, World } from './world.ts';
 
 export const DROPPED: StreamEnd = { kind: 'closed', why: 'dropped' };
 export const PARTITIONED: StreamEnd = { kind: 'closed', why: 'network partition' };
@@ -77,6 +77,19 @@ function notifyOwner(world: World, informer: number, event: WatchEvent | null): 
  */
 export type Delivery = 'answered' | 'refused' | 'replyLost';
 
+/** The ghost state after a write: a reply lost, a binding made by the scheduler's current incarnation. */
+function witnessed(world: World, request: Request, delivery: Delivery, store: StoreSnapshot): Ghost {
+  const event = store.context.rv > world.store.context.rv ? store.context.event : null;
+  if (event === null) return world.ghost;
+  const uid = event.object.metadata.uid ?? '';
+  const { ghost } = world;
+  return {
+    ...ghost,
+    repliesLost: delivery === 'replyLost' ? ghost.repliesLost.set(uid, true) : ghost.repliesLost,
+    boundBy: request.verb === 'bind' ? ghost.boundBy.set(uid, ghost.schedulerIncarnation) : ghost.boundBy,
+  };
+}
+
 export function send(world: World, client: number, lagging: boolean, delivery: Delivery = 'answered'): World {
   const request = world.clients[client]!.context.request as Request;
   const { bounds } = world.system;
@@ -85,7 +98,7 @@ export function send(world: World, client: number, lagging: boolean, delivery: D
   let reply: Reply;
   if (isWrite(request)) {
     if (delivery === 'refused') {
-      reply = { ok: false, status: tooManyRequests() };
+      reply = { ok: false, status: serviceUnavailable() };
     } else {
       store = transition(world.system.store, store, { type: request.verb, request, nowMs: world.nowMs });
       reply = delivery === 'replyLost' ? { ok: false, status: timeout() } : store.context.reply as Reply;
@@ -105,8 +118,7 @@ export function send(world: World, client: number, lagging: boolean, delivery: D
       reply = { ok: false, status: started.status };
     }
   }
-  const lost = delivery === 'replyLost' && store.context.event ? world.repliesLost.set(store.context.event.object.metadata.uid ?? '', true) : world.repliesLost;
-  const replied = sendTo({ ...world, store, streams, repliesLost: lost }, client, { type: 'REPLY', request, reply, nowMs: world.nowMs });
+  const replied = sendTo({ ...world, store, streams, ghost: witnessed(world, request, delivery, store) }, client, { type: 'REPLY', request, reply, nowMs: world.nowMs });
   return request.verb === 'list' && reply.ok ? notifyOwner(replied, client, null) : replied;
 }
 

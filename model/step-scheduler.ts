@@ -37,5 +37,5 @@ export function restartScheduler(world: World): World {
     clients = replace(clients, i, initialSnapshot(c.machine, c.input) as ClientSnapshot);
     streams = replace(streams, i, null);
   }
-  return { ...world, clients, streams };
+  return { ...world, clients, streams, ghost: { ...world.ghost, schedulerIncarnation: world.ghost.schedulerIncarnation + 1 } };
 }

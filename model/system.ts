@@ -65,7 +65,7 @@ export interface FaultProfile {
   /** The scheduler restarts: its cache and queue are lost, and rebuilt from its informers' lists. */
   readonly schedulerRestart: boolean;
   /**
-   * A component's write fails: refused by the API server (429, not applied), or applied with
+   * A component's write fails: refused by the API server (503, not applied), or applied with
    * its reply lost (504: the client cannot tell it committed). Users' writes never fail: the
    * user's script is the scenario.
    */

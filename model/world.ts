@@ -54,12 +54,20 @@ export interface World {
   readonly nodes: readonly NodeState[];
   readonly registryDown: boolean;
   readonly faultsUsed: number;
-  /**
-   * Ghost state, known to no component: the objects (by uid) a write committed to while its
-   * reply was lost. A component that acts without knowing of such a write is not at fault;
-   * properties read this to tell a component's mistake from an ambiguity it could not see through.
-   */
+  readonly ghost: Ghost;
+}
+
+/**
+ * Ghost state, known to no component and read only by properties: what a component could
+ * and could not know, to tell its mistakes from ambiguities it could not see through.
+ */
+export interface Ghost {
+  /** The objects (by uid) a write committed to while its reply was lost. */
   readonly repliesLost: PMap<true>;
+  /** Which incarnation of the scheduler bound each pod (by uid). */
+  readonly boundBy: PMap<number>;
+  /** Restarts of the scheduler so far: its current incarnation. */
+  readonly schedulerIncarnation: number;
 }
 
 export function nodeIsUp(node: NodeState): boolean {
@@ -100,6 +108,6 @@ export function initialWorld(system: System): World {
     nodes: system.nodes.map((n) => ({ runtime: initialSnapshot(n.runtime, { node: n.name, images: n.images, up: !n.startsDown }) as RuntimeSnapshot, partitioned: false })),
     registryDown: false,
     faultsUsed: 0,
-    repliesLost: PMap.empty(),
+    ghost: { repliesLost: PMap.empty(), boundBy: PMap.empty(), schedulerIncarnation: 0 },
   };
 }

@@ -1,7 +1,7 @@
 // What the scheduler must and must not do, judged on the API server's record (what was
 // bound, and when), on the scheduler's own view when it decided, and on what the kubelets
 // admitted.
-import type { Pod, PodCondition, PodSpec, PodStatus } from 'kubernetes-types/core/v1.js';
+import type { NodeStatus, Pod, PodCondition, PodSpec, PodStatus } from 'kubernetes-types/core/v1.js';
 import type { Action } from '../model/actions.ts';
 import type { KubeletContext } from '../model/kubelet/context.ts';
 import { admittedPods, registeredAllocatable } from '../model/kubelet/sync.ts';
@@ -40,14 +40,19 @@ function overcommitted(info: NodeInfo): string[] {
 const names = (pods: readonly KubeObject[]) => pods.map((p) => p.metadata.name).join(', ');
 
 /**
- * A pod the scheduler could not know was there: its binding committed but the reply was lost,
- * so the scheduler forgot it (handleBindingCycleError), and its informer has not brought it
- * back. Upstream's scheduler double-books such a node until it hears of the pod, and the
- * kubelet's admission then turns one away: not a mistake of the scheduler's.
+ * A pod the scheduler could not know was there: not in its cache, and either its binding
+ * committed though the reply was lost (so the scheduler forgot it, handleBindingCycleError),
+ * or an earlier incarnation of the scheduler bound it and the informer, listing after a
+ * restart (perhaps from a lagging API server), has not shown it yet. Upstream's scheduler
+ * double-books a node until it hears of such a pod, and the kubelet's admission then turns
+ * one away: not a mistake of the scheduler's. A pod this incarnation bound and was told of, it
+ * must count.
  */
-function unknownToScheduler(scheduler: SchedulerContext, world: World, pod: KubeObject): boolean {
+function unknownToScheduler(scheduler: Pick<SchedulerContext, 'pods'>, world: World, pod: KubeObject): boolean {
   const uid = pod.metadata.uid ?? '';
-  return world.repliesLost.has(uid) && !scheduler.pods.has(uid);
+  if (scheduler.pods.has(uid)) return false;
+  const { ghost } = world;
+  return ghost.repliesLost.has(uid) || ghost.boundBy.get(uid) !== ghost.schedulerIncarnation;
 }
 
 /**
@@ -61,10 +66,12 @@ function placement(before: World, action: Action, after: World): { pod: CachedPo
   const was = before.clients[client]!.context as SchedulerContext;
   const now = after.clients[client]!.context as SchedulerContext;
   const pod = [...now.pods.values()].find((p) => p.assumed && !was.pods.has(p.uid));
-  const node = pod && was.nodes.get(pod.nodeName);
+  // A pick completes the cycle that started earlier, on the snapshot taken then.
+  const decided = action.kind === 'pickNode' && was.picking ? was.picking.snapshot : was;
+  const node = pod && decided.nodes.get(pod.nodeName);
   if (!pod || !node) return null;
   const holds = new Map<string, KubeObject>();
-  for (const bound of podsByNode(after).get(pod.nodeName) ?? []) if (!unknownToScheduler(was, after, bound)) holds.set(bound.metadata.uid ?? '', bound);
+  for (const bound of podsByNode(after).get(pod.nodeName) ?? []) if (!unknownToScheduler(decided, after, bound)) holds.set(bound.metadata.uid ?? '', bound);
   for (const assumed of now.pods.values()) if (assumed.assumed && assumed.nodeName === pod.nodeName) holds.set(assumed.uid, assumed.pod);
   return { pod, node, holds: [...holds.values()] };
 }
@@ -76,7 +83,8 @@ export const nodesNeverOvercommitted: TransitionProperty = {
   check(before, action, after) {
     const placed = placement(before, action, after);
     if (placed) {
-      const over = overcommitted(newNodeInfo(placed.node.info.allocatable, placed.holds.map((p) => p.spec as PodSpec)));
+      const allocatable = (placed.node.node.status as NodeStatus | undefined)?.allocatable ?? {};
+      const over = overcommitted(newNodeInfo(allocatable, placed.holds.map((p) => p.spec as PodSpec)));
       if (over.length === 0) return null;
       return `the scheduler placed ${placed.pod.key} on ${placed.pod.nodeName}, taking the node past its allocatable (${over.join(', ')}, in millicores and bytes) ` +
         `with pods ${names(placed.holds)}: it must count every pod bound or assumed there.`;
@@ -138,10 +146,11 @@ export const podBoundAtMostOnce: TransitionProperty = {
   check(before, action, after) {
     if (action.kind !== 'send' && action.kind !== 'loseReply') return null;
     const request = before.clients[action.client]!.context.request;
-    if (request?.verb !== 'bind') return null;
-    const event = podEvent(before, after);
-    if (!event || !event.previous || boundNode(event.previous) === undefined) return null;
-    return `pod ${event.key} was bound to ${request.nodeName} though it was already bound to ${boundNode(event.previous)}: a pod is bound once.`;
+    if (request?.verb !== 'bind' || podEvent(before, after) === null) return null;
+    const was = before.store.context.objects.pods?.get(`${request.namespace}/${request.name}`);
+    const node = was && boundNode(was);
+    if (node === undefined) return null;
+    return `pod ${request.namespace}/${request.name} was bound to ${request.nodeName} though it was already bound to ${node}: a pod is bound once.`;
   },
 };
 

@@ -21,15 +21,22 @@ export function unscheduledPod(name: string, cpu: string, memory: string, spec: 
 }
 
 export const create = (pod: KubeObject): UserOp => ({ op: 'create', resource: 'pods', namespace: 'default', object: pod });
+/** A pod bound by hand, bypassing the scheduler: only the kubelet's admission stands between it and an overcommitted node. */
+export const createBound = (pod: KubeObject, node: string): UserOp => create({ ...pod, spec: { ...(pod.spec as object), nodeName: node } });
 export const remove = (name: string): UserOp => ({ op: 'delete', resource: 'pods', namespace: 'default', name });
 export const wait = (ms: number): UserOp => ({ op: 'wait', ms });
 export const patchNode = (name: string, patch: unknown): UserOp => ({ op: 'update', resource: 'nodes', namespace: '', name, patch });
 
 const DEDICATED: Taint = { key: 'dedicated', value: 'db', effect: 'NoSchedule' };
 
-/** What scheduling scenarios share: the scheduler on, nothing preloaded, bounds for a few nodes. */
+/**
+ * What scheduling scenarios share: the scheduler on, nothing preloaded, bounds for a few nodes.
+ * Six minutes to settle: a pod the scheduler parked as unschedulable is retried at the latest
+ * after 5 minutes (flushUnschedulablePodsLeftover), which is when a PodScheduled message written
+ * from a stale informer copy gets corrected.
+ */
 const BASE = {
-  informers: [], scheduler: true, registry: ['nginx:1.25'], behaviours: [], settleMs: 30_000, faultRarity: 8,
+  informers: [], scheduler: true, registry: ['nginx:1.25'], behaviours: [], settleMs: 360_000, faultRarity: 8,
   bounds: { faultsMax: 3, historyMax: 256, streamQueueMax: 64 },
   stepsMax: 80, convergeStepsMax: 3_000,
 } as const;
@@ -42,17 +49,18 @@ const BASE = {
 export const schedulingResources: Scenario = {
   ...BASE,
   name: 'scheduling-resources',
-  description: 'Two 2-cpu nodes, five 1-cpu pods: the fifth waits with "Insufficient cpu" until one is deleted; a 3-cpu pod never fits.',
+  description: 'Two 2-cpu nodes, five 1-cpu pods: the fifth waits with "Insufficient cpu" until one is deleted; a 3-cpu pod never fits, and one bound by hand is rejected by the kubelet (OutOfcpu).',
   nodes: [node('node-1', '2', '4Gi'), node('node-2', '2', '4Gi')],
   users: [{
     name: 'alice',
     script: [
       ...['a', 'b', 'c', 'd', 'e'].map((n) => create(unscheduledPod(n, '1', '1Gi'))),
       create(unscheduledPod('huge', '3', '1Gi')),
+      createBound(unscheduledPod('bypass', '3', '1Gi'), 'node-1'),
       wait(20_000), remove('a'),
     ],
   }],
-  faults: { ...NO_FAULTS, schedulerRestart: true, requestFailure: true },
+  faults: { ...NO_FAULTS, schedulerRestart: true, requestFailure: true, staleList: true, watchDrop: true },
   goals: ['podScheduledAfterWaiting', 'bindFailureRetried'],
 };
 
@@ -85,17 +93,23 @@ export const schedulingPlacement: Scenario = {
   goals: ['podScheduledAfterWaiting'],
 };
 
+const webOnPort8080 = (name: string) => unscheduledPod(name, '100m', '128Mi', {
+  containers: [{ name: 'main', image: 'nginx:1.25', ports: [{ containerPort: 80, hostPort: 8080 }] }],
+});
+
 /** Host ports: two pods want port 8080 on the only node; one waits until the other is deleted. */
 export const schedulingHostPorts: Scenario = {
   ...BASE,
   name: 'scheduling-host-ports',
-  description: 'Two pods want host port 8080 on one node: the second waits ("didn\'t have free ports") until the first is deleted.',
+  description: 'Two pods want host port 8080 on one node: the second waits ("didn\'t have free ports") until the first is deleted; one bound there by hand is rejected by the kubelet (NodePorts) if the port is taken.',
   nodes: [node('node-1', '4', '8Gi')],
   users: [{
     name: 'alice',
-    script: ['first', 'second'].map((n) => create(unscheduledPod(n, '100m', '128Mi', {
-      containers: [{ name: 'main', image: 'nginx:1.25', ports: [{ containerPort: 80, hostPort: 8080 }] }],
-    }))).concat([wait(15_000), remove('first')]),
+    script: [
+      ...['first', 'second'].map((n) => create(webOnPort8080(n))),
+      createBound(webOnPort8080('squatter'), 'node-1'),
+      wait(15_000), remove('first'),
+    ],
   }],
   faults: { ...NO_FAULTS, schedulerRestart: true, requestFailure: true },
   goals: ['podScheduledAfterWaiting'],

@@ -33,6 +33,8 @@ export interface SyncRules {
   readonly podPhase: typeof podPhase;
   /** Why the pod's volumes cannot be set up yet (a ConfigMap or Secret missing), or null. */
   readonly mountProblem: typeof volumeMountProblem;
+  /** Admission: whether the pod fits beside the pods already admitted. */
+  readonly admit: typeof admit;
   /**
    * The basis of the next status, which carries over what the runtime no longer has (a reboot
    * wiped it): the status manager's latest for the pod, else the API server's (generateAPIPodStatus).
@@ -51,6 +53,7 @@ export const KUBELET_RULES: SyncRules = {
   },
   podPhase,
   mountProblem: volumeMountProblem,
+  admit,
   previousStatus: (pod, latest) => latest ?? ((pod.status ?? {}) as PodStatus),
   stopsAt: (status) => isTerminalPhase(status.phase),
 };
@@ -191,9 +194,9 @@ export function registeredAllocatable(ctx: KubeletContext): ResourceList {
 }
 
 /** Admission (lifecycle.PredicateAdmitHandler): fit among the pods this kubelet already admitted. */
-function admitWorker(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, view: KubeletView): Change {
+function admitWorker(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, view: KubeletView, rules: SyncRules): Change {
   const others = admittedPods(ctx, view, worker.uid).map(specOf);
-  const decision = admit(specOf(pod), admittedNodeInfo(registeredAllocatable(ctx), others), others.flatMap(podHostPorts));
+  const decision = rules.admit(specOf(pod), admittedNodeInfo(registeredAllocatable(ctx), others), others.flatMap(podHostPorts));
   const admitted: PodWorker = { ...worker, admission: decision.admitted ? 'admitted' : { reason: decision.reason, message: decision.message } };
   return { workers: ctx.workers.set(worker.uid, admitted) };
 }
@@ -353,7 +356,7 @@ export function syncPod(ctx: KubeletContext, uid: string, view: KubeletView, now
   const pod = podOf(view, worker);
   if (!pod) return syncTerminatingPod(ctx, uid, view, nowMs, rules);
   if (worker.admission === null) {
-    const admitted = admitWorker(ctx, worker, pod, view);
+    const admitted = admitWorker(ctx, worker, pod, view, rules);
     return { ...admitted, op: null };
   }
   if (worker.admission !== 'admitted') return finish(ctx, {}, worker, pod, view, rules, null);

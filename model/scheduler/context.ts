@@ -30,11 +30,16 @@ export interface QueuedPod {
   readonly rejectedBy: readonly string[];
 }
 
-/** A scheduling cycle whose feasible nodes tie for the best score: the host is picked at random among them. */
+/**
+ * A scheduling cycle whose feasible nodes tie for the best score: the host is picked at random
+ * among them. `snapshot` is the cache as the cycle saw it (UpdateSnapshot at the cycle's start):
+ * what arrives before the pick does not change the decision.
+ */
 export interface Picking {
   readonly queued: QueuedPod;
   readonly best: readonly string[];
   readonly score: number;
+  readonly snapshot: Pick<SchedulerContext, 'nodes' | 'pods'>;
 }
 
 export interface SchedulerContext extends ClientContext {
@@ -59,6 +64,8 @@ export interface SchedulerContext extends ClientContext {
   readonly binding: PMap<QueuedPod>;
   /** API calls queued behind `request`: bindings and status patches. */
   readonly outbox: readonly Request[];
+  /** Retries spent on the status patch in flight (util.PatchPodStatus retries a failed one, 4 attempts in all). */
+  readonly patchRetries: number;
 }
 
 /** What the scheduler reads when it runs a cycle: its pod informer's cache. */

@@ -146,6 +146,11 @@ function onNodeInformed(ctx: SchedulerContext, informed: InformedEvent): Schedul
   return next;
 }
 
+/** What an informer told the scheduler: a node or a pod changed, or one of its caches was relisted. */
+export function onInformed(ctx: SchedulerContext, event: InformedEvent): SchedulerContext {
+  return event.resource === 'nodes' ? onNodeInformed(ctx, event) : onPodInformed(ctx, event);
+}
+
 // --- The scheduling cycle (schedule_one.go) ------------------------------------------------
 
 function podScheduledFalse(reason: 'Unschedulable' | 'SchedulerError', message: string): PodCondition {
@@ -186,7 +191,7 @@ export function scheduleOne(profile: Profile, ctx: SchedulerContext, view: Sched
     return patch ? { ...parked, outbox: [...parked.outbox, patch] } : parked;
   }
   if (result.best.length === 1) return assumeAndBind(next, queued, pod, result.best[0]!);
-  return { ...next, picking: { queued, best: result.best, score: result.score } };
+  return { ...next, picking: { queued, best: result.best, score: result.score, snapshot: { nodes: ctx.nodes, pods: ctx.pods } } };
 }
 
 /** selectHost, the chooser having picked `index` among the tied nodes. */
@@ -223,9 +228,20 @@ function onBindReply(ctx: SchedulerContext, request: Extract<Request, { verb: 'b
   return { ...next, outbox: [...next.outbox, patch] };
 }
 
-function onReply(ctx: SchedulerContext, event: Extract<ClientEvent, { type: 'REPLY' }>): SchedulerContext {
+/** retry.DefaultBackoff's steps: the attempts util.PatchPodStatus makes. */
+export const PATCH_ATTEMPTS_MAX = 4;
+
+/** util.PatchPodStatus retries a patch the API server could not take (500, 503), up to its attempts. */
+function onPatchReply(ctx: SchedulerContext, request: Request, reply: Extract<ClientEvent, { type: 'REPLY' }>['reply']): SchedulerContext {
+  const retriable = !reply.ok && (reply.status.code === 500 || reply.status.code === 503);
+  if (retriable && ctx.patchRetries + 1 < PATCH_ATTEMPTS_MAX) return { ...ctx, request, patchRetries: ctx.patchRetries + 1 };
+  return { ...ctx, patchRetries: 0 };
+}
+
+export function onReply(ctx: SchedulerContext, event: Extract<ClientEvent, { type: 'REPLY' }>): SchedulerContext {
   const cleared = { ...ctx, request: null };
-  return event.request.verb === 'bind' ? onBindReply(cleared, event.request, event.reply, event.nowMs) : cleared;
+  if (event.request.verb === 'bind') return onBindReply(cleared, event.request, event.reply, event.nowMs);
+  return event.request.verb === 'patch' ? onPatchReply(cleared, event.request, event.reply) : cleared;
 }
 
 // --- The machine ------------------------------------------------------------------------
@@ -254,10 +270,7 @@ export function scheduleWith(profile: Profile) {
 export const schedulerMachine = setup({
   types: { context: {} as SchedulerContext, events: {} as Event },
   actions: {
-    handleInformed: schedulerAction(({ context, event }) => {
-      if (event.type !== 'INFORMED') return context;
-      return event.resource === 'nodes' ? onNodeInformed(context, event) : onPodInformed(context, event);
-    }),
+    handleInformed: schedulerAction(({ context, event }) => (event.type === 'INFORMED' ? onInformed(context, event) : context)),
     schedule: scheduleWith(DEFAULT_PROFILE),
     pick: schedulerAction(({ context, event }) => (event.type === 'PICK' ? pickHost(context, event.view, event.index) : context)),
     handleReply: schedulerAction(({ context, event }) => (event.type === 'REPLY' ? onReply(context, event) : context)),
@@ -267,7 +280,7 @@ export const schedulerMachine = setup({
   id: 'scheduler',
   context: () => ({
     request: null, wakeAtMs: null, nodes: PMap.empty(), nodeOrder: [], pods: PMap.empty(), activeQ: [], backoffQ: [], errorBackoffQ: [],
-    unschedulable: PMap.empty(), binding: PMap.empty(), nextStartNodeIndex: 0, picking: null, outbox: [],
+    unschedulable: PMap.empty(), binding: PMap.empty(), nextStartNodeIndex: 0, picking: null, outbox: [], patchRetries: 0,
   }),
   initial: 'running',
   states: {

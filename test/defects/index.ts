@@ -4,8 +4,12 @@ import { informerAcceptsOlderList, informerIgnoresGone, informerNeverRelists } f
 import {
   kubeletForgetsLostContainers, kubeletKillsWithoutGrace, kubeletMissesContainerExits, kubeletNeverDeletesPods, kubeletNeverRestarts,
   kubeletReadyWithoutProbing, kubeletReportsUnknownPhase, kubeletRestartsNeverPods, kubeletStatusFromInformer, kubeletSyncsTerminalPods,
-  runtimeLosesLogsOnCrash, storeLetsPodsMove, kubeletIgnoresMissingVolumes, kubeletForgetsPullBackoff, kubeletKillsAtOnce, kubeletStatusManagerStuck,
+  runtimeLosesLogsOnCrash, storeLetsPodsMove, kubeletAdmitsEverything, kubeletIgnoresMissingVolumes, kubeletForgetsPullBackoff, kubeletKillsAtOnce, kubeletStatusManagerStuck,
 } from './kubelet.ts';
+import {
+  schedulerDeafToClusterEvents, schedulerDropsFailedBindings, schedulerForgetsBoundPods, schedulerIgnoresHostPorts, schedulerIgnoresTaints,
+  schedulerKeepsQuiet, storeBindsTwice,
+} from './scheduler.ts';
 import { storeIgnoresResourceVersion, storeRecordsHistoryOutOfOrder } from './store.ts';
 
 export const DEFECTS: readonly Defect[] = [
@@ -13,5 +17,6 @@ export const DEFECTS: readonly Defect[] = [
   kubeletForgetsLostContainers, kubeletRestartsNeverPods, kubeletNeverRestarts, kubeletSyncsTerminalPods, kubeletKillsWithoutGrace,
   kubeletReadyWithoutProbing, kubeletMissesContainerExits, kubeletNeverDeletesPods, runtimeLosesLogsOnCrash, storeLetsPodsMove,
   kubeletReportsUnknownPhase, kubeletStatusFromInformer, kubeletIgnoresMissingVolumes, kubeletForgetsPullBackoff, kubeletKillsAtOnce,
-  kubeletStatusManagerStuck,
+  kubeletStatusManagerStuck, kubeletAdmitsEverything, schedulerIgnoresTaints, schedulerIgnoresHostPorts, schedulerForgetsBoundPods, schedulerDeafToClusterEvents,
+  schedulerKeepsQuiet, schedulerDropsFailedBindings, storeBindsTwice,
 ];

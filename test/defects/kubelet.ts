@@ -130,6 +130,12 @@ export const storeLetsPodsMove: Defect = {
   },
 };
 
+export const kubeletAdmitsEverything: Defect = {
+  name: 'kubeletAdmitsEverything',
+  description: 'a kubelet whose admission lets in every pod bound to it, whatever its requests and host ports',
+  machines: { kubelet: kubeletMachine.provide({ actions: syncActionsWith({ ...KUBELET_RULES, admit: () => ({ admitted: true }) }) }) },
+};
+
 // Defects that take a sometimes-goal's state away: with them, exploration never gets there.
 
 export const kubeletIgnoresMissingVolumes: Defect = {

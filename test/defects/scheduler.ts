@@ -1,0 +1,119 @@
+// Planted defects in the scheduler and the API server's binding, each a real bug class,
+// each one action swapped through machine.provide.
+import type { PodSpec } from 'kubernetes-types/core/v1.js';
+import { assign } from 'xstate';
+import type { Defect } from '../../checker/defect.ts';
+import { objectKey } from '../../model/resources.ts';
+import { removePod } from '../../model/scheduler/cache.ts';
+import { DEFAULT_PROFILE, onInformed, onReply, scheduleOne, scheduleWith, schedulerAction, schedulerMachine } from '../../model/scheduler/machine.ts';
+import { bindPod, storeMachine, type StoreContext, type StoreEvent } from '../../model/store.ts';
+
+/** The default profile without one Filter plugin. */
+function without(plugin: string) {
+  return { ...DEFAULT_PROFILE, filters: DEFAULT_PROFILE.filters.filter((f) => f.name !== plugin) };
+}
+
+export const schedulerIgnoresTaints: Defect = {
+  name: 'schedulerIgnoresTaints',
+  description: 'a scheduler whose profile lacks the TaintToleration filter: tainted nodes take any pod',
+  machines: { scheduler: schedulerMachine.provide({ actions: { schedule: scheduleWith(without('TaintToleration')) as never } }) },
+};
+
+export const schedulerIgnoresHostPorts: Defect = {
+  name: 'schedulerIgnoresHostPorts',
+  description: 'a scheduler whose profile lacks the NodePorts filter: two pods may be placed on one host port',
+  machines: { scheduler: schedulerMachine.provide({ actions: { schedule: scheduleWith(without('NodePorts')) as never } }) },
+};
+
+export const schedulerForgetsBoundPods: Defect = {
+  name: 'schedulerForgetsBoundPods',
+  description: 'a scheduler that forgets an assumed pod as soon as its binding succeeds, before the informer shows it bound: the next pod sees the node emptier than it is',
+  machines: {
+    scheduler: schedulerMachine.provide({
+      actions: {
+        handleReply: schedulerAction(({ context, event }) => {
+          if (event.type !== 'REPLY') return context;
+          const next = onReply(context, event);
+          const { request, reply } = event;
+          return request.verb === 'bind' && reply.ok && next.pods.get(request.uid)?.assumed ? { ...next, ...removePod(next, request.uid) } : next;
+        }) as never,
+      },
+    }),
+  },
+};
+
+export const schedulerDeafToClusterEvents: Defect = {
+  name: 'schedulerDeafToClusterEvents',
+  description: 'a scheduler whose queue ignores cluster events: a pod it found unschedulable waits out the 5-minute flush, though a node freed up long before',
+  machines: {
+    scheduler: schedulerMachine.provide({
+      actions: {
+        handleInformed: schedulerAction(({ context, event }) => {
+          if (event.type !== 'INFORMED') return context;
+          const next = onInformed(context, event);
+          // Pods the event moved out of the unschedulable pool are put back.
+          const parked = (uid: string) => context.unschedulable.has(uid);
+          return {
+            ...next, unschedulable: context.unschedulable,
+            activeQ: next.activeQ.filter((p) => !parked(p.uid)), backoffQ: next.backoffQ.filter((p) => !parked(p.uid)),
+          };
+        }) as never,
+      },
+    }),
+  },
+};
+
+export const schedulerKeepsQuiet: Defect = {
+  name: 'schedulerKeepsQuiet',
+  description: 'a scheduler that parks a pod no node fits without patching PodScheduled=False: kubectl describe never says why it waits',
+  machines: {
+    scheduler: schedulerMachine.provide({
+      actions: {
+        schedule: schedulerAction(({ context, event }) => {
+          if (event.type !== 'SCHEDULE') return context;
+          const next = scheduleOne(DEFAULT_PROFILE, context, event.view, event.nowMs);
+          return { ...next, outbox: next.outbox.filter((r) => r.verb !== 'patch' || context.outbox.includes(r)) };
+        }) as never,
+      },
+    }),
+  },
+};
+
+export const schedulerDropsFailedBindings: Defect = {
+  name: 'schedulerDropsFailedBindings',
+  description: 'a scheduler that gives up on a pod whose binding failed instead of retrying it after a backoff',
+  machines: {
+    scheduler: schedulerMachine.provide({
+      actions: {
+        handleReply: schedulerAction(({ context, event }) => {
+          if (event.type !== 'REPLY') return context;
+          const next = onReply(context, event);
+          const { request, reply } = event;
+          if (request.verb !== 'bind' || reply.ok) return next;
+          return { ...next, errorBackoffQ: next.errorBackoffQ.filter((p) => p.uid !== request.uid) };
+        }) as never,
+      },
+    }),
+  },
+};
+
+export const storeBindsTwice: Defect = {
+  name: 'storeBindsTwice',
+  description: 'an API server whose binding subresource does not check that the pod is still unassigned',
+  machines: {
+    store: storeMachine.provide({
+      actions: {
+        bind: assign(({ context, event }: { context: StoreContext; event: StoreEvent }) => {
+          if (event.type !== 'bind') return {};
+          const key = objectKey('pods', event.request.namespace, event.request.name);
+          const pods = context.objects.pods;
+          const pod = pods?.get(key);
+          if (!pods || !pod) return bindPod(context, event.request);
+          // The check for spec.nodeName is skipped: the binding is applied as if the pod were unassigned.
+          const unassigned = { ...pod, spec: { ...(pod.spec as PodSpec), nodeName: undefined } };
+          return bindPod({ ...context, objects: { ...context.objects, pods: pods.set(key, unassigned) } }, event.request);
+        }) as never,
+      },
+    }),
+  },
+};
