@@ -7,7 +7,7 @@ import {
   runtimeLosesLogsOnCrash, storeLetsPodsMove, kubeletAdmitsEverything, kubeletIgnoresMissingVolumes, kubeletForgetsPullBackoff, kubeletKillsAtOnce, kubeletStatusManagerStuck,
 } from './kubelet.ts';
 import {
-  schedulerDeafToClusterEvents, schedulerDropsFailedBindings, schedulerForgetsBoundPods, schedulerIgnoresHostPorts, schedulerIgnoresTaints,
+  schedulerNeverRetriesUnschedulable, schedulerDropsFailedBindings, schedulerForgetsBoundPods, schedulerIgnoresHostPorts, schedulerIgnoresTaints,
   schedulerKeepsQuiet, storeBindsTwice,
 } from './scheduler.ts';
 import { storeIgnoresResourceVersion, storeRecordsHistoryOutOfOrder } from './store.ts';
@@ -17,6 +17,6 @@ export const DEFECTS: readonly Defect[] = [
   kubeletForgetsLostContainers, kubeletRestartsNeverPods, kubeletNeverRestarts, kubeletSyncsTerminalPods, kubeletKillsWithoutGrace,
   kubeletReadyWithoutProbing, kubeletMissesContainerExits, kubeletNeverDeletesPods, runtimeLosesLogsOnCrash, storeLetsPodsMove,
   kubeletReportsUnknownPhase, kubeletStatusFromInformer, kubeletIgnoresMissingVolumes, kubeletForgetsPullBackoff, kubeletKillsAtOnce,
-  kubeletStatusManagerStuck, kubeletAdmitsEverything, schedulerIgnoresTaints, schedulerIgnoresHostPorts, schedulerForgetsBoundPods, schedulerDeafToClusterEvents,
+  kubeletStatusManagerStuck, kubeletAdmitsEverything, schedulerIgnoresTaints, schedulerIgnoresHostPorts, schedulerForgetsBoundPods, schedulerNeverRetriesUnschedulable,
   schedulerKeepsQuiet, schedulerDropsFailedBindings, storeBindsTwice,
 ];

@@ -5,7 +5,11 @@ import { assign } from 'xstate';
 import type { Defect } from '../../checker/defect.ts';
 import { objectKey } from '../../model/resources.ts';
 import { removePod } from '../../model/scheduler/cache.ts';
-import { DEFAULT_PROFILE, onInformed, onReply, scheduleOne, scheduleWith, schedulerAction, schedulerMachine } from '../../model/scheduler/machine.ts';
+import type { SchedulerContext } from '../../model/scheduler/context.ts';
+import {
+  DEFAULT_PROFILE, onInformed, onReply, scheduleOne, scheduleWith, schedulerAction, schedulerMachine, type SchedulerMachineEvent,
+} from '../../model/scheduler/machine.ts';
+import { flushDue } from '../../model/scheduler/queue.ts';
 import { bindPod, storeMachine, type StoreContext, type StoreEvent } from '../../model/store.ts';
 
 /** The default profile without one Filter plugin. */
@@ -42,22 +46,26 @@ export const schedulerForgetsBoundPods: Defect = {
   },
 };
 
-export const schedulerDeafToClusterEvents: Defect = {
-  name: 'schedulerDeafToClusterEvents',
-  description: 'a scheduler whose queue ignores cluster events: a pod it found unschedulable waits out the 5-minute flush, though a node freed up long before',
+/** A handler whose result keeps the unschedulable pool as it was: pods it would have moved back stay parked. */
+function keepingUnschedulablePool(handler: (context: SchedulerContext, event: SchedulerMachineEvent) => SchedulerContext) {
+  return schedulerAction(({ context, event }) => {
+    const next = handler(context, event);
+    const parked = (uid: string) => context.unschedulable.has(uid);
+    return {
+      ...next, unschedulable: context.unschedulable,
+      activeQ: next.activeQ.filter((p) => !parked(p.uid)), backoffQ: next.backoffQ.filter((p) => !parked(p.uid)),
+    };
+  });
+}
+
+export const schedulerNeverRetriesUnschedulable: Defect = {
+  name: 'schedulerNeverRetriesUnschedulable',
+  description: 'a scheduler whose unschedulable pods never leave the pool: no cluster event moves them back, and no periodic flush retries them',
   machines: {
     scheduler: schedulerMachine.provide({
       actions: {
-        handleInformed: schedulerAction(({ context, event }) => {
-          if (event.type !== 'INFORMED') return context;
-          const next = onInformed(context, event);
-          // Pods the event moved out of the unschedulable pool are put back.
-          const parked = (uid: string) => context.unschedulable.has(uid);
-          return {
-            ...next, unschedulable: context.unschedulable,
-            activeQ: next.activeQ.filter((p) => !parked(p.uid)), backoffQ: next.backoffQ.filter((p) => !parked(p.uid)),
-          };
-        }) as never,
+        handleInformed: keepingUnschedulablePool((context, event) => (event.type === 'INFORMED' ? onInformed(context, event) : context)) as never,
+        wake: keepingUnschedulablePool((context, event) => (event.type === 'TIMER' ? { ...context, ...flushDue(context, event.nowMs) } : context)) as never,
       },
     }),
   },
