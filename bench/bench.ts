@@ -8,7 +8,9 @@ import { PROPERTIES } from '../properties/index.ts';
 import type { Property } from '../properties/property.ts';
 import type { Scenario } from '../scenarios/scenario.ts';
 import { nodeWorkload } from '../scenarios/pods.ts';
+import { schedulingAtScale } from '../scenarios/scheduling.ts';
 import { storeAndInformers } from '../scenarios/store-and-informers.ts';
+import { measureDecision } from './scheduler-decision.ts';
 
 /** Repetitions of each case's batch of runs. This machine's speed wanders by a fifth from minute to minute; the median and the best of several batches say more than one long mean. */
 const BATCHES = 9;
@@ -29,19 +31,26 @@ const CASES: readonly Case[] = [
   // One node, 20 pods: readiness probes, restarts, crash loops, graceful deletion; every node fault on.
   { name: 'node', scenario: nodeWorkload(14), properties: PROPERTIES, runsPerBatch: 10 },
   { name: 'node/model-only', scenario: nodeWorkload(14), properties: [], runsPerBatch: 10 },
+  // 100 API-only nodes, 1,000 pods arriving, the scheduler placing them: every property checked.
+  { name: 'scheduler', scenario: schedulingAtScale(100, 1000), properties: PROPERTIES, runsPerBatch: 1 },
 ];
+
+/** The cost of one scheduling decision, alone, as the cluster grows. */
+const DECISION_NODE_COUNTS = [10, 100, 1000];
 
 function measure(c: Case): Record<string, unknown> {
   const config = runConfig(c.scenario, undefined, c.properties, false);
   const runBatch = (firstSeed: number, runs: number) => {
     let steps = 0;
     let violations = 0;
+    let bound = 0;
     for (let seed = firstSeed; seed < firstSeed + runs; seed++) {
       const result = run(config, seededChooser(seed, c.scenario.stepsMax));
       steps += result.steps;
       if (result.violation) violations++;
+      for (const pod of result.world.store.context.objects.pods?.values() ?? []) if ((pod.spec as { nodeName?: string }).nodeName) bound++;
     }
-    return { steps, violations };
+    return { steps, violations, bound };
   };
   // Warm up the JIT.
   runBatch(0, c.runsPerBatch);
@@ -49,6 +58,7 @@ function measure(c: Case): Record<string, unknown> {
   const rates: number[] = [];
   let steps = 0;
   let violations = 0;
+  let bound = 0;
   let seconds = 0;
   for (let b = 0; b < BATCHES; b++) {
     const started = performance.now();
@@ -58,6 +68,7 @@ function measure(c: Case): Record<string, unknown> {
     rates.push(batch.steps / elapsed);
     steps = batch.steps;
     violations = batch.violations;
+    bound = batch.bound;
     seconds += elapsed;
   }
   rates.sort((a, b) => a - b);
@@ -78,6 +89,7 @@ function measure(c: Case): Record<string, unknown> {
     stepsPerSecondBest: Math.round(rates[BATCHES - 1]!),
     runsPerSecond: Number(((rates[Math.floor(BATCHES / 2)]! / steps) * runsPerBatch).toFixed(1)),
     violations,
+    ...(c.scenario.scheduler ? { podsBoundPerBatch: bound, podsScheduledPerSecond: Math.round((bound * rates[Math.floor(BATCHES / 2)]!) / steps) } : {}),
   };
 }
 
@@ -85,4 +97,8 @@ const only = process.argv[2];
 for (const c of CASES) {
   if (only && c.name !== only) continue;
   console.log(JSON.stringify({ ...measure(c), ...calibrate() }));
+}
+for (const n of DECISION_NODE_COUNTS) {
+  if (only && `scheduler-decision/${n}` !== only) continue;
+  console.log(JSON.stringify({ ...measureDecision(n), ...calibrate() }));
 }

@@ -17,14 +17,24 @@ export function boundNode(pod: KubeObject): string | undefined {
   return (pod.spec as PodSpec | undefined)?.nodeName || undefined;
 }
 
+/** podsByNode's answers, per state of the store's pods: most steps leave the pods as they were. */
+const byNodeOf = new WeakMap<object, ReadonlyMap<string, readonly KubeObject[]>>();
+const NO_PODS = {};
+
 /** The non-terminal pods bound to each node, by node name. */
-export function podsByNode(world: World): Map<string, KubeObject[]> {
+export function podsByNode(world: World): ReadonlyMap<string, readonly KubeObject[]> {
+  const pods = world.store.context.objects.pods;
+  const known = byNodeOf.get(pods ?? NO_PODS);
+  if (known) return known;
   const byNode = new Map<string, KubeObject[]>();
-  for (const pod of world.store.context.objects.pods?.values() ?? []) {
+  for (const pod of pods?.values() ?? []) {
     const node = boundNode(pod);
     if (node === undefined || isTerminalPod(pod)) continue;
-    byNode.set(node, [...(byNode.get(node) ?? []), pod]);
+    const list = byNode.get(node);
+    if (list) list.push(pod);
+    else byNode.set(node, [pod]);
   }
+  byNodeOf.set(pods ?? NO_PODS, byNode);
   return byNode;
 }
 

@@ -10,6 +10,7 @@ import type { CachedPod, SchedulerContext } from '../model/scheduler/context.ts'
 import { firstRejection, podView } from '../model/scheduler/cycle.ts';
 import { fitErrorMessage, NO_NODES_AVAILABLE } from '../model/scheduler/fit-error.ts';
 import { DEFAULT_PROFILE } from '../model/scheduler/machine.ts';
+import { head } from '../model/scheduler/queue.ts';
 import type { NodeView } from '../model/scheduler/plugins.ts';
 import { portsConflict, podHostPorts, type HostPort } from '../model/semantics/node-ports.ts';
 import { newNodeInfo, type NodeInfo } from '../model/semantics/resource-fit.ts';
@@ -40,17 +41,18 @@ function overcommitted(info: NodeInfo): string[] {
 const names = (pods: readonly KubeObject[]) => pods.map((p) => p.metadata.name).join(', ');
 
 /**
- * A pod the scheduler could not know was there: not in its cache, and either its binding
- * committed though the reply was lost (so the scheduler forgot it, handleBindingCycleError),
+ * A pod the scheduler could not know was on `node`: not counted there in its cache, and either
+ * its binding committed though the reply was lost (so the scheduler forgot it, and may since
+ * have assumed it elsewhere: handleBindingCycleError),
  * or an earlier incarnation of the scheduler bound it and the informer, listing after a
  * restart (perhaps from a lagging API server), has not shown it yet. Upstream's scheduler
  * double-books a node until it hears of such a pod, and the kubelet's admission then turns
  * one away: not a mistake of the scheduler's. A pod this incarnation bound and was told of, it
  * must count.
  */
-function unknownToScheduler(scheduler: Pick<SchedulerContext, 'pods'>, world: World, pod: KubeObject): boolean {
+function unknownToScheduler(scheduler: Pick<SchedulerContext, 'pods'>, world: World, pod: KubeObject, node: string): boolean {
   const uid = pod.metadata.uid ?? '';
-  if (scheduler.pods.has(uid)) return false;
+  if (scheduler.pods.get(uid)?.nodeName === node) return false;
   const { ghost } = world;
   return ghost.repliesLost.has(uid) || ghost.boundBy.get(uid) !== ghost.schedulerIncarnation;
 }
@@ -65,13 +67,15 @@ function placement(before: World, action: Action, after: World): { pod: CachedPo
   const client = after.system.scheduler.client;
   const was = before.clients[client]!.context as SchedulerContext;
   const now = after.clients[client]!.context as SchedulerContext;
-  const pod = [...now.pods.values()].find((p) => p.assumed && !was.pods.has(p.uid));
+  // The pod the cycle was for: the head of the queue, or the one whose host is being picked.
+  const uid = action.kind === 'pickNode' ? was.picking?.queued.uid : head(was)?.uid;
+  const pod = uid === undefined || was.pods.has(uid) ? undefined : now.pods.get(uid);
   // A pick completes the cycle that started earlier, on the snapshot taken then.
   const decided = action.kind === 'pickNode' && was.picking ? was.picking.snapshot : was;
   const node = pod && decided.nodes.get(pod.nodeName);
   if (!pod || !node) return null;
   const holds = new Map<string, KubeObject>();
-  for (const bound of podsByNode(after).get(pod.nodeName) ?? []) if (!unknownToScheduler(decided, after, bound)) holds.set(bound.metadata.uid ?? '', bound);
+  for (const bound of podsByNode(after).get(pod.nodeName) ?? []) if (!unknownToScheduler(decided, after, bound, pod.nodeName)) holds.set(bound.metadata.uid ?? '', bound);
   for (const assumed of now.pods.values()) if (assumed.assumed && assumed.nodeName === pod.nodeName) holds.set(assumed.uid, assumed.pod);
   return { pod, node, holds: [...holds.values()] };
 }

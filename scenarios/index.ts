@@ -2,13 +2,13 @@
 import type { Scenario } from './scenario.ts';
 import { podBasics, podDeletion, podRestarts } from './pod-lifecycle.ts';
 import { downwardApiPod, livenessPod, nodeWorkload, secretVolumePod } from './pods.ts';
-import { schedulingHostPorts, schedulingPlacement, schedulingResources } from './scheduling.ts';
+import { schedulingHostPorts, schedulingNodeChurn, schedulingPlacement, schedulingResources } from './scheduling.ts';
 import { storeAndInformers } from './store-and-informers.ts';
 import { watchBasics } from './watch-basics.ts';
 
 export const SCENARIOS: readonly Scenario[] = [
   watchBasics, storeAndInformers, podRestarts, podDeletion, podBasics, livenessPod, downwardApiPod, secretVolumePod, nodeWorkload(3),
-  schedulingResources, schedulingPlacement, schedulingHostPorts,
+  schedulingResources, schedulingPlacement, schedulingHostPorts, schedulingNodeChurn,
 ];
 
 export function findScenario(name: string): Scenario | undefined {

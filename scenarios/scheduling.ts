@@ -65,18 +65,19 @@ export const schedulingResources: Scenario = {
 };
 
 /**
- * Taints, tolerations, node selectors and cordons: a database pod that tolerates the
- * dedicated node and selects it by label; web pods that must stay off it; a pod that
- * selects a label no node has; and a node cordoned, then uncordoned.
+ * Taints, tolerations, node selectors, required node affinity and cordons: a database pod
+ * that tolerates the dedicated node and selects it by label; web pods that must stay off it;
+ * a pod that selects a label no node has until one is labelled; a pod that requires the zone
+ * of the cordoned node, until it is uncordoned.
  */
 export const schedulingPlacement: Scenario = {
   ...BASE,
   name: 'scheduling-placement',
-  description: 'A tainted dedicated node, a labelled one, a cordoned one: pods land where their tolerations, selectors and the cordon allow.',
+  description: 'A tainted dedicated node, a labelled one, a cordoned one in another zone: pods land where their tolerations, selectors, required affinity and the cordon allow.',
   nodes: [
-    node('node-1', '4', '8Gi'),
-    node('node-2', '4', '8Gi', { labels: { disktype: 'ssd' }, taints: [DEDICATED] }),
-    node('node-3', '4', '8Gi', { unschedulable: true }),
+    node('node-1', '4', '8Gi', { labels: { 'topology.kubernetes.io/zone': 'zone-a' } }),
+    node('node-2', '4', '8Gi', { labels: { disktype: 'ssd', 'topology.kubernetes.io/zone': 'zone-a' }, taints: [DEDICATED] }),
+    node('node-3', '4', '8Gi', { labels: { 'topology.kubernetes.io/zone': 'zone-b' }, unschedulable: true }),
   ],
   users: [{
     name: 'alice',
@@ -85,11 +86,42 @@ export const schedulingPlacement: Scenario = {
       create(unscheduledPod('web-1', '1', '1Gi')),
       create(unscheduledPod('web-2', '1', '1Gi')),
       create(unscheduledPod('gpu', '1', '1Gi', { nodeSelector: { accelerator: 'gpu' } })),
+      create(unscheduledPod('zonal', '1', '1Gi', {
+        affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: ['zone-b'] }] }] } } },
+      })),
       wait(10_000), patchNode('node-3', { spec: { unschedulable: null } }),
       patchNode('node-1', { metadata: { labels: { accelerator: 'gpu' } } }),
     ],
   }],
   faults: { ...NO_FAULTS, schedulerRestart: true },
+  goals: ['podScheduledAfterWaiting'],
+};
+
+/**
+ * Nodes come and go: a cluster too small for its pods until a node joins; a node tainted
+ * NoSchedule mid-run, which keeps new pods off it but leaves its pods running (no NoExecute);
+ * a node deleted from the API server, whose pods the scheduler then no longer counts.
+ */
+export const schedulingNodeChurn: Scenario = {
+  ...BASE,
+  name: 'scheduling-node-churn',
+  description: 'A 2-cpu node is full until node-2 joins; node-1 is then tainted NoSchedule and an API-only node-3 is deleted: pods follow the nodes.',
+  nodes: [
+    node('node-1', '2', '4Gi'),
+    node('node-2', '2', '4Gi', { startsDown: true }),
+    node('node-3', '1', '2Gi', { kubelet: false }),
+  ],
+  users: [{
+    name: 'alice',
+    script: [
+      ...['a', 'b', 'c', 'd'].map((n) => create(unscheduledPod(n, '1', '1Gi'))),
+      wait(10_000), patchNode('node-1', { spec: { taints: [{ key: 'maintenance', value: 'true', effect: 'NoSchedule' }] } }),
+      create(unscheduledPod('e', '500m', '512Mi')),
+      { op: 'delete', resource: 'nodes', namespace: '', name: 'node-3' },
+      create(unscheduledPod('f', '500m', '512Mi')),
+    ],
+  }],
+  faults: { ...NO_FAULTS, schedulerRestart: true, requestFailure: true },
   goals: ['podScheduledAfterWaiting'],
 };
 
@@ -114,3 +146,23 @@ export const schedulingHostPorts: Scenario = {
   faults: { ...NO_FAULTS, schedulerRestart: true, requestFailure: true },
   goals: ['podScheduledAfterWaiting'],
 };
+
+/**
+ * Scheduling at scale, for the benchmark: `nodeCount` API-only nodes (4 cpu, 16 GiB, 110 pods
+ * each, as scheduler_perf's fake nodes are), and `podCount` pods of 100m / 128 MiB arriving.
+ */
+export function schedulingAtScale(nodeCount: number, podCount: number): Scenario {
+  return {
+    ...BASE,
+    name: `scheduling-at-scale-${nodeCount}x${podCount}`,
+    description: `${podCount} pods arriving at ${nodeCount} nodes that exist only in the API server.`,
+    nodes: Array.from({ length: nodeCount }, (_, i) => node(`node-${String(i).padStart(4, '0')}`, '4', '16Gi', { kubelet: false })),
+    users: [{ name: 'alice', script: Array.from({ length: podCount }, (_, i) => create(unscheduledPod(`pod-${i}`, '100m', '128Mi'))) }],
+    faults: NO_FAULTS,
+    bounds: { faultsMax: 0, historyMax: 4 * podCount, streamQueueMax: 4 * podCount },
+    stepsMax: 0,
+    convergeStepsMax: 20 * podCount,
+    settleMs: 0,
+    goals: [],
+  };
+}

@@ -9,6 +9,7 @@ import { catchDefect } from './helpers/caught.ts';
 import { watchBasics } from '../scenarios/watch-basics.ts';
 import { informerAcceptsOlderList } from './defects/informer.ts';
 import { TRACE_FORMAT } from '../reports/trace.ts';
+import { SCENARIOS } from '../scenarios/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kubeprop-cli-'));
 function file(name: string, text: string): string {
@@ -111,7 +112,7 @@ describe('kubeprop check', () => {
   });
 
   it('rejects an unknown scenario and a bad flag with exit code 2', () => {
-    expect(kubeprop('check', 'nope')).toMatchObject({ code: 2, stderr: "kubeprop: unknown scenario \"nope\"; known: watch-basics, store-and-informers, pod-restarts, pod-deletion, pod-basics, liveness-pod, downward-api-pod, secret-volume-pod, node-workload, scheduling-resources, scheduling-placement, scheduling-host-ports\nRun 'kubeprop --help' for usage.\n" });
+    expect(kubeprop('check', 'nope')).toMatchObject({ code: 2, stderr: `kubeprop: unknown scenario "nope"; known: ${SCENARIOS.map((x) => x.name).join(', ')}\nRun 'kubeprop --help' for usage.\n` });
     expect(kubeprop('check', '--runs', 'many')).toMatchObject({ code: 2, stderr: "kubeprop: --runs must be a non-negative integer, got \"many\"\nRun 'kubeprop --help' for usage.\n" });
   });
 });

@@ -9,7 +9,8 @@ import type { Node, Pod, PodSpec } from 'kubernetes-types/core/v1.js';
 import { nodeAffinityFilter, nodeAffinityScore } from '../semantics/node-affinity.ts';
 import { nodePortsFilter, type HostPort } from '../semantics/node-ports.ts';
 import {
-  nodeResourcesBalancedAllocationScore, nodeResourcesFitFilter, nodeResourcesFitScore, type Amounts, type NodeInfo, type ScoringStrategy,
+  nodeResourcesBalancedAllocationScoreOf, nodeResourcesFitFilter, nodeResourcesFitScoreOf, scoringPodRequests, type Amounts, type NodeInfo,
+  type ScoringStrategy,
 } from '../semantics/resource-fit.ts';
 import { SCHEDULABLE, unschedulableAndUnresolvable, type FilterResult, type NodeScore } from '../semantics/scheduler-framework.ts';
 import { taintTolerationFilter, taintTolerationScore, tolerationsTolerateTaint } from '../semantics/taints.ts';
@@ -80,10 +81,16 @@ export const SCORE_PLUGINS: readonly ScorePlugin[] = [
   { name: 'NodeAffinity', weight: 2, score: (pod, nodes) => scores(nodeAffinityScore(pod.pod, nodes.map((n) => n.node))) },
   {
     name: 'NodeResourcesFit', weight: 1,
-    score: (pod, nodes) => nodes.map((n) => nodeResourcesFitScore(pod.pod.spec as PodSpec, n.info, LEAST_ALLOCATED)),
+    score: (pod, nodes) => {
+      const requests = scoringPodRequests(pod.pod.spec as PodSpec, LEAST_ALLOCATED.resources, false);
+      return nodes.map((n) => nodeResourcesFitScoreOf(requests, n.info, LEAST_ALLOCATED));
+    },
   },
   {
     name: 'NodeResourcesBalancedAllocation', weight: 1,
-    score: (pod, nodes) => nodes.map((n) => nodeResourcesBalancedAllocationScore(pod.pod.spec as PodSpec, n.info, LEAST_ALLOCATED.resources)),
+    score: (pod, nodes) => {
+      const requests = scoringPodRequests(pod.pod.spec as PodSpec, LEAST_ALLOCATED.resources, true);
+      return nodes.map((n) => nodeResourcesBalancedAllocationScoreOf(requests, n.info, LEAST_ALLOCATED.resources));
+    },
   },
 ];

@@ -426,6 +426,9 @@ const MAX_UTILIZATION = 100;
 
 /** Go's int64 a * b / c: the product is exact and the quotient truncates toward zero. */
 function mulDiv(a: number, b: number, c: number): number {
+  const product = a * b;
+  // Below 2^52 a double holds the product exactly and floor(product / c) cannot round across an integer.
+  if (product >= 0 && product < 2 ** 52 && c > 0) return Math.floor(product / c);
   return Number((BigInt(a) * BigInt(b)) / BigInt(c));
 }
 
@@ -558,19 +561,20 @@ function allocatableAndRequested(
   features: SchedulerFeatures,
 ): { allocatable: number; requested: number } {
   if (podRequest === 0 && isScalarResourceName(name)) return BYPASSED;
-  const onNode = (requested: Amounts) => ({
-    allocatable: node.allocatable[name] ?? 0,
-    requested: (requested[name] ?? 0) + podRequest,
-  });
-  if (name === CPU || name === MEMORY) return onNode(useRequested ? node.requested : node.nonZeroRequested);
-  if (name === EPHEMERAL_STORAGE) return onNode(node.requested);
+  if (name === CPU || name === MEMORY) return onNode(name, podRequest, node, useRequested ? node.requested : node.nonZeroRequested);
+  if (name === EPHEMERAL_STORAGE) return onNode(name, podRequest, node, node.requested);
   if (!isScalarResourceName(name)) return BYPASSED;
   const devices = node.draDevices[name];
   const draBacked = features.draExtendedResources?.has(name) === true && devices !== undefined;
   if ((node.allocatable[name] ?? 0) === 0 && draBacked && devices.capacity > 0) {
     return { allocatable: devices.capacity, requested: devices.allocated + podRequest };
   }
-  return onNode(node.requested);
+  return onNode(name, podRequest, node, node.requested);
+}
+
+/** The node's allocatable of `name`, and what it would have requested of it with the pod. */
+function onNode(name: string, podRequest: number, node: NodeInfo, requested: Amounts): { allocatable: number; requested: number } {
+  return { allocatable: node.allocatable[name] ?? 0, requested: (requested[name] ?? 0) + podRequest };
 }
 
 /** NodeResourcesFit Score (PreScore folded in): the strategy's score of the node for the pod. */
@@ -580,7 +584,16 @@ export function nodeResourcesFitScore(
   strategy: ScoringStrategy,
   features: SchedulerFeatures = DEFAULT_FEATURES,
 ): number {
-  const podRequests = scoringPodRequests(spec, strategy.resources, false, features);
+  return nodeResourcesFitScoreOf(scoringPodRequests(spec, strategy.resources, false, features), node, strategy, features);
+}
+
+/** Score, given the pod's scoring requests (PreScore's, computed once per cycle). */
+export function nodeResourcesFitScoreOf(
+  podRequests: readonly number[],
+  node: NodeInfo,
+  strategy: ScoringStrategy,
+  features: SchedulerFeatures = DEFAULT_FEATURES,
+): number {
   const allocations = resourceAllocations(strategy.resources, podRequests, node, false, features);
   switch (strategy.type) {
     case 'LeastAllocated':
@@ -608,7 +621,16 @@ export function nodeResourcesBalancedAllocationScore(
   resources: readonly ScoringResource[],
   features: SchedulerFeatures = DEFAULT_FEATURES,
 ): number {
-  const podRequests = scoringPodRequests(spec, resources, true, features);
+  return nodeResourcesBalancedAllocationScoreOf(scoringPodRequests(spec, resources, true, features), node, resources, features);
+}
+
+/** BalancedAllocation Score, given the pod's requests of the resources (PreScore's, computed once per cycle). */
+export function nodeResourcesBalancedAllocationScoreOf(
+  podRequests: readonly number[],
+  node: NodeInfo,
+  resources: readonly ScoringResource[],
+  features: SchedulerFeatures = DEFAULT_FEATURES,
+): number {
   if (isBestEffort(podRequests)) return 0;
   return balancedAllocationScore(resourceAllocations(resources, podRequests, node, true, features));
 }
