@@ -100,12 +100,13 @@ export const schedulingPlacement: Scenario = {
 /**
  * Nodes come and go: a cluster too small for its pods until a node joins; a node tainted
  * NoSchedule mid-run, which keeps new pods off it but leaves its pods running (no NoExecute);
- * a node deleted from the API server, whose pods the scheduler then no longer counts.
+ * a node deleted from the API server, whose pods the scheduler then no longer counts; and
+ * a node cordoned, which keeps its pods too.
  */
 export const schedulingNodeChurn: Scenario = {
   ...BASE,
   name: 'scheduling-node-churn',
-  description: 'A 2-cpu node is full until node-2 joins; node-1 is then tainted NoSchedule and an API-only node-3 is deleted: pods follow the nodes.',
+  description: 'A 2-cpu node is full until node-2 joins; node-1 is then tainted NoSchedule, an API-only node-3 deleted and node-2 cordoned: pods follow the nodes.',
   nodes: [
     node('node-1', '2', '4Gi'),
     node('node-2', '2', '4Gi', { startsDown: true }),
@@ -119,6 +120,7 @@ export const schedulingNodeChurn: Scenario = {
       create(unscheduledPod('e', '500m', '512Mi')),
       { op: 'delete', resource: 'nodes', namespace: '', name: 'node-3' },
       create(unscheduledPod('f', '500m', '512Mi')),
+      patchNode('node-2', { spec: { unschedulable: true } }),
     ],
   }],
   faults: { ...NO_FAULTS, schedulerRestart: true, requestFailure: true },
