@@ -8,7 +8,7 @@ import { admittedPods, registeredAllocatable } from '../model/kubelet/sync.ts';
 import type { KubeObject } from '../model/resources.ts';
 import type { CachedPod, SchedulerContext } from '../model/scheduler/context.ts';
 import { firstRejection, podView } from '../model/scheduler/cycle.ts';
-import { fitErrorMessage, NO_NODES_AVAILABLE } from '../model/scheduler/fit-error.ts';
+import { fitErrorMessage, NO_NODES_AVAILABLE, type Rejection } from '../model/scheduler/fit-error.ts';
 import { DEFAULT_PROFILE } from '../model/scheduler/machine.ts';
 import { head } from '../model/scheduler/queue.ts';
 import type { NodeView } from '../model/scheduler/plugins.ts';
@@ -183,10 +183,25 @@ function podScheduledCondition(pod: KubeObject): PodCondition | undefined {
   return ((pod.status as PodStatus | undefined)?.conditions ?? []).find((c) => c.type === 'PodScheduled');
 }
 
-/** The pods waiting for the scheduler: unbound, not terminal, not being deleted. */
-function pendingPods(world: World): KubeObject[] {
+/**
+ * The pods waiting for the scheduler (unbound, not terminal, not being deleted), each with a
+ * node that could take it now, or else every node's rejection: judged by the default profile
+ * against the API server's nodes and bound pods.
+ */
+function pendingVerdicts(world: World): { pod: KubeObject; fits: NodeView | undefined; rejections: Rejection[] }[] {
+  const nodes = apiNodeViews(world);
   return [...(world.store.context.objects.pods?.values() ?? [])]
-    .filter((p) => boundNode(p) === undefined && !isTerminalPod(p) && !p.metadata.deletionTimestamp);
+    .filter((p) => boundNode(p) === undefined && !isTerminalPod(p) && !p.metadata.deletionTimestamp)
+    .map((pod) => {
+      const view = podView(pod as Pod);
+      const rejections: Rejection[] = [];
+      for (const node of nodes) {
+        const rejection = firstRejection(DEFAULT_PROFILE, view, node);
+        if (rejection === null) return { pod, fits: node, rejections: [] };
+        rejections.push(rejection);
+      }
+      return { pod, fits: undefined, rejections };
+    });
 }
 
 export const schedulablePodsAreBound: EventuallyProperty = {
@@ -195,13 +210,7 @@ export const schedulablePodsAreBound: EventuallyProperty = {
   description: 'Once the cluster settles, every pending pod that some node could take (by every filter, against the API server\'s nodes and bound pods) is bound.',
   check(world) {
     if (world.system.scheduler === null) return null;
-    const nodes = apiNodeViews(world);
-    const stuck: string[] = [];
-    for (const pod of pendingPods(world)) {
-      const view = podView(pod as Pod);
-      const fits = nodes.find((n) => firstRejection(DEFAULT_PROFILE, view, n) === null);
-      if (fits) stuck.push(`${keyOfPod(pod)} fits ${fits.node.metadata?.name}`);
-    }
+    const stuck = pendingVerdicts(world).flatMap(({ pod, fits }) => (fits ? [`${keyOfPod(pod)} fits ${fits.node.metadata?.name}`] : []));
     return stuck.length === 0 ? null : `pods still pending though a node could take them: ${stuck.join('; ')}.`;
   },
 };
@@ -212,13 +221,10 @@ export const unschedulablePodsSayWhy: EventuallyProperty = {
   description: 'Once the cluster settles, every pending pod no node can take carries PodScheduled=False, reason Unschedulable, with every node\'s reason in the message, as kubectl describe shows it.',
   check(world) {
     if (world.system.scheduler === null) return null;
-    const nodes = apiNodeViews(world);
     const wrong: string[] = [];
-    for (const pod of pendingPods(world)) {
-      const view = podView(pod as Pod);
-      const rejections = nodes.flatMap((n) => firstRejection(DEFAULT_PROFILE, view, n) ?? []);
-      if (rejections.length < nodes.length) continue;
-      const expected = nodes.length === 0 ? NO_NODES_AVAILABLE : fitErrorMessage(rejections);
+    for (const { pod, fits, rejections } of pendingVerdicts(world)) {
+      if (fits) continue;
+      const expected = rejections.length === 0 ? NO_NODES_AVAILABLE : fitErrorMessage(rejections);
       const condition = podScheduledCondition(pod);
       if (condition?.status === 'False' && condition.reason === 'Unschedulable' && condition.message === expected) continue;
       const shown = condition ? `PodScheduled=${condition.status}${condition.reason ? ` (${condition.reason}: ${condition.message})` : ''}` : 'no PodScheduled condition';

@@ -3,6 +3,7 @@
 import type { PodSpec } from 'kubernetes-types/core/v1.js';
 import { assign } from 'xstate';
 import type { Defect } from '../../checker/defect.ts';
+import type { Request } from '../../model/requests.ts';
 import { objectKey } from '../../model/resources.ts';
 import { removePod } from '../../model/scheduler/cache.ts';
 import type { SchedulerContext } from '../../model/scheduler/context.ts';
@@ -29,18 +30,22 @@ export const schedulerIgnoresHostPorts: Defect = {
   machines: { scheduler: schedulerMachine.provide({ actions: { schedule: scheduleWith(without('NodePorts')) as never } }) },
 };
 
+/** The scheduler's reply handling, then `then` on a binding's reply. */
+function onBindReply(then: (next: SchedulerContext, request: Extract<Request, { verb: 'bind' }>, ok: boolean) => SchedulerContext) {
+  return schedulerAction(({ context, event }) => {
+    if (event.type !== 'REPLY') return context;
+    const next = onReply(context, event);
+    return event.request.verb === 'bind' ? then(next, event.request, event.reply.ok) : next;
+  });
+}
+
 export const schedulerForgetsBoundPods: Defect = {
   name: 'schedulerForgetsBoundPods',
   description: 'a scheduler that forgets an assumed pod as soon as its binding succeeds, before the informer shows it bound: the next pod sees the node emptier than it is',
   machines: {
     scheduler: schedulerMachine.provide({
       actions: {
-        handleReply: schedulerAction(({ context, event }) => {
-          if (event.type !== 'REPLY') return context;
-          const next = onReply(context, event);
-          const { request, reply } = event;
-          return request.verb === 'bind' && reply.ok && next.pods.get(request.uid)?.assumed ? { ...next, ...removePod(next, request.uid) } : next;
-        }) as never,
+        handleReply: onBindReply((next, request, ok) => (ok && next.pods.get(request.uid)?.assumed ? { ...next, ...removePod(next, request.uid) } : next)) as never,
       },
     }),
   },
@@ -93,13 +98,7 @@ export const schedulerDropsFailedBindings: Defect = {
   machines: {
     scheduler: schedulerMachine.provide({
       actions: {
-        handleReply: schedulerAction(({ context, event }) => {
-          if (event.type !== 'REPLY') return context;
-          const next = onReply(context, event);
-          const { request, reply } = event;
-          if (request.verb !== 'bind' || reply.ok) return next;
-          return { ...next, errorBackoffQ: next.errorBackoffQ.filter((p) => p.uid !== request.uid) };
-        }) as never,
+        handleReply: onBindReply((next, request, ok) => (ok ? next : { ...next, errorBackoffQ: next.errorBackoffQ.filter((p) => p.uid !== request.uid) })) as never,
       },
     }),
   },
