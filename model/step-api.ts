@@ -63,12 +63,13 @@ function openStream(events: readonly WatchEvent[], request: Extract<Request, { v
   };
 }
 
-/** Tells the component an informer feeds what changed (`event`), or that its cache was relisted (null). */
-function notifyOwner(world: World, informer: number, event: WatchEvent | null): World {
+/** Tells the components an informer feeds what changed (`event`), or that its cache was relisted (null). */
+function notifyOwners(world: World, informer: number, event: WatchEvent | null): World {
   const spec = world.system.clients[informer]!;
-  if (spec.owner === undefined) return world;
   const cache = (world.clients[informer]!.context as InformerContext).cache;
-  return sendTo(world, spec.owner, { type: 'INFORMED', resource: spec.resource!, event, cache, nowMs: world.nowMs });
+  let next = world;
+  for (const owner of spec.owners ?? []) next = sendTo(next, owner, { type: 'INFORMED', resource: spec.resource!, event, cache, nowMs: world.nowMs });
+  return next;
 }
 
 /**
@@ -119,7 +120,7 @@ export function send(world: World, client: number, lagging: boolean, delivery: D
     }
   }
   const replied = sendTo({ ...world, store, streams, ghost: witnessed(world, request, delivery, store) }, client, { type: 'REPLY', request, reply, nowMs: world.nowMs });
-  return request.verb === 'list' && reply.ok ? notifyOwner(replied, client, null) : replied;
+  return request.verb === 'list' && reply.ok ? notifyOwners(replied, client, null) : replied;
 }
 
 export function deliver(world: World, client: number): World {
@@ -128,7 +129,7 @@ export function deliver(world: World, client: number): World {
   if (event) {
     const next: WatchStream = { ...stream, queue: logDropFront(stream.queue, 1), lastDeliveredRv: event.rv };
     const delivered = sendTo({ ...world, streams: replace(world.streams, client, next) }, client, { type: 'WATCH_EVENT', event, nowMs: world.nowMs });
-    return notifyOwner(delivered, client, event);
+    return notifyOwners(delivered, client, event);
   }
   return sendTo({ ...world, streams: replace(world.streams, client, null) }, client, { type: 'WATCH_END', end: stream.end as StreamEnd, nowMs: world.nowMs });
 }

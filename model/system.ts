@@ -17,8 +17,8 @@ export interface ClientSpec {
   readonly input: unknown;
   /** The resource an informer watches; undefined for other clients. */
   readonly resource?: Resource;
-  /** The component (client index) an informer feeds, told of every change it sees. */
-  readonly owner?: number;
+  /** The components (client indices) an informer feeds, each told of every change it sees (a shared informer). */
+  readonly owners?: readonly number[];
   /** The node (index in System.nodes) the client runs on: it is down when the node is, cut off when it is. */
   readonly node?: number;
 }

@@ -40,7 +40,7 @@ function behaviourOf(rules: readonly BehaviourRule[]): System['behaviour'] {
 function addInformer(clients: ClientSpec[], machines: Machines, owner: number, resource: Resource, selector?: FieldSelector, node?: number): number {
   clients.push({
     id: `${resource} -> ${clients[owner]!.id}`, kind: 'informer', machine: machines.informer,
-    input: { resource, ...(selector !== undefined ? { selector } : {}) }, resource, owner, ...(node !== undefined ? { node } : {}),
+    input: { resource, ...(selector !== undefined ? { selector } : {}) }, resource, owners: [owner], ...(node !== undefined ? { node } : {}),
   });
   return clients.length - 1;
 }
