@@ -14,16 +14,21 @@ export interface ClientContext {
 /** How a watch stream ended: closed (the client rewatches) or with an error status (it relists). */
 export type StreamEnd = { readonly kind: 'closed'; readonly why: string } | { readonly kind: 'error'; readonly status: ApiStatus };
 
+/** A process's shared informer caches, by resource. */
+export type Caches = Partial<Record<Resource, ReadonlyMap<string, KubeObject>>>;
+
 /**
  * What an informer tells the component it feeds, as client-go's event handlers do: one
  * object changed (the watch event), or the cache was replaced by a list (`event` null).
- * `cache` is the informer's cache after the change.
+ * `cache` is the informer's cache after the change; `caches`, every shared informer's of the
+ * component's process (a controller's handlers read other listers).
  */
 export type InformedEvent = {
   readonly type: 'INFORMED';
   readonly resource: Resource;
   readonly event: WatchEvent | null;
   readonly cache: ReadonlyMap<string, KubeObject>;
+  readonly caches: Caches;
   readonly nowMs: number;
 };
 

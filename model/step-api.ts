@@ -2,13 +2,14 @@
 // event, and the faults of watch streams and etcd.
 import { internalError, serviceUnavailable, timeout } from './api-status.ts';
 import { emptyLog, logAppend, logDropFront, logFirst, logSize } from './append-log.ts';
-import type { ClientEvent, StreamEnd } from './client.ts';
+import type { Caches, ClientEvent, StreamEnd } from './client.ts';
 import type { InformerContext } from './informer.ts';
 import { filterEvent } from './field-selector.ts';
 import type { KubeletEvent } from './kubelet/context.ts';
 import type { SchedulerEvent } from './scheduler/machine.ts';
 import { transition } from './machine-runner.ts';
 import { isWrite, type Reply, type Request, type WatchEvent } from './requests.ts';
+import type { Resource } from './resources.ts';
 import { getObject, listAt, oldestServableRv, watchFrom } from './store-read.ts';
 import type { ClientSnapshot, Ghost, StoreSnapshot, WatchStream, World } from './world.ts';
 
@@ -68,8 +69,18 @@ function notifyOwners(world: World, informer: number, event: WatchEvent | null):
   const spec = world.system.clients[informer]!;
   const cache = (world.clients[informer]!.context as InformerContext).cache;
   let next = world;
-  for (const owner of spec.owners ?? []) next = sendTo(next, owner, { type: 'INFORMED', resource: spec.resource!, event, cache, nowMs: world.nowMs });
+  for (const owner of spec.owners ?? []) {
+    next = sendTo(next, owner, { type: 'INFORMED', resource: spec.resource!, event, cache, caches: cachesOf(next, owner), nowMs: world.nowMs });
+  }
   return next;
+}
+
+/** The caches of the client's process's shared informers. */
+export function cachesOf(world: World, client: number): Caches {
+  const caches: Caches = {};
+  const informers = world.system.clients[client]!.informers ?? {};
+  for (const resource of Object.keys(informers) as Resource[]) caches[resource] = (world.clients[informers[resource]!]!.context as InformerContext).cache;
+  return caches;
 }
 
 /**

@@ -19,6 +19,8 @@ export interface ClientSpec {
   readonly resource?: Resource;
   /** The components (client indices) an informer feeds, each told of every change it sees (a shared informer). */
   readonly owners?: readonly number[];
+  /** The shared informers of the client's process, by resource: the caches its handlers and reconciles read. */
+  readonly informers?: Partial<Record<Resource, number>>;
   /** The node (index in System.nodes) the client runs on: it is down when the node is, cut off when it is. */
   readonly node?: number;
 }

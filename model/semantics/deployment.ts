@@ -1,16 +1,13 @@
-// The Deployment controller's rolling-update arithmetic, as pure functions of apps/v1
-// objects: each returns the controller's decision and leaves the API writes to the caller.
-// Follows kubernetes/kubernetes pkg/controller/deployment/util/deployment_util.go at 277391ee
+// The Deployment controller's rolling-update arithmetic as pure functions of apps/v1 objects;
+// each returns the controller's decision and leaves the API writes to the caller. Follows
+// kubernetes/kubernetes pkg/controller/deployment/util/deployment_util.go at 277391ee
 // (ResolveFenceposts, MaxUnavailable, MaxSurge, MinAvailable, NewRSNewReplicas, GetProportion,
-// getReplicaSetFraction, the Get*ReplicaCountForReplicaSets sums, DeploymentComplete,
-// DeploymentProgressing, DeploymentTimedOut), with the newer master behaviour the current tests
-// pin (the max-replicas fallback, ParseUint annotations, terminatingReplicas);
-// pkg/controller/deployment/rolling.go at 95f08499 (reconcileNewReplicaSet,
-// reconcileOldReplicaSets, cleanupUnhealthyReplicas, scaleDownOldReplicaSetsForRollingUpdate);
-// and apimachinery util/intstr GetScaledValueFromIntOrPercent. Default feature gates, except
-// DeploymentPodReplacementPolicy, a parameter here and off by default: with it, a
-// TerminationComplete Deployment counts terminating pods against maxSurge. Its Recreate branch
-// and partial-scaling annotations are not modelled.
+// getReplicaSetFraction, Get*ReplicaCountForReplicaSets, DeploymentComplete/Progressing/TimedOut)
+// plus what current master's tests pin (the max-replicas fallback, terminatingReplicas), rolling.go
+// at 95f08499 (reconcileNewReplicaSet, reconcileOldReplicaSets, cleanupUnhealthyReplicas,
+// scaleDownOldReplicaSetsForRollingUpdate) and apimachinery intstr GetScaledValueFromIntOrPercent.
+// Default feature gates; DeploymentPodReplacementPolicy (a TerminationComplete Deployment counts
+// terminating pods against maxSurge) is a parameter, off by default, modelled for RollingUpdate only.
 import type {
   Deployment,
   DeploymentSpec,
@@ -19,6 +16,7 @@ import type {
   ReplicaSetSpec,
   ReplicaSetStatus,
 } from 'kubernetes-types/apps/v1.js';
+import { parseTimestamp } from '../clock.ts';
 import { parseInt64 } from '../go-strconv.ts';
 
 /** An IntOrString field such as maxSurge: an absolute number, or a string that must read 'N%'. */
@@ -95,7 +93,7 @@ function specReplicas(object: Deployment | ReplicaSet): number {
   return object.spec?.replicas ?? 1;
 }
 
-/** The Deployment's fenceposts; a malformed value reads as 0/0, as upstream ignores the error ("caught by validation"). */
+/** The Deployment's fenceposts; malformed values read as 0/0: upstream ignores the error ("caught by validation"). */
 function deploymentFenceposts(d: Deployment): Fenceposts {
   const rollingUpdate = d.spec?.strategy?.rollingUpdate;
   const fenceposts = resolveFenceposts(rollingUpdate?.maxSurge, rollingUpdate?.maxUnavailable, specReplicas(d));
@@ -235,7 +233,7 @@ export function reconcileNewReplicaSet(
 
 function timeMs(time: string | undefined): number {
   // A missing metav1.Time is Go's zero time, before every other.
-  return time === undefined ? -Infinity : Date.parse(time);
+  return time === undefined ? -Infinity : parseTimestamp(time);
 }
 
 /** controller.ReplicaSetsByCreationTimestamp: oldest first, ties broken by name. */
@@ -329,9 +327,10 @@ export type OldReplicaSetsDecision<RS extends ReplicaSet> = {
 };
 
 /**
- * reconcileOldReplicaSets, over the active old ReplicaSets: nothing if they have no replicas,
- * or if maxScaledDown = all spec.replicas - minAvailable - the new ReplicaSet's unavailable
- * replicas is not positive. Otherwise cleanupUnhealthyReplicas(maxScaledDown), then
+ * reconcileOldReplicaSets, with `oldRSs` the active old ReplicaSets (spec.replicas > 0, as
+ * rolloutRolling passes them): nothing if they have no replicas, or if maxScaledDown = all
+ * spec.replicas - minAvailable - the new ReplicaSet's unavailable replicas is not positive.
+ * Otherwise cleanupUnhealthyReplicas(maxScaledDown), then
  * scaleDownOldReplicaSetsForRollingUpdate over the cleaned ReplicaSets and the new one.
  * A failed cleanup ends it, unscaled, after the writes it made.
  */
@@ -360,11 +359,11 @@ function roundToInt32(x: number): number {
   return (x < 0 ? Math.trunc(x - 0.5) : Math.trunc(x + 0.5)) | 0;
 }
 
-/** The max-replicas annotation as strconv.ParseUint(v, 10, 32) reads it, then int32; undefined if absent or malformed. */
+/** The max-replicas annotation as strconv.Atoi reads it, then int32; undefined if absent or malformed. */
 function maxReplicasAnnotation(rs: ReplicaSet): number | undefined {
   const value = rs.metadata?.annotations?.[MAX_REPLICAS_ANNOTATION];
-  if (value === undefined || !/^[0-9]+$/.test(value) || Number(value) > 0xffff_ffff) return undefined;
-  return Number(value) | 0;
+  const parsed = value === undefined ? undefined : parseInt64(value);
+  return parsed === undefined ? undefined : Number(BigInt.asIntN(32, parsed));
 }
 
 /**
@@ -375,7 +374,7 @@ function maxReplicasAnnotation(rs: ReplicaSet): number | undefined {
  */
 export function getReplicaSetFraction(rs: ReplicaSet, d: Deployment): number {
   const rsReplicas = specReplicas(rs);
-  if (specReplicas(d) === 0) return 0 - rsReplicas;
+  if (specReplicas(d) === 0) return 0 - rsReplicas; // not -rsReplicas, which is -0 for 0
   const annotated = maxReplicasAnnotation(rs);
   const base = annotated !== undefined && annotated !== 0 ? annotated : (d.status?.replicas ?? 0);
   if (base === 0) return 0;
@@ -428,7 +427,7 @@ export function deploymentProgressing(d: Deployment, newStatus: DeploymentStatus
  * DeploymentTimedOut: never without a progress deadline (unset or MaxInt32) or without a
  * Progressing condition in `newStatus`, nor when its reason is NewReplicaSetAvailable; always
  * when it is ProgressDeadlineExceeded; else when lastUpdateTime + the deadline is strictly
- * before `nowMs` (Unix milliseconds, the scale lastUpdateTime parses to).
+ * before `nowMs` (logical milliseconds, model/clock.ts).
  */
 export function deploymentTimedOut(d: Deployment, newStatus: DeploymentStatus, nowMs: number): boolean {
   const deadlineSeconds = d.spec?.progressDeadlineSeconds;

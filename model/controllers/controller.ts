@@ -1,0 +1,88 @@
+// What every controller of the controller-manager shares (the client-go workqueue pattern):
+// informer events queue keys; one key is reconciled at a time, in a step of its own; a key
+// may be queued again after a delay (AddAfter); and the API calls a reconcile decides on go
+// out one at a time, in order.
+import { assign } from 'xstate';
+import type { Caches, ClientContext, ClientEvent } from '../client.ts';
+import type { Request } from '../requests.ts';
+import type { KubeObject, Resource } from '../resources.ts';
+
+export interface ControllerContext extends ClientContext {
+  /** Keys waiting to be reconciled, each once, in order. */
+  readonly queue: readonly string[];
+  /** Keys to queue again at a time (AddAfter), by time. */
+  readonly delayed: readonly { readonly atMs: number; readonly key: string }[];
+  /** API calls decided on, behind `request`. */
+  readonly outbox: readonly Request[];
+}
+
+export type ReconcileEvent = { readonly type: 'RECONCILE'; readonly key: string; readonly caches: Caches; readonly nowMs: number };
+export type ControllerEvent = ClientEvent | ReconcileEvent;
+
+export const NO_OBJECTS: ReadonlyMap<string, KubeObject> = new Map();
+
+export function cacheOf(caches: Caches, resource: Resource): ReadonlyMap<string, KubeObject> {
+  return caches[resource] ?? NO_OBJECTS;
+}
+
+export const EMPTY_CONTROLLER: Omit<ControllerContext, never> = { request: null, wakeAtMs: null, queue: [], delayed: [], outbox: [] };
+
+/** Add: queues keys not already queued. */
+export function enqueue<C extends ControllerContext>(ctx: C, keys: Iterable<string>): C {
+  const queue = [...ctx.queue];
+  for (const key of keys) if (!queue.includes(key)) queue.push(key);
+  return queue.length === ctx.queue.length ? ctx : { ...ctx, queue };
+}
+
+/** AddAfter: queues the key at `atMs` (the earliest time asked for it, if asked twice). */
+export function enqueueAfter<C extends ControllerContext>(ctx: C, key: string, atMs: number): C {
+  const existing = ctx.delayed.find((d) => d.key === key);
+  if (existing && existing.atMs <= atMs) return ctx;
+  const delayed = [...ctx.delayed.filter((d) => d.key !== key), { atMs, key }].sort((a, b) => a.atMs - b.atMs || (a.key < b.key ? -1 : 1));
+  return { ...ctx, delayed };
+}
+
+/** The delayed keys due at `nowMs`, queued. */
+export function wakeDue<C extends ControllerContext>(ctx: C, nowMs: number): C {
+  const due = ctx.delayed.filter((d) => d.atMs <= nowMs);
+  if (due.length === 0) return ctx;
+  return enqueue({ ...ctx, delayed: ctx.delayed.filter((d) => d.atMs > nowMs) }, due.map((d) => d.key));
+}
+
+/** Get: the key leaves the queue for its reconcile. */
+export function dequeue<C extends ControllerContext>(ctx: C, key: string): C {
+  return { ...ctx, queue: ctx.queue.filter((k) => k !== key) };
+}
+
+export function send<C extends ControllerContext>(ctx: C, ...requests: Request[]): C {
+  return requests.length === 0 ? ctx : { ...ctx, outbox: [...ctx.outbox, ...requests] };
+}
+
+function eventTime(event: { readonly type: string }): number {
+  return 'nowMs' in event ? (event as { nowMs: number }).nowMs : 0;
+}
+
+/**
+ * A controller action: the handler, then the settling every event ends with: the next API call
+ * out of the outbox if none is in flight, and when the next delayed key is due. Planted defects
+ * build their overrides with it too.
+ */
+export function controllerAction<C extends ControllerContext, E extends { readonly type: string }>(handler: (args: { context: C; event: E }) => C) {
+  return assign<C, E, undefined, E, never>(({ context, event }) => {
+    const next = handler({ context, event });
+    const [request = null, ...outbox] = next.request === null ? next.outbox : [next.request, ...next.outbox];
+    const wakeAtMs = next.delayed[0]?.atMs ?? null;
+    return { ...next, request, outbox, wakeAtMs: wakeAtMs !== null && wakeAtMs < eventTime(event) ? eventTime(event) : wakeAtMs };
+  });
+}
+
+/** The key of a namespaced object: namespace/name. */
+export function keyOfObject(object: KubeObject): string {
+  return `${object.metadata.namespace}/${object.metadata.name}`;
+}
+
+/** The object's controller owner reference (GetControllerOf), if it has one. */
+export function controllerOf(object: KubeObject): { readonly kind: string; readonly name: string; readonly uid: string } | undefined {
+  const ref = (object.metadata.ownerReferences ?? []).find((r) => r.controller === true);
+  return ref && { kind: ref.kind, name: ref.name, uid: ref.uid };
+}

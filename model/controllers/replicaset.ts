@@ -1,0 +1,237 @@
+// The ReplicaSet controller (pkg/controller/replicaset/replica_set.go): informer events queue
+// a ReplicaSet's key; its reconcile (syncReplicaSet) claims the pods its selector matches,
+// creates or deletes pods to match spec.replicas while its expectations are satisfied
+// (manageReplicas, deleting the pods getPodsToDelete ranks first), and writes its status.
+// Creations in one reconcile follow slowStartBatch: the first failure stops the rest.
+import type { ReplicaSet, ReplicaSetStatus } from 'kubernetes-types/apps/v1.js';
+import type { Pod, PodTemplateSpec } from 'kubernetes-types/core/v1.js';
+import { setup } from 'xstate';
+import type { Caches, ClientEvent, InformedEvent } from '../client.ts';
+import { deepEqual } from '../equal.ts';
+import { selectorMatches } from '../labels.ts';
+import type { Request } from '../requests.ts';
+import type { KubeObject } from '../resources.ts';
+import { calculateStatus, getPodsToDelete, isPodActive, replicaSetStatusUpdate } from '../semantics/replicaset.ts';
+import {
+  cacheOf, controllerAction, controllerOf, dequeue, EMPTY_CONTROLLER, enqueue, enqueueAfter, keyOfObject, send, wakeDue,
+  type ControllerContext, type ControllerEvent,
+} from './controller.ts';
+import { creationObserved, deletionObserved, expect, forget, NO_EXPECTATIONS, satisfied, type Expectations } from './expectations.ts';
+
+/** BurstReplicas: the most pods one reconcile creates or deletes. */
+export const BURST_REPLICAS = 500;
+
+export interface ReplicaSetControllerContext extends ControllerContext {
+  readonly expectations: Expectations;
+}
+
+type Context = ReplicaSetControllerContext;
+
+function rsOf(caches: Caches, key: string): ReplicaSet | undefined {
+  return cacheOf(caches, 'replicasets').get(key) as ReplicaSet | undefined;
+}
+
+/** The owner key of a pod controlled by a ReplicaSet: namespace/name. */
+function ownerKey(pod: KubeObject): string | undefined {
+  const ref = controllerOf(pod);
+  return ref?.kind === 'ReplicaSet' ? `${pod.metadata.namespace}/${ref.name}` : undefined;
+}
+
+/** getPodReplicaSets: the ReplicaSets in the pod's namespace whose selector matches it (candidates to adopt an orphan). */
+function matchingReplicaSets(caches: Caches, pod: KubeObject): string[] {
+  return [...cacheOf(caches, 'replicasets').values()]
+    .filter((rs) => rs.metadata.namespace === pod.metadata.namespace && selectorMatches((rs as ReplicaSet).spec?.selector ?? {}, pod.metadata.labels))
+    .map(keyOfObject);
+}
+
+/** Objects from the pod cache, as the core/v1 Pod type the semantics take. */
+function asPods(objects: readonly KubeObject[]): readonly Pod[] {
+  return objects as unknown as readonly Pod[];
+}
+
+function isReady(pod: KubeObject): boolean {
+  return ((pod.status as Pod['status'])?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+}
+
+/** The pod event handlers (addPod, updatePod, deletePod). */
+function onPodEvent(ctx: Context, informed: InformedEvent): Context {
+  const { event, caches, nowMs } = informed;
+  if (event === null) return enqueue(ctx, cacheOf(caches, 'replicasets').keys());
+  const pod = event.object;
+  const key = ownerKey(pod);
+  const podKey = keyOfObject(pod);
+  // A pod being deleted counts as deleted for the expectations (updatePod calls deletePod).
+  if (event.type === 'DELETED' || pod.metadata.deletionTimestamp) {
+    if (key === undefined) return ctx;
+    return enqueue({ ...ctx, expectations: deletionObserved(ctx.expectations, key, podKey) }, [key]);
+  }
+  if (event.type === 'ADDED') {
+    if (key === undefined) return enqueue(ctx, matchingReplicaSets(caches, pod));
+    return rsOf(caches, key) ? enqueue({ ...ctx, expectations: creationObserved(ctx.expectations, key) }, [key]) : ctx;
+  }
+  const previous = event.previous;
+  const oldKey = previous ? ownerKey(previous) : undefined;
+  let next = ctx;
+  if (oldKey !== undefined && oldKey !== key) next = enqueue(next, [oldKey]);
+  if (key === undefined) {
+    const labelsChanged = previous !== null && !deepEqual(previous.metadata.labels, pod.metadata.labels);
+    return labelsChanged || oldKey !== undefined ? enqueue(next, matchingReplicaSets(caches, pod)) : next;
+  }
+  next = enqueue(next, [key]);
+  // A pod that has just become ready is available only after minReadySeconds: check then.
+  const minReadySeconds = rsOf(caches, key)?.spec?.minReadySeconds ?? 0;
+  if (minReadySeconds > 0 && previous !== null && !isReady(previous) && isReady(pod)) next = enqueueAfter(next, key, nowMs + minReadySeconds * 1000 + 1000);
+  return next;
+}
+
+function onReplicaSetEvent(ctx: Context, informed: InformedEvent): Context {
+  if (informed.event === null) return enqueue(ctx, informed.cache.keys());
+  return enqueue(ctx, [keyOfObject(informed.event.object)]);
+}
+
+/** A pod made from the ReplicaSet's template (controller.GetPodFromTemplate): named after it, controlled by it. */
+export function podFromTemplate(template: PodTemplateSpec, owner: KubeObject, kind: string, apiVersion: string): KubeObject {
+  return {
+    apiVersion: 'v1', kind: 'Pod',
+    metadata: {
+      generateName: `${owner.metadata.name}-`, namespace: owner.metadata.namespace,
+      ...(template.metadata?.labels ? { labels: template.metadata.labels } : {}),
+      ...(template.metadata?.annotations ? { annotations: template.metadata.annotations } : {}),
+      ownerReferences: [{ apiVersion, kind, name: owner.metadata.name ?? '', uid: owner.metadata.uid ?? '', controller: true, blockOwnerDeletion: true }],
+    },
+    spec: template.spec,
+  };
+}
+
+/**
+ * ClaimPods (ControllerRefManager): the active pods the ReplicaSet controls and its selector
+ * still matches, with the patches that adopt matching orphans and release the pods it no longer
+ * matches. An adopted pod counts from the next reconcile, once the informer shows it adopted.
+ */
+function claimPods(rs: ReplicaSet, pods: readonly KubeObject[]): { claimed: KubeObject[]; patches: Request[] } {
+  const claimed: KubeObject[] = [];
+  const patches: Request[] = [];
+  const uid = rs.metadata?.uid;
+  for (const pod of pods) {
+    const ref = controllerOf(pod);
+    const matches = selectorMatches(rs.spec?.selector ?? {}, pod.metadata.labels);
+    if (ref?.uid === uid) {
+      if (matches) claimed.push(pod);
+      else patches.push(ownerRefUpdate(pod, (pod.metadata.ownerReferences ?? []).filter((r) => r.uid !== uid)));
+    } else if (ref === undefined && matches && !rs.metadata?.deletionTimestamp) {
+      const adopt = { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs.metadata?.name ?? '', uid: uid ?? '', controller: true, blockOwnerDeletion: true };
+      patches.push(ownerRefUpdate(pod, [...(pod.metadata.ownerReferences ?? []), adopt]));
+    }
+  }
+  return { claimed, patches };
+}
+
+/** Adopting or releasing a pod: its ownerReferences changed, at the resourceVersion seen (a conflict retries the reconcile). */
+function ownerRefUpdate(pod: KubeObject, ownerReferences: NonNullable<KubeObject['metadata']['ownerReferences']>): Request {
+  return { verb: 'update', resource: 'pods', object: { ...pod, metadata: { ...pod.metadata, ownerReferences } } };
+}
+
+/** The active pods controlled by any ReplicaSet with the same controller (a Deployment's other ReplicaSets): getIndirectlyRelatedPods. */
+function relatedPods(caches: Caches, rs: ReplicaSet, active: readonly KubeObject[]): KubeObject[] {
+  const owner = rs.metadata?.ownerReferences?.find((r) => r.controller === true);
+  if (!owner) return [...active];
+  const siblings = new Set([...cacheOf(caches, 'replicasets').values()]
+    .filter((other) => other.metadata.namespace === rs.metadata?.namespace && controllerOf(other)?.uid === owner.uid)
+    .map((other) => other.metadata.uid));
+  return [...cacheOf(caches, 'pods').values()].filter((p) => isPodActive(p as Pod) && siblings.has(controllerOf(p)?.uid));
+}
+
+/** manageReplicas: the pods to create or delete so the ReplicaSet has spec.replicas, with the expectations that go with them. */
+function manageReplicas(ctx: Context, key: string, rs: ReplicaSet, claimed: readonly KubeObject[], caches: Caches, nowMs: number): Context {
+  const diff = claimed.length - (rs.spec?.replicas ?? 1);
+  if (diff < 0) {
+    const n = Math.min(-diff, BURST_REPLICAS);
+    const pod = podFromTemplate(rs.spec?.template ?? {}, rs as KubeObject, 'ReplicaSet', 'apps/v1');
+    const creates: Request[] = Array.from({ length: n }, () => ({ verb: 'create', resource: 'pods', namespace: rs.metadata?.namespace ?? '', object: pod }));
+    return send({ ...ctx, expectations: expect(ctx.expectations, key, n, [], nowMs) }, ...creates);
+  }
+  if (diff > 0) {
+    const n = Math.min(diff, BURST_REPLICAS);
+    const victims = getPodsToDelete(asPods(claimed), asPods(relatedPods(caches, rs, claimed)), n, nowMs) as unknown as KubeObject[];
+    const deletes: Request[] = victims.map((p) => ({ verb: 'delete', resource: 'pods', namespace: p.metadata.namespace ?? '', name: p.metadata.name ?? '' }));
+    return send({ ...ctx, expectations: expect(ctx.expectations, key, 0, victims.map(keyOfObject), nowMs) }, ...deletes);
+  }
+  return ctx;
+}
+
+/** syncReplicaSet. */
+export function syncReplicaSet(ctx: Context, key: string, caches: Caches, nowMs: number): Context {
+  const rs = rsOf(caches, key);
+  if (!rs) return { ...ctx, expectations: forget(ctx.expectations, key) };
+  const needsSync = satisfied(ctx.expectations, key, nowMs);
+  const active = [...cacheOf(caches, 'pods').values()].filter((p) => p.metadata.namespace === rs.metadata?.namespace && isPodActive(p as Pod));
+  const { claimed, patches } = claimPods(rs, active);
+  let next = send(ctx, ...patches);
+  // A pod being adopted or released counts again once the informer shows it: reconcile again then.
+  if (patches.length === 0 && needsSync && !rs.metadata?.deletionTimestamp) next = manageReplicas(next, key, rs, claimed, caches, nowMs);
+  const status = calculateStatus(rs, asPods(claimed), null, nowMs);
+  const update = replicaSetStatusUpdate(rs, status);
+  if (update !== null) next = send(next, statusUpdate(rs, update));
+  const minReadySeconds = rs.spec?.minReadySeconds ?? 0;
+  if (minReadySeconds > 0 && status.readyReplicas === (rs.spec?.replicas ?? 1) && status.availableReplicas !== status.readyReplicas) {
+    next = enqueueAfter(next, key, nowMs + minReadySeconds * 1000);
+  }
+  return next;
+}
+
+function statusUpdate(rs: ReplicaSet, status: ReplicaSetStatus): Request {
+  return { verb: 'update', resource: 'replicasets', subresource: 'status', object: { ...(rs as KubeObject), status } };
+}
+
+/**
+ * A reply: a failed creation stops the ReplicaSet's remaining ones (slowStartBatch) and lowers
+ * its expectations for each; a failed deletion is seen as done; any failure reconciles again.
+ */
+function onReply(ctx: Context, event: Extract<ClientEvent, { type: 'REPLY' }>): Context {
+  const { request, reply } = event;
+  const cleared = { ...ctx, request: null };
+  if (reply.ok) return cleared;
+  if (request.verb === 'create' && request.resource === 'pods') {
+    const key = ownerKey(request.object);
+    if (key === undefined) return cleared;
+    const skipped = cleared.outbox.filter((r) => r.verb === 'create' && r.resource === 'pods' && ownerKey(r.object) === key);
+    let expectations = creationObserved(cleared.expectations, key);
+    for (let i = 0; i < skipped.length; i++) expectations = creationObserved(expectations, key);
+    return enqueue({ ...cleared, expectations, outbox: cleared.outbox.filter((r) => !skipped.includes(r)) }, [key]);
+  }
+  if (request.verb === 'delete' && request.resource === 'pods') {
+    const podKey = `${request.namespace}/${request.name}`;
+    const owner = [...cleared.expectations.entries()].find(([, e]) => e.del.includes(podKey))?.[0];
+    return owner === undefined ? cleared : enqueue({ ...cleared, expectations: deletionObserved(cleared.expectations, owner, podKey) }, [owner]);
+  }
+  if (request.verb === 'update') return enqueue(cleared, [keyOfObject(request.object)].map((k) => (request.resource === 'pods' ? ownerKey(request.object) ?? k : k)));
+  return cleared;
+}
+
+type Event = ControllerEvent;
+
+export const replicaSetControllerMachine = setup({
+  types: { context: {} as Context, events: {} as Event },
+  actions: {
+    handleInformed: controllerAction<Context, Event>(({ context, event }) => {
+      if (event.type !== 'INFORMED') return context;
+      if (event.resource === 'pods') return onPodEvent(context, event);
+      return event.resource === 'replicasets' ? onReplicaSetEvent(context, event) : context;
+    }),
+    reconcile: controllerAction<Context, Event>(({ context, event }) =>
+      (event.type === 'RECONCILE' ? syncReplicaSet(dequeue(context, event.key), event.key, event.caches, event.nowMs) : context)),
+    handleReply: controllerAction<Context, Event>(({ context, event }) => (event.type === 'REPLY' ? onReply(context, event) : context)),
+    wake: controllerAction<Context, Event>(({ context, event }) => (event.type === 'TIMER' ? wakeDue(context, event.nowMs) : context)),
+  },
+}).createMachine({
+  id: 'replicaset-controller',
+  context: () => ({ ...EMPTY_CONTROLLER, expectations: NO_EXPECTATIONS }),
+  on: {
+    INFORMED: { actions: 'handleInformed' },
+    RECONCILE: { actions: 'reconcile' },
+    REPLY: { actions: 'handleReply' },
+    TIMER: { actions: 'wake' },
+  },
+});
+
+export type ReplicaSetControllerMachine = typeof replicaSetControllerMachine;
