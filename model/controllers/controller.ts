@@ -63,13 +63,31 @@ function eventTime(event: { readonly type: string }): number {
 }
 
 /**
+ * A successful update's new resourceVersion, given to the updates of the same object still
+ * queued from the same reading of it: a reconcile's writes are a sequence, each made (upstream,
+ * synchronously) on the object the one before returned.
+ */
+function chainResourceVersions<C extends ControllerContext>(ctx: C, event: { readonly type: string }): C {
+  if (event.type !== 'REPLY') return ctx;
+  const { request, reply } = event as Extract<ClientEvent, { type: 'REPLY' }>;
+  if (!reply.ok || request.verb !== 'update' || !reply.object) return ctx;
+  const was = request.object.metadata.resourceVersion;
+  const now = reply.object.metadata.resourceVersion;
+  const same = (r: Request) => r.verb === 'update' && r.resource === request.resource && r.object.metadata.uid === request.object.metadata.uid &&
+    r.object.metadata.resourceVersion === was;
+  if (!ctx.outbox.some(same)) return ctx;
+  const outbox = ctx.outbox.map((r) => (same(r) && r.verb === 'update' ? { ...r, object: { ...r.object, metadata: { ...r.object.metadata, resourceVersion: now } } } : r));
+  return { ...ctx, outbox };
+}
+
+/**
  * A controller action: the handler, then the settling every event ends with: the next API call
  * out of the outbox if none is in flight, and when the next delayed key is due. Planted defects
  * build their overrides with it too.
  */
 export function controllerAction<C extends ControllerContext, E extends { readonly type: string }>(handler: (args: { context: C; event: E }) => C) {
   return assign<C, E, undefined, E, never>(({ context, event }) => {
-    const next = handler({ context, event });
+    const next = chainResourceVersions(handler({ context, event }), event);
     const [request = null, ...outbox] = next.request === null ? next.outbox : [next.request, ...next.outbox];
     const wakeAtMs = next.delayed[0]?.atMs ?? null;
     return { ...next, request, outbox, wakeAtMs: wakeAtMs !== null && wakeAtMs < eventTime(event) ? eventTime(event) : wakeAtMs };

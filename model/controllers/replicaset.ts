@@ -16,6 +16,7 @@ import {
   cacheOf, controllerAction, controllerOf, dequeue, EMPTY_CONTROLLER, enqueue, enqueueAfter, keyOfObject, send, wakeDue,
   type ControllerContext, type ControllerEvent,
 } from './controller.ts';
+import { claim } from './claim.ts';
 import { creationObserved, deletionObserved, expect, forget, NO_EXPECTATIONS, satisfied, type Expectations } from './expectations.ts';
 
 /** BurstReplicas: the most pods one reconcile creates or deletes. */
@@ -103,34 +104,6 @@ export function podFromTemplate(template: PodTemplateSpec, owner: KubeObject, ki
   };
 }
 
-/**
- * ClaimPods (ControllerRefManager): the active pods the ReplicaSet controls and its selector
- * still matches, with the patches that adopt matching orphans and release the pods it no longer
- * matches. An adopted pod counts from the next reconcile, once the informer shows it adopted.
- */
-function claimPods(rs: ReplicaSet, pods: readonly KubeObject[]): { claimed: KubeObject[]; patches: Request[] } {
-  const claimed: KubeObject[] = [];
-  const patches: Request[] = [];
-  const uid = rs.metadata?.uid;
-  for (const pod of pods) {
-    const ref = controllerOf(pod);
-    const matches = selectorMatches(rs.spec?.selector ?? {}, pod.metadata.labels);
-    if (ref?.uid === uid) {
-      if (matches) claimed.push(pod);
-      else patches.push(ownerRefUpdate(pod, (pod.metadata.ownerReferences ?? []).filter((r) => r.uid !== uid)));
-    } else if (ref === undefined && matches && !rs.metadata?.deletionTimestamp) {
-      const adopt = { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs.metadata?.name ?? '', uid: uid ?? '', controller: true, blockOwnerDeletion: true };
-      patches.push(ownerRefUpdate(pod, [...(pod.metadata.ownerReferences ?? []), adopt]));
-    }
-  }
-  return { claimed, patches };
-}
-
-/** Adopting or releasing a pod: its ownerReferences changed, at the resourceVersion seen (a conflict retries the reconcile). */
-function ownerRefUpdate(pod: KubeObject, ownerReferences: NonNullable<KubeObject['metadata']['ownerReferences']>): Request {
-  return { verb: 'update', resource: 'pods', object: { ...pod, metadata: { ...pod.metadata, ownerReferences } } };
-}
-
 /** The active pods controlled by any ReplicaSet with the same controller (a Deployment's other ReplicaSets): getIndirectlyRelatedPods. */
 function relatedPods(caches: Caches, rs: ReplicaSet, active: readonly KubeObject[]): KubeObject[] {
   const owner = rs.metadata?.ownerReferences?.find((r) => r.controller === true);
@@ -165,10 +138,10 @@ export function syncReplicaSet(ctx: Context, key: string, caches: Caches, nowMs:
   if (!rs) return { ...ctx, expectations: forget(ctx.expectations, key) };
   const needsSync = satisfied(ctx.expectations, key, nowMs);
   const active = [...cacheOf(caches, 'pods').values()].filter((p) => p.metadata.namespace === rs.metadata?.namespace && isPodActive(p as Pod));
-  const { claimed, patches } = claimPods(rs, active);
-  let next = send(ctx, ...patches);
-  // A pod being adopted or released counts again once the informer shows it: reconcile again then.
-  if (patches.length === 0 && needsSync && !rs.metadata?.deletionTimestamp) next = manageReplicas(next, key, rs, claimed, caches, nowMs);
+  // An adopted pod counts from the next reconcile, once the informer shows it adopted.
+  const { claimed, writes } = claim(rs as KubeObject, 'ReplicaSet', rs.spec?.selector ?? {}, 'pods', active);
+  let next = send(ctx, ...writes);
+  if (writes.length === 0 && needsSync && !rs.metadata?.deletionTimestamp) next = manageReplicas(next, key, rs, claimed, caches, nowMs);
   const status = calculateStatus(rs, asPods(claimed), null, nowMs);
   const update = replicaSetStatusUpdate(rs, status);
   if (update !== null) next = send(next, statusUpdate(rs, update));
