@@ -46,6 +46,7 @@ export const RESOURCES = {
   // Pods carry metadata.generation since PodObservedGenerationTracking (beta, on by default in 1.34).
   pods: core('Pod', 'pods', { generation: true, statusSubresource: true, gracefulDeletion: true }),
   services: core('Service', 'services', { nameFormat: 'dns1035Label', statusSubresource: true }),
+  endpoints: core('Endpoints', 'endpoints', {}),
   nodes: core('Node', 'nodes', { namespaced: false, statusSubresource: true }),
   namespaces: core('Namespace', 'namespaces', { namespaced: false, nameFormat: 'dns1123Label', statusSubresource: true }),
   leases: {

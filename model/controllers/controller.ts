@@ -2,10 +2,22 @@
 // informer events queue keys; one key is reconciled at a time, in a step of its own; a key
 // may be queued again after a delay (AddAfter); and the API calls a reconcile decides on go
 // out one at a time, in order.
-import { assign } from 'xstate';
+import { assign, type AnyStateMachine } from 'xstate';
 import type { Caches, ClientContext, ClientEvent } from '../client.ts';
 import type { Request } from '../requests.ts';
 import type { KubeObject, Resource } from '../resources.ts';
+
+/**
+ * A controller of the controller-manager: its machine and the resources it needs informers
+ * for. The controller-manager runs one shared informer per resource, feeding every controller
+ * that names it (as the SharedInformerFactory does); each sees every change through INFORMED.
+ */
+export interface ControllerDefinition {
+  /** Names the controller in action labels: `reconcile deployment default/web`. */
+  readonly name: string;
+  readonly machine: AnyStateMachine;
+  readonly resources: readonly Resource[];
+}
 
 export interface ControllerContext extends ClientContext {
   /** Keys waiting to be reconciled, each once, in order. */
