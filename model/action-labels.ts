@@ -85,6 +85,8 @@ export function label(world: World, action: Action): string {
       return `scheduler: pick ${picking.best[action.index]} for ${picking.queued.key} (${action.index + 1} of ${picking.best.length} tied at score ${picking.score})`;
     }
     case 'restartScheduler': return 'restart scheduler';
+    case 'reconcile': return `${clientId(action.client)}: reconcile ${action.key}`;
+    case 'restartControllerManager': return 'restart controller-manager';
     case 'refuseRequest': return `${clientId(action.client)}: ${describeRequest(world.clients[action.client]!.context.request!)} refused (503 ServiceUnavailable)`;
     case 'loseReply': return `${clientId(action.client)}: ${describeRequest(world.clients[action.client]!.context.request!)} applied, reply lost (504 Timeout)`;
   }

@@ -29,6 +29,9 @@ export type Action =
   /** The scheduler picks the `index`-th of the nodes tied for the best score (selectHost's random choice). */
   | { readonly kind: 'pickNode'; readonly index: number }
   | { readonly kind: 'restartScheduler' }
+  /** A controller's worker takes the key from its queue and reconciles it. */
+  | { readonly kind: 'reconcile'; readonly client: number; readonly key: string }
+  | { readonly kind: 'restartControllerManager' }
   /** The API server refuses the client's write (503): nothing is applied. */
   | { readonly kind: 'refuseRequest'; readonly client: number }
   /** The client's write is applied, but its reply is lost (504). */
@@ -38,7 +41,7 @@ export type Action =
 export function isFault(action: Action): boolean {
   switch (action.kind) {
     case 'dropWatch': case 'failWatch': case 'compact': case 'crashNode': case 'partitionNode': case 'restartKubelet': case 'registryDown':
-    case 'restartScheduler': case 'refuseRequest': case 'loseReply':
+    case 'restartScheduler': case 'restartControllerManager': case 'refuseRequest': case 'loseReply':
       return true;
     case 'send': return action.lagging;
     case 'probe': case 'exit': return action.fault;
@@ -51,6 +54,7 @@ export function actionKey(action: Action): string {
   switch (action.kind) {
     case 'send': case 'deliver': case 'dropWatch': case 'failWatch': case 'refuseRequest': case 'loseReply': return `${action.kind}:${action.client}`;
     case 'sync': return `sync:${action.node}:${action.uid}`;
+    case 'reconcile': return `reconcile:${action.client}:${action.key}`;
     case 'probe': return `probe:${action.node}:${action.slot}`;
     case 'exit': return `exit:${action.node}:${action.container}`;
     case 'crashNode': case 'rebootNode': case 'partitionNode': case 'reconnectNode': case 'restartKubelet': return `${action.kind}:${action.node}`;

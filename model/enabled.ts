@@ -9,6 +9,7 @@ import type { KubeletContext } from './kubelet/context.ts';
 import { probeOutcome } from './process.ts';
 import { isWrite } from './requests.ts';
 import { head } from './scheduler/queue.ts';
+import { reconcilableKeys } from './step-controllers.ts';
 import { schedulerContext } from './step-scheduler.ts';
 import { exitDueMs, newestInstance } from './runtime.ts';
 import { oldestServableRv } from './store-read.ts';
@@ -51,6 +52,7 @@ const REGISTRY_DOWN: Action = { kind: 'registryDown' };
 const REGISTRY_UP: Action = { kind: 'registryUp' };
 const SCHEDULE: Action = { kind: 'schedule' };
 const RESTART_SCHEDULER: Action = { kind: 'restartScheduler' };
+const RESTART_CONTROLLER_MANAGER: Action = { kind: 'restartControllerManager' };
 /** The exit code of a crashing process. */
 export const CRASH_EXIT_CODE = 1;
 
@@ -138,6 +140,9 @@ export function enabled(world: World, options: EnabledOptions): Action[] {
     if (scheduler.picking !== null) for (let index = 0; index < scheduler.picking.best.length; index++) out.push({ kind: 'pickNode', index });
     else if (head(scheduler) !== null) out.push(SCHEDULE);
   }
+  for (const { client } of system.controllerManager?.controllers ?? []) {
+    for (const key of reconcilableKeys(world, client)) out.push({ kind: 'reconcile', client, key });
+  }
   const deadline = timedWorkDue ? null : nextDeadlineMs(world);
   if (deadline !== null) out.push({ kind: 'tick', toMs: Math.max(deadline, world.nowMs) });
 
@@ -162,11 +167,12 @@ export function enabled(world: World, options: EnabledOptions): Action[] {
     for (let i = 0; i < n; i++) {
       const kind = system.clients[i]!.kind;
       const request = world.clients[i]!.context.request;
-      if ((kind !== 'kubelet' && kind !== 'scheduler') || request === null || !isWrite(request) || !clientIsConnected(world, i)) continue;
+      if (kind === 'informer' || kind === 'user' || request === null || !isWrite(request) || !clientIsConnected(world, i)) continue;
       out.push(table.refuseRequest[i]!, table.loseReply[i]!);
     }
   }
   if (profile.schedulerRestart && system.scheduler !== null) out.push(RESTART_SCHEDULER);
+  if (profile.controllerManagerRestart && system.controllerManager !== null) out.push(RESTART_CONTROLLER_MANAGER);
   if (profile.registryDown && !world.registryDown) out.push(REGISTRY_DOWN);
   for (const a of faultsOut) out.push(a);
   return out;

@@ -114,3 +114,11 @@ export const informerMachine = setup({
 });
 
 export type InformerMachine = typeof informerMachine;
+
+/**
+ * HasSynced: the informer has completed its first list since its process started. A relist
+ * after an error keeps the cache (and the informer synced), as client-go's does.
+ */
+export function hasSynced(snapshot: { readonly value: unknown; readonly context: InformerContext }): boolean {
+  return !(snapshot.value === 'listing' && snapshot.context.relistReason === 'initial');
+}

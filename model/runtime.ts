@@ -41,8 +41,12 @@ export interface RuntimeContext {
   readonly node: string;
   readonly up: boolean;
   readonly images: PMap<true>;
-  /** Pod sandboxes by pod uid. */
-  readonly sandboxes: PMap<{ readonly podKey: string; readonly createdAtMs: number }>;
+  /** Pod sandboxes by pod uid, each with the IP the network plugin gave it. */
+  readonly sandboxes: PMap<{ readonly podKey: string; readonly createdAtMs: number; readonly ip: string }>;
+  /** The node's pod subnet ("10.244.1"): sandbox IPs are handed out from it in turn. */
+  readonly podSubnet: string;
+  /** Sandboxes run since the node first booted: the next IP's host part. */
+  readonly sandboxesRun: number;
   readonly containers: PMap<RuntimeContainer>;
   /** Container ids by pod uid, oldest first: an index, so finding a pod's containers does not scan the node. */
   readonly podContainers: PMap<readonly string[]>;
@@ -87,7 +91,12 @@ export interface RuntimeInput {
   readonly images: readonly string[];
   /** false: the machine starts powered off (a node that joins later). */
   readonly up?: boolean;
+  /** The node's pod subnet, as its spec.podCIDR 10.244.N.0/24 would give: "10.244.N". */
+  readonly podSubnet: string;
 }
+
+/** Host addresses in a /24 the IPAM hands out (.1 is the bridge's). */
+const POD_HOSTS_MAX = 253;
 
 export type RuntimeEvent =
   | { readonly type: 'PULL_IMAGE'; readonly image: string }
@@ -151,8 +160,11 @@ export const runtimeMachine = setup({
   types: { context: {} as RuntimeContext, events: {} as RuntimeEvent, input: {} as RuntimeInput },
   actions: {
     pullImage: assign(({ context, event }) => (event.type === 'PULL_IMAGE' ? { images: context.images.set(event.image, true) } : {})),
-    runSandbox: assign(({ context, event }) => (event.type === 'RUN_SANDBOX'
-      ? { sandboxes: context.sandboxes.set(event.podUid, { podKey: event.podKey, createdAtMs: event.nowMs }) } : {})),
+    runSandbox: assign(({ context, event }) => {
+      if (event.type !== 'RUN_SANDBOX') return {};
+      const ip = `${context.podSubnet}.${(context.sandboxesRun % POD_HOSTS_MAX) + 2}`;
+      return { sandboxes: context.sandboxes.set(event.podUid, { podKey: event.podKey, createdAtMs: event.nowMs, ip }), sandboxesRun: context.sandboxesRun + 1 };
+    }),
     /** The pod is gone: its sandbox, its containers and its log directories go with it. */
     removeSandbox: assign(({ context, event }) => {
       if (event.type !== 'REMOVE_SANDBOX') return {};
@@ -225,6 +237,7 @@ export const runtimeMachine = setup({
   id: 'runtime',
   context: ({ input }) => ({
     node: input.node, up: input.up ?? true, images: PMap.from(input.images.map((i) => [i, true] as const)), sandboxes: PMap.empty(),
+    podSubnet: input.podSubnet, sandboxesRun: 0,
     containers: PMap.empty(), podContainers: PMap.empty(), idsIssued: 0, attempts: PMap.empty(), startsSinceBoot: PMap.empty(), probesPassed: PMap.empty(),
     nextExitMs: null,
   }),

@@ -3,11 +3,12 @@
 import { internalError, serviceUnavailable, timeout } from './api-status.ts';
 import { emptyLog, logAppend, logDropFront, logFirst, logSize } from './append-log.ts';
 import type { Caches, ClientEvent, StreamEnd } from './client.ts';
+import type { ReconcileEvent } from './controllers/controller.ts';
 import type { InformerContext } from './informer.ts';
 import { filterEvent } from './field-selector.ts';
 import type { KubeletEvent } from './kubelet/context.ts';
 import type { SchedulerEvent } from './scheduler/machine.ts';
-import { transition } from './machine-runner.ts';
+import { initialSnapshot, transition } from './machine-runner.ts';
 import { isWrite, type Reply, type Request, type WatchEvent } from './requests.ts';
 import type { Resource } from './resources.ts';
 import { getObject, listAt, oldestServableRv, watchFrom } from './store-read.ts';
@@ -24,7 +25,18 @@ export function replace<T>(list: readonly T[], index: number, value: T): T[] {
   return copy;
 }
 
-export function sendTo(world: World, client: number, event: ClientEvent | KubeletEvent | SchedulerEvent): World {
+/** The clients' processes start afresh: each client back to its initial state, its watch stream gone. */
+export function restartClients(world: World, members: readonly number[]): World {
+  let { clients, streams } = world;
+  for (const i of members) {
+    const c = world.system.clients[i]!;
+    clients = replace(clients, i, initialSnapshot(c.machine, c.input) as ClientSnapshot);
+    streams = replace(streams, i, null);
+  }
+  return { ...world, clients, streams };
+}
+
+export function sendTo(world: World, client: number, event: ClientEvent | KubeletEvent | SchedulerEvent | ReconcileEvent): World {
   const next = transition(world.system.clients[client]!.machine, world.clients[client]!, event) as ClientSnapshot;
   return { ...world, clients: replace(world.clients, client, next) };
 }

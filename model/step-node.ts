@@ -1,12 +1,12 @@
 // Steps on a node: a kubelet's pod sync and probes, a container's process exiting, and
 // the node's faults and recoveries (crash and reboot, partition and reconnection,
 // kubelet restart, the image registry going down and coming back).
-import { initialSnapshot, transition } from './machine-runner.ts';
+import { transition } from './machine-runner.ts';
 import type { KubeletContext } from './kubelet/context.ts';
 import { newestInstance, probePassed, type RuntimeEvent } from './runtime.ts';
-import { endStream, PARTITIONED, replace, sendTo } from './step-api.ts';
+import { endStream, PARTITIONED, replace, restartClients, sendTo } from './step-api.ts';
 import { kubeletView } from './view.ts';
-import type { ClientSnapshot, NodeState, RuntimeSnapshot, World } from './world.ts';
+import type { NodeState, RuntimeSnapshot, World } from './world.ts';
 
 function withRuntime(world: World, node: number, event: RuntimeEvent | { type: 'CRASH' } | { type: 'BOOT' }): World {
   const state = world.nodes[node]!;
@@ -55,15 +55,7 @@ export function exit(world: World, node: number, container: string, exitCode: nu
 /** The kubelet process (and with it its informers) starts afresh: nothing it knew survives. */
 function restartProcesses(world: World, node: number): World {
   const spec = world.system.nodes[node]!;
-  const members = [spec.kubelet, spec.informers.pods, spec.informers.configmaps, spec.informers.secrets];
-  let clients = world.clients;
-  let streams = world.streams;
-  for (const i of members) {
-    const c = world.system.clients[i]!;
-    clients = replace(clients, i, initialSnapshot(c.machine, c.input) as ClientSnapshot);
-    streams = replace(streams, i, null);
-  }
-  return { ...world, clients, streams };
+  return restartClients(world, [spec.kubelet, ...Object.values(spec.informers)]);
 }
 
 export function crashNode(world: World, node: number): World {

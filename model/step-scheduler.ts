@@ -1,10 +1,9 @@
 // Steps of the scheduler: a scheduling cycle, the random pick among nodes tied for the best
 // score, and the scheduler's restart (its cache, queue and informers start afresh).
 import type { InformerContext } from './informer.ts';
-import { initialSnapshot } from './machine-runner.ts';
 import type { SchedulerContext, SchedulerView } from './scheduler/context.ts';
-import { replace, sendTo } from './step-api.ts';
-import type { ClientSnapshot, World } from './world.ts';
+import { restartClients, sendTo } from './step-api.ts';
+import type { World } from './world.ts';
 
 function schedulerOf(world: World) {
   const spec = world.system.scheduler;
@@ -31,11 +30,6 @@ export function pickNode(world: World, index: number): World {
 /** The scheduler process starts afresh: nothing it knew survives; its informers list again. */
 export function restartScheduler(world: World): World {
   const spec = schedulerOf(world);
-  let { clients, streams } = world;
-  for (const i of [spec.client, spec.informers.pods, spec.informers.nodes]) {
-    const c = world.system.clients[i]!;
-    clients = replace(clients, i, initialSnapshot(c.machine, c.input) as ClientSnapshot);
-    streams = replace(streams, i, null);
-  }
-  return { ...world, clients, streams, ghost: { ...world.ghost, schedulerIncarnation: world.ghost.schedulerIncarnation + 1 } };
+  const restarted = restartClients(world, [spec.client, spec.informers.pods, spec.informers.nodes]);
+  return { ...restarted, ghost: { ...world.ghost, schedulerIncarnation: world.ghost.schedulerIncarnation + 1 } };
 }

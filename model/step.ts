@@ -3,6 +3,7 @@
 import { isFault, type Action } from './actions.ts';
 import { compact, deliver, DROPPED, endStream, LEADER_CHANGED, send, tick } from './step-api.ts';
 import { crashNode, exit, partitionNode, probe, rebootNode, reconnectNode, restartKubelet, sync } from './step-node.ts';
+import { reconcile, restartControllerManager } from './step-controllers.ts';
 import { pickNode, restartScheduler, schedule } from './step-scheduler.ts';
 import type { World } from './world.ts';
 
@@ -27,6 +28,8 @@ function apply(world: World, action: Action): World {
     case 'schedule': return schedule(world);
     case 'pickNode': return pickNode(world, action.index);
     case 'restartScheduler': return restartScheduler(world);
+    case 'reconcile': return reconcile(world, action.client, action.key);
+    case 'restartControllerManager': return restartControllerManager(world);
     case 'refuseRequest': return send(world, action.client, false, 'refused');
     case 'loseReply': return send(world, action.client, false, 'replyLost');
   }

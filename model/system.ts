@@ -7,7 +7,7 @@ import type { KubeObject, Resource } from './resources.ts';
 import type { RuntimeMachine } from './runtime.ts';
 import type { StoreMachine } from './store.ts';
 
-export type ClientKind = 'informer' | 'user' | 'kubelet' | 'scheduler';
+export type ClientKind = 'informer' | 'user' | 'kubelet' | 'scheduler' | 'controller';
 
 export interface ClientSpec {
   /** Stable, readable name used in action labels: `configmaps -> reader-1`, `user alice`. */
@@ -42,6 +42,15 @@ export interface SchedulerSpec {
   readonly informers: { readonly pods: number; readonly nodes: number };
 }
 
+/**
+ * The controller-manager: one process running the controllers (client indices, each named by
+ * its definition) and the shared informers they read (one per resource).
+ */
+export interface ControllerManagerSpec {
+  readonly controllers: readonly { readonly client: number; readonly name: string }[];
+  readonly informers: readonly number[];
+}
+
 /** Which faults the chooser may inject. */
 export interface FaultProfile {
   /** The network drops a watch stream; buffered events are lost and the client rewatches. */
@@ -66,6 +75,8 @@ export interface FaultProfile {
   readonly probeFailure: boolean;
   /** The scheduler restarts: its cache and queue are lost, and rebuilt from its informers' lists. */
   readonly schedulerRestart: boolean;
+  /** The controller-manager restarts: its controllers' queues, expectations and caches are lost. */
+  readonly controllerManagerRestart: boolean;
   /**
    * A component's write fails: refused by the API server (503, not applied), or applied with
    * its reply lost (504: the client cannot tell it committed). Users' writes never fail: the
@@ -78,7 +89,7 @@ export interface FaultProfile {
 export const NO_FAULTS: FaultProfile = {
   watchDrop: false, watchError: false, compaction: false, staleList: false,
   nodeCrash: false, nodePartition: false, kubeletRestart: false, containerCrash: false, registryDown: false, probeFailure: false,
-  schedulerRestart: false, requestFailure: false,
+  schedulerRestart: false, controllerManagerRestart: false, requestFailure: false,
 };
 
 export interface Bounds {
@@ -104,6 +115,8 @@ export interface System {
   readonly nodes: readonly NodeSpec[];
   /** The scheduler, when the scenario runs one. */
   readonly scheduler: SchedulerSpec | null;
+  /** The controller-manager, when the scenario runs controllers. */
+  readonly controllerManager: ControllerManagerSpec | null;
   /** Images the registry serves, with the default tag applied ("nginx:latest"). */
   readonly registry: ReadonlySet<string>;
   /** What the process of a container does, by pod namespace/name, container name and image. */

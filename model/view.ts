@@ -15,5 +15,6 @@ export function kubeletView(world: World, node: number): KubeletView {
     secrets: cacheOf(world, spec.informers.secrets),
     runtime: world.nodes[node]!.runtime.context,
     registry: { down: world.registryDown, images: world.system.registry },
+    nowMs: world.nowMs,
   };
 }

@@ -68,6 +68,8 @@ export interface Ghost {
   readonly boundBy: PMap<number>;
   /** Restarts of the scheduler so far: its current incarnation. */
   readonly schedulerIncarnation: number;
+  /** Restarts of the controller-manager so far. */
+  readonly controllerManagerIncarnation: number;
 }
 
 export function nodeIsUp(node: NodeState): boolean {
@@ -105,9 +107,11 @@ export function initialWorld(system: System): World {
     store: initialStore(system),
     clients: system.clients.map((c) => initialSnapshot(c.machine, c.input) as ClientSnapshot),
     streams: system.clients.map(() => null),
-    nodes: system.nodes.map((n) => ({ runtime: initialSnapshot(n.runtime, { node: n.name, images: n.images, up: !n.startsDown }) as RuntimeSnapshot, partitioned: false })),
+    nodes: system.nodes.map((n, i) => ({
+      runtime: initialSnapshot(n.runtime, { node: n.name, images: n.images, up: !n.startsDown, podSubnet: `10.244.${i + 1}` }) as RuntimeSnapshot, partitioned: false,
+    })),
     registryDown: false,
     faultsUsed: 0,
-    ghost: { repliesLost: PMap.empty(), boundBy: PMap.empty(), schedulerIncarnation: 0 },
+    ghost: { repliesLost: PMap.empty(), boundBy: PMap.empty(), schedulerIncarnation: 0, controllerManagerIncarnation: 0 },
   };
 }

@@ -1,5 +1,7 @@
 // Builds the System a scenario runs on, from the machines that play each part.
 // Planted defects (test/defects) swap one machine for a `machine.provide(...)` variant.
+import type { AnyStateMachine } from 'xstate';
+import { CONTROLLERS } from '../model/controllers/index.ts';
 import { NON_TERMINAL_PODS, type FieldSelector } from '../model/field-selector.ts';
 import { informerMachine, type InformerMachine } from '../model/informer.ts';
 import { normalizedImage } from '../model/image-ref.ts';
@@ -10,7 +12,7 @@ import type { Resource } from '../model/resources.ts';
 import { runtimeMachine, type RuntimeMachine } from '../model/runtime.ts';
 import { schedulerMachine, type SchedulerMachine } from '../model/scheduler/machine.ts';
 import { storeMachine, type StoreMachine } from '../model/store.ts';
-import type { ClientSpec, NodeSpec, SchedulerSpec, System } from '../model/system.ts';
+import type { ClientSpec, ControllerManagerSpec, NodeSpec, SchedulerSpec, System } from '../model/system.ts';
 import type { BehaviourRule, Scenario } from './scenario.ts';
 import { userMachine, type UserMachine } from './user.ts';
 
@@ -21,10 +23,13 @@ export interface Machines {
   readonly kubelet: KubeletMachine;
   readonly runtime: RuntimeMachine;
   readonly scheduler: SchedulerMachine;
+  /** The machine of each controller, by name; a defect overrides one and keeps the rest. */
+  readonly controllers: Readonly<Record<string, AnyStateMachine>>;
 }
 
 export const DEFAULT_MACHINES: Machines = {
   store: storeMachine, informer: informerMachine, user: userMachine, kubelet: kubeletMachine, runtime: runtimeMachine, scheduler: schedulerMachine,
+  controllers: Object.fromEntries(CONTROLLERS.map((c) => [c.name, c.machine])),
 };
 
 function behaviourOf(rules: readonly BehaviourRule[]): System['behaviour'] {
@@ -55,8 +60,32 @@ function addScheduler(clients: ClientSpec[], machines: Machines): SchedulerSpec 
   };
 }
 
+/**
+ * The controller-manager running the named controllers, and one shared informer per resource
+ * they need (SharedInformerFactory), each feeding every controller that reads it.
+ */
+function addControllerManager(clients: ClientSpec[], machines: Machines, names: readonly string[]): ControllerManagerSpec {
+  const first = clients.length;
+  const definitions = names.map((name) => {
+    const definition = CONTROLLERS.find((c) => c.name === name);
+    if (!definition) throw new Error(`kubeprop: no controller named ${JSON.stringify(name)} (known: ${CONTROLLERS.map((c) => c.name).join(', ')})`);
+    return definition;
+  });
+  const resources = [...new Set(definitions.flatMap((d) => d.resources))];
+  const informerIndex = (resource: Resource) => first + definitions.length + resources.indexOf(resource);
+  definitions.forEach((d) => {
+    const informers = Object.fromEntries(d.resources.map((r) => [r, informerIndex(r)]));
+    clients.push({ id: `${d.name} controller`, kind: 'controller', machine: machines.controllers[d.name]!, input: undefined, informers });
+  });
+  for (const resource of resources) {
+    const owners = definitions.flatMap((d, i) => (d.resources.includes(resource) ? [first + i] : []));
+    clients.push({ id: `${resource} -> controller-manager`, kind: 'informer', machine: machines.informer, input: { resource }, resource, owners });
+  }
+  return { controllers: definitions.map((d, i) => ({ client: first + i, name: d.name })), informers: resources.map(informerIndex) };
+}
+
 export function buildSystem(scenario: Scenario, overrides: Partial<Machines> = {}): System {
-  const machines = { ...DEFAULT_MACHINES, ...overrides };
+  const machines = { ...DEFAULT_MACHINES, ...overrides, controllers: { ...DEFAULT_MACHINES.controllers, ...overrides.controllers } };
   const clients: ClientSpec[] = [
     ...scenario.informers.map((i): ClientSpec => ({
       id: `${i.resource} -> ${i.client}`, kind: 'informer', machine: machines.informer, input: { resource: i.resource }, resource: i.resource,
@@ -66,6 +95,7 @@ export function buildSystem(scenario: Scenario, overrides: Partial<Machines> = {
     })),
   ];
   const scheduler = scenario.scheduler ? addScheduler(clients, machines) : null;
+  const controllerManager = (scenario.controllers ?? []).length > 0 ? addControllerManager(clients, machines, scenario.controllers ?? []) : null;
   const nodes: NodeSpec[] = scenario.nodes.filter((n) => n.kubelet !== false).map((n, node) => {
     const kubelet = clients.length;
     const input: KubeletInput = { node: n.name, registration: nodeObject(n) };
@@ -79,7 +109,7 @@ export function buildSystem(scenario: Scenario, overrides: Partial<Machines> = {
   });
   const apiOnlyNodes = scenario.nodes.filter((n) => n.kubelet === false).map((n) => ({ resource: 'nodes' as const, object: nodeObject(n) }));
   return {
-    store: machines.store, clients, nodes, scheduler, faults: scenario.faults, bounds: scenario.bounds,
+    store: machines.store, clients, nodes, scheduler, controllerManager, faults: scenario.faults, bounds: scenario.bounds,
     initialObjects: [...apiOnlyNodes, ...(scenario.objects ?? [])],
     registry: new Set(scenario.registry.map(normalizedImage)), behaviour: behaviourOf(scenario.behaviours),
   };

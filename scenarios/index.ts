@@ -5,10 +5,12 @@ import { downwardApiPod, livenessPod, nodeWorkload, secretVolumePod } from './po
 import { schedulingHostPorts, schedulingNodeChurn, schedulingPlacement, schedulingResources } from './scheduling.ts';
 import { storeAndInformers } from './store-and-informers.ts';
 import { watchBasics } from './watch-basics.ts';
+import { replicaSetBasics } from './workloads.ts';
 
 export const SCENARIOS: readonly Scenario[] = [
   watchBasics, storeAndInformers, podRestarts, podDeletion, podBasics, livenessPod, downwardApiPod, secretVolumePod, nodeWorkload(3),
   schedulingResources, schedulingPlacement, schedulingHostPorts, schedulingNodeChurn,
+  replicaSetBasics,
 ];
 
 export function findScenario(name: string): Scenario | undefined {

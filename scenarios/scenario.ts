@@ -37,6 +37,8 @@ export interface Scenario {
   readonly nodes: readonly NodeDefinition[];
   /** Whether a scheduler runs (pods then need no spec.nodeName). */
   readonly scheduler?: boolean;
+  /** The controllers the controller-manager runs, by name (model/controllers/index.ts); none: no controller-manager. */
+  readonly controllers?: readonly string[];
   /** Objects the cluster holds before the run begins. */
   readonly objects?: readonly InitialObject[];
   /** Images the registry serves ("nginx" means "nginx:latest"). */

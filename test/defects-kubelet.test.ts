@@ -84,8 +84,8 @@ describe('node properties catch planted defects, with short replayable traces', 
 
   // These need a node crash at the right moment: the search and both shrinks take about ten seconds each here.
   const afterCrash = [
-    { property: 'podPhaseTransitionsAreLegal', defect: kubeletForgetsLostContainers, explored: 18, steps: 43, message: 'pod default/crasher went from Running to Pending: a pod that has run never goes back to Pending.' },
-    { property: 'restartCountNeverDecreases', defect: runtimeLosesLogsOnCrash, explored: 18, steps: 50, message: 'container main of pod default/crasher had restartCount 1 and now reports 0: a restart count never goes down.' },
+    { property: 'podPhaseTransitionsAreLegal', defect: kubeletForgetsLostContainers, explored: 18, steps: 44, message: 'pod default/crasher went from Running to Pending: a pod that has run never goes back to Pending.' },
+    { property: 'restartCountNeverDecreases', defect: runtimeLosesLogsOnCrash, explored: 18, steps: 51, message: 'container main of pod default/crasher had restartCount 1 and now reports 0: a restart count never goes down.' },
     { property: 'terminalPodsStartNoContainers', defect: kubeletSyncsTerminalPods, explored: 22, steps: 44, message: 'the kubelet created container helper of pod default/once, which is Failed: a terminal pod never gets a new container.' },
   ];
   it.each(afterCrash)('$property catches $defect.name after a node crash', ({ property, defect, explored, steps, message }) => {

@@ -14,7 +14,7 @@ import type { KubeObject } from '../resources.ts';
 import { calculateStatus, getPodsToDelete, isPodActive, replicaSetStatusUpdate } from '../semantics/replicaset.ts';
 import {
   cacheOf, controllerAction, controllerOf, dequeue, EMPTY_CONTROLLER, enqueue, enqueueAfter, keyOfObject, send, wakeDue,
-  type ControllerContext, type ControllerEvent,
+  type ControllerContext, type ControllerDefinition, type ControllerEvent,
 } from './controller.ts';
 import { claim } from './claim.ts';
 import { creationObserved, deletionObserved, expect, forget, NO_EXPECTATIONS, satisfied, type Expectations } from './expectations.ts';
@@ -208,3 +208,5 @@ export const replicaSetControllerMachine = setup({
 });
 
 export type ReplicaSetControllerMachine = typeof replicaSetControllerMachine;
+
+export const replicaSetController: ControllerDefinition = { name: 'replicaset', machine: replicaSetControllerMachine, resources: ['replicasets', 'pods'] };

@@ -74,6 +74,7 @@ export interface KubeletView {
   readonly secrets: ReadonlyMap<string, KubeObject>;
   readonly runtime: RuntimeContext;
   readonly registry: { readonly down: boolean; readonly images: ReadonlySet<string> };
+  readonly nowMs: number;
 }
 
 export type KubeletEvent =

@@ -151,11 +151,32 @@ export function podStatus(inputs: StatusInputs): PodStatus {
     containerStatuses: [...initStatuses, ...statuses],
     sandboxesNewestFirst: sandbox ? [{ state: 'SANDBOX_READY' }] : [],
   });
+  // The sandbox's IP; once the sandbox is gone, the IPs last reported are kept (generateAPIPodStatus).
+  const ip = sandbox?.ip ?? inputs.previous.podIP;
   return {
-    phase, conditions, startTime: timestamp(inputs.startedAtMs),
+    phase, conditions, ...(ip !== undefined ? { podIP: ip, podIPs: [{ ip }] } : {}), startTime: timestamp(inputs.startedAtMs),
     ...(initStatuses.length > 0 ? { initContainerStatuses: initStatuses } : {}),
     containerStatuses: statuses,
   };
+}
+
+/** The condition types whose lastTransitionTime the status manager maintains (updateStatusInternal). */
+const TRANSITION_TIMED: readonly string[] = ['ContainersReady', 'Ready', 'Initialized', 'PodReadyToStartContainers', 'PodScheduled'];
+
+/**
+ * The status manager's updateLastTransitionTime: a condition keeps the time of the condition it
+ * replaces while its status holds, and is stamped now when its status changes (or it is new).
+ * The old status is the status manager's latest, else the API server's.
+ */
+export function withTransitionTimes(status: PodStatus, old: PodStatus | undefined, nowMs: number): PodStatus {
+  if (!status.conditions) return status;
+  const conditions = status.conditions.map((c) => {
+    if (!TRANSITION_TIMED.includes(c.type)) return c;
+    const was = old?.conditions?.find((o) => o.type === c.type);
+    const lastTransitionTime = was !== undefined && was.status === c.status ? was.lastTransitionTime : timestamp(nowMs);
+    return lastTransitionTime === undefined ? c : { ...c, lastTransitionTime };
+  });
+  return { ...status, conditions };
 }
 
 const UNKNOWN_AT_TERMINATION: ContainerState = {

@@ -20,7 +20,7 @@ import type { ResourceList } from '../semantics/resource-fit.ts';
 import { imageNameProblem, normalizedImage } from '../image-ref.ts';
 import { containerConfigProblem, pullPolicy, volumeMountProblem } from './config.ts';
 import type { KubeletContext, KubeletView, PodWorker, ProbeSlot } from './context.ts';
-import { instancesOf, podStatus, terminatedPodStatus, TERMINAL_PHASES, type ProbeResults, type Waiting } from './status.ts';
+import { instancesOf, podStatus, terminatedPodStatus, TERMINAL_PHASES, withTransitionTimes, type ProbeResults, type Waiting } from './status.ts';
 
 export interface SyncRules {
   /** Whether an exited (or never started) container is started again. */
@@ -104,7 +104,8 @@ function latestStatus(ctx: KubeletContext, uid: string): PodStatus | undefined {
 }
 
 /** Records the status the kubelet would report, for the status manager to write if it is news. */
-function reportStatus(ctx: KubeletContext, worker: PodWorker, status: PodStatus): Change {
+function reportStatus(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, computed: PodStatus, nowMs: number): Change {
+  const status = withTransitionTimes(computed, latestStatus(ctx, worker.uid) ?? (pod.status as PodStatus | undefined), nowMs);
   const written = ctx.statusWritten.get(worker.uid);
   if (written && deepEqual(written, status)) {
     return ctx.statusPending.has(worker.uid) ? { statusPending: ctx.statusPending.delete(worker.uid) } : {};
@@ -150,7 +151,7 @@ function finish(ctx: KubeletContext, earlier: Change, worker: PodWorker, pod: Ku
   if (pod) {
     const status = currentStatus(ctx, worker, pod, view, rules, podIsTerminal);
     next = { ...worker, phase: status.phase };
-    change = { ...change, ...reportStatus(ctx, next, status) };
+    change = { ...change, ...reportStatus(ctx, next, pod, status, view.nowMs) };
   }
   change = { ...change, workers: ctx.workers.set(worker.uid, next) };
   return op === null ? { ...change, ...settled(ctx, worker.uid) } : change;
