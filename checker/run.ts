@@ -2,7 +2,8 @@
 // stepsMax steps, checking safety after every step; then heal (no more faults) and let
 // a fair scheduler run the system until it is quiet or convergeStepsMax runs out;
 // then judge the eventually-properties.
-import { actionKey, isFault, type Action } from '../model/actions.ts';
+import { actionKey, type Action } from '../model/actions.ts';
+import { pickAction } from './pick.ts';
 import { label } from '../model/action-labels.ts';
 import { enabled } from '../model/enabled.ts';
 import { step } from '../model/step.ts';
@@ -61,41 +62,6 @@ export interface RunResult {
 }
 
 const STILL_ENABLED_SHOWN = 5;
-
-/**
- * The exploration pick: each ordinary action has `faultRarity` slots and each fault one,
- * faults last, so the shrinker (which lowers choices) moves away from faults. Returns the
- * chosen slot and its action, or null when the chooser has no more choices.
- */
-export function pickAction(chooser: Chooser, actions: readonly Action[], faultRarity: number): { slot: number; action: Action } | null {
-  let faults = 0;
-  for (const a of actions) if (isFault(a)) faults++;
-  const ordinarySlots = (actions.length - faults) * faultRarity;
-  const slot = chooser.pick(ordinarySlots + faults);
-  if (slot === null) return null;
-  const wantFault = slot >= ordinarySlots;
-  let index = wantFault ? slot - ordinarySlots : Math.floor(slot / faultRarity);
-  for (const a of actions) {
-    if (isFault(a) !== wantFault) continue;
-    if (index-- === 0) return { slot, action: a };
-  }
-  throw new Error(`kubeprop: slot ${slot} of ${ordinarySlots + faults} maps to no action`);
-}
-
-/** The inverse of pickAction: the first slot that chooses `actions[index]`. */
-export function slotOf(actions: readonly Action[], index: number, faultRarity: number): number {
-  const wanted = actions[index]!;
-  let ordinary = 0;
-  let faults = 0;
-  for (let i = 0; i < index; i++) {
-    if (isFault(actions[i]!)) faults++;
-    else ordinary++;
-  }
-  if (!isFault(wanted)) return ordinary * faultRarity;
-  let ordinaryTotal = 0;
-  for (const a of actions) if (!isFault(a)) ordinaryTotal++;
-  return ordinaryTotal * faultRarity + faults;
-}
 
 export function run(config: RunConfig, chooser: Chooser): RunResult {
   const always = config.properties.filter((p): p is AlwaysProperty => p.kind === 'always');
@@ -161,6 +127,7 @@ export function run(config: RunConfig, chooser: Chooser): RunResult {
     // enabled action that has waited longest since it was last taken (never taken: first),
     // and let the clock move only when nothing else is left to do at this instant.
     const windowEndMs = world.nowMs + config.settleMs;
+    const healedAtRv = world.store.context.rv;
     const settled = (actions: readonly Action[]) =>
       actions.length === 0 || (actions.length === 1 && actions[0]!.kind === 'tick' && actions[0]!.toMs > windowEndMs);
     const lastTaken = new Map<string, number>();
@@ -193,6 +160,7 @@ export function run(config: RunConfig, chooser: Chooser): RunResult {
       quiet: settled(actions),
       stepsTaken: taken,
       stillEnabled: actions.slice(0, STILL_ENABLED_SHOWN).map((a) => label(world, a)),
+      healedAtRv,
     };
     for (const p of eventually) {
       if (violation !== null) break;

@@ -9,7 +9,8 @@ import type { Action } from '../model/actions.ts';
 import { enabled } from '../model/enabled.ts';
 import { step } from '../model/step.ts';
 import { initialWorld } from '../model/world.ts';
-import { pickAction, run, slotOf, type RunConfig, type Violation } from './run.ts';
+import { pickAction, slotOf } from './pick.ts';
+import { run, type RunConfig, type Violation } from './run.ts';
 
 /** The same action at another point of a run: the same fields, but a tick may go to another instant. */
 function sameAction(a: Action, b: Action): boolean {

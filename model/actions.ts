@@ -49,6 +49,16 @@ export function isFault(action: Action): boolean {
   }
 }
 
+/** The kind of a fault, for weighting: a stale list, a failed probe and a crash are kinds of their own. */
+export function faultKind(action: Action): string {
+  switch (action.kind) {
+    case 'send': return 'staleList';
+    case 'probe': return 'probeFailure';
+    case 'exit': return 'containerCrash';
+    default: return action.kind;
+  }
+}
+
 /** A key that identifies "the same action" across steps, for fair scheduling: kind and target, not outcome or time. */
 export function actionKey(action: Action): string {
   switch (action.kind) {

@@ -163,11 +163,10 @@ export function enabled(world: World, options: EnabledOptions): Action[] {
     if (profile.watchError) out.push(table.failWatch[i]!);
   }
   if (profile.compaction && store.compactedRv < store.rv) out.push(COMPACT);
-  if (profile.requestFailure) {
+  if (profile.requestFailure.length > 0) {
     for (let i = 0; i < n; i++) {
-      const kind = system.clients[i]!.kind;
       const request = world.clients[i]!.context.request;
-      if (kind === 'informer' || kind === 'user' || request === null || !isWrite(request) || !clientIsConnected(world, i)) continue;
+      if (request === null || !isWrite(request) || !(profile.requestFailure as readonly string[]).includes(system.clients[i]!.kind) || !clientIsConnected(world, i)) continue;
       out.push(table.refuseRequest[i]!, table.loseReply[i]!);
     }
   }

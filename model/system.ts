@@ -31,7 +31,7 @@ export interface NodeSpec {
   readonly images: readonly string[];
   /** Client indices: the kubelet and its informers. */
   readonly kubelet: number;
-  readonly informers: { readonly pods: number; readonly configmaps: number; readonly secrets: number };
+  readonly informers: { readonly pods: number; readonly configmaps: number; readonly secrets: number; readonly nodes: number };
   /** Powered off when the run begins: the node joins when it boots. */
   readonly startsDown: boolean;
 }
@@ -78,18 +78,19 @@ export interface FaultProfile {
   /** The controller-manager restarts: its controllers' queues, expectations and caches are lost. */
   readonly controllerManagerRestart: boolean;
   /**
-   * A component's write fails: refused by the API server (503, not applied), or applied with
-   * its reply lost (504: the client cannot tell it committed). Users' writes never fail: the
-   * user's script is the scenario.
+   * The components whose writes may fail: refused by the API server (503, not applied), or
+   * applied with the reply lost (504: the client cannot tell it committed). A scenario names
+   * the components it is about, so their failures are not drowned by everyone else's. Users'
+   * writes never fail: the user's script is the scenario.
    */
-  readonly requestFailure: boolean;
+  readonly requestFailure: readonly Exclude<ClientKind, 'user' | 'informer'>[];
 }
 
 /** No fault at all: a scenario's profile turns on the ones it wants. */
 export const NO_FAULTS: FaultProfile = {
   watchDrop: false, watchError: false, compaction: false, staleList: false,
   nodeCrash: false, nodePartition: false, kubeletRestart: false, containerCrash: false, registryDown: false, probeFailure: false,
-  schedulerRestart: false, controllerManagerRestart: false, requestFailure: false,
+  schedulerRestart: false, controllerManagerRestart: false, requestFailure: [],
 };
 
 export interface Bounds {

@@ -60,7 +60,7 @@ export const schedulingResources: Scenario = {
       wait(20_000), remove('a'),
     ],
   }],
-  faults: { ...NO_FAULTS, schedulerRestart: true, requestFailure: true, staleList: true, watchDrop: true },
+  faults: { ...NO_FAULTS, schedulerRestart: true, requestFailure: ['scheduler'], staleList: true, watchDrop: true },
   goals: ['podScheduledAfterWaiting', 'bindFailureRetried'],
 };
 
@@ -123,7 +123,7 @@ export const schedulingNodeChurn: Scenario = {
       patchNode('node-2', { spec: { unschedulable: true } }),
     ],
   }],
-  faults: { ...NO_FAULTS, schedulerRestart: true, requestFailure: true },
+  faults: { ...NO_FAULTS, schedulerRestart: true, requestFailure: ['scheduler'] },
   goals: ['podScheduledAfterWaiting'],
 };
 
@@ -145,7 +145,7 @@ export const schedulingHostPorts: Scenario = {
       wait(15_000), remove('first'),
     ],
   }],
-  faults: { ...NO_FAULTS, schedulerRestart: true, requestFailure: true },
+  faults: { ...NO_FAULTS, schedulerRestart: true, requestFailure: ['scheduler'] },
   goals: ['podScheduledAfterWaiting'],
 };
 

@@ -18,32 +18,32 @@ import { runSchedule } from './helpers/schedule.ts';
 describe('scheduling properties catch planted defects, with short replayable traces', () => {
   const cases = [
     {
-      property: 'bindingsRespectPlacement', scenario: schedulingPlacement, defect: schedulerIgnoresTaints, explored: 1, steps: 46,
+      property: 'bindingsRespectPlacement', scenario: schedulingPlacement, defect: schedulerIgnoresTaints, explored: 1, steps: 52,
       message: 'the scheduler placed default/web-2 on node-2, though as it saw the node: node(s) had untolerated taint {dedicated: db} (TaintToleration).',
     },
     {
-      property: 'hostPortsNeverCollide', scenario: schedulingHostPorts, defect: schedulerIgnoresHostPorts, explored: 0, steps: 26,
+      property: 'hostPortsNeverCollide', scenario: schedulingHostPorts, defect: schedulerIgnoresHostPorts, explored: 0, steps: 28,
       message: 'the scheduler placed default/second on node-1, where default/first already holds host port TCP/8080.',
     },
     {
-      property: 'hostPortsNeverCollide', scenario: schedulingHostPorts, defect: kubeletAdmitsEverything, explored: 0, steps: 29,
+      property: 'hostPortsNeverCollide', scenario: schedulingHostPorts, defect: kubeletAdmitsEverything, explored: 0, steps: 31,
       message: 'the kubelet of node-1 admitted default/squatter with host port TCP/8080, which default/first already holds there.',
     },
     {
-      property: 'nodesNeverOvercommitted', scenario: schedulingResources, defect: schedulerForgetsBoundPods, explored: 0, steps: 90,
+      property: 'nodesNeverOvercommitted', scenario: schedulingResources, defect: schedulerForgetsBoundPods, explored: 0, steps: 94,
       message: 'the scheduler placed default/e on node-2, taking the node past its allocatable (cpu 3000 of 2000, in millicores and bytes) with pods c, d, e: '
         + 'it must count every pod bound or assumed there.',
     },
     {
-      property: 'nodesNeverOvercommitted', scenario: schedulingResources, defect: kubeletAdmitsEverything, explored: 0, steps: 84,
+      property: 'nodesNeverOvercommitted', scenario: schedulingResources, defect: kubeletAdmitsEverything, explored: 0, steps: 88,
       message: 'the kubelet of node-1 admitted pods beyond its allocatable (cpu 5000 of 2000): a, c, bypass.',
     },
     {
-      property: 'schedulablePodsAreBound', scenario: schedulingResources, defect: schedulerNeverRetriesUnschedulable, explored: 0, steps: 256,
+      property: 'schedulablePodsAreBound', scenario: schedulingResources, defect: schedulerNeverRetriesUnschedulable, explored: 0, steps: 260,
       message: 'pods still pending though a node could take them: default/e fits node-1.',
     },
     {
-      property: 'unschedulablePodsSayWhy', scenario: schedulingResources, defect: schedulerKeepsQuiet, explored: 0, steps: 273,
+      property: 'unschedulablePodsSayWhy', scenario: schedulingResources, defect: schedulerKeepsQuiet, explored: 0, steps: 277,
       message: 'default/huge says no PodScheduled condition, but should say Unschedulable: 0/2 nodes are available: 2 Insufficient cpu. '
         + 'preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.',
     },

@@ -1,10 +1,10 @@
 // Planted defects in the scheduler and the API server's binding, each a real bug class,
 // each one action swapped through machine.provide.
-import type { PodSpec } from 'kubernetes-types/core/v1.js';
+import type { PodSpec, PodStatus } from 'kubernetes-types/core/v1.js';
 import { assign } from 'xstate';
 import type { Defect } from '../../checker/defect.ts';
 import type { Request } from '../../model/requests.ts';
-import { objectKey } from '../../model/resources.ts';
+import { objectKey, type KubeObject } from '../../model/resources.ts';
 import { removePod } from '../../model/scheduler/cache.ts';
 import type { SchedulerContext } from '../../model/scheduler/context.ts';
 import {
@@ -92,13 +92,25 @@ export const schedulerKeepsQuiet: Defect = {
   },
 };
 
+/** The pod's PodScheduled condition says its binding failed. */
+function bindingFailed(pod: KubeObject): boolean {
+  return ((pod.status as PodStatus | undefined)?.conditions ?? []).some((c) => c.type === 'PodScheduled' && c.reason === 'SchedulerError');
+}
+
 export const schedulerDropsFailedBindings: Defect = {
   name: 'schedulerDropsFailedBindings',
-  description: 'a scheduler that gives up on a pod whose binding failed instead of retrying it after a backoff',
+  description: 'a scheduler that gives up for good on a pod whose binding failed, instead of retrying it after a backoff',
   machines: {
     scheduler: schedulerMachine.provide({
       actions: {
         handleReply: onBindReply((next, request, ok) => (ok ? next : { ...next, errorBackoffQ: next.errorBackoffQ.filter((p) => p.uid !== request.uid) })) as never,
+        // Given up on for good: neither a later update of the pod nor a relist brings it back.
+        handleInformed: schedulerAction(({ context, event }) => {
+          if (event.type !== 'INFORMED' || event.resource !== 'pods') return event.type === 'INFORMED' ? onInformed(context, event) : context;
+          const givenUp = (pod: KubeObject) => bindingFailed(pod) && !(pod.spec as PodSpec).nodeName;
+          if (event.event === null) return onInformed(context, { ...event, cache: new Map([...event.cache].filter(([, pod]) => !givenUp(pod))) });
+          return givenUp(event.event.object) ? context : onInformed(context, event);
+        }) as never,
       },
     }),
   },

@@ -8,7 +8,8 @@ import { initialWorld } from '../../model/world.ts';
 import { arrayChooser } from '../../checker/chooser.ts';
 import type { Defect } from '../../checker/defect.ts';
 import { runConfig } from '../../checker/explore.ts';
-import { run, slotOf, type RunResult } from '../../checker/run.ts';
+import { slotOf } from '../../checker/pick.ts';
+import { run, type RunResult } from '../../checker/run.ts';
 import type { Property } from '../../properties/property.ts';
 import type { Scenario } from '../../scenarios/scenario.ts';
 
