@@ -2,7 +2,7 @@
 // (pkg/kubelet/kubelet_node_status.go initialNode: the hostname label, --register-with-taints,
 // capacity and allocatable, Ready), or a node that exists only as an API object, as
 // scheduler_perf's fake nodes do.
-import type { Taint } from 'kubernetes-types/core/v1.js';
+import type { NodeCondition, NodeStatus, Taint } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from './resources.ts';
 
 export interface NodeShape {
@@ -28,7 +28,23 @@ export function nodeObject(node: NodeShape): KubeObject {
     spec,
     status: {
       capacity: resources, allocatable: resources,
-      conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' }],
+      conditions: kubeletNodeConditions(),
     },
   };
+}
+
+/** The conditions a healthy kubelet reports for its node (pkg/kubelet/nodestatus setters.go). */
+export function kubeletNodeConditions(): NodeCondition[] {
+  return [
+    { type: 'MemoryPressure', status: 'False', reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available' },
+    { type: 'DiskPressure', status: 'False', reason: 'KubeletHasNoDiskPressure', message: 'kubelet has no disk pressure' },
+    { type: 'PIDPressure', status: 'False', reason: 'KubeletHasSufficientPID', message: 'kubelet has sufficient PID available' },
+    { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' },
+  ];
+}
+
+/** The node shows the conditions its kubelet reports: none was marked Unknown behind its back. */
+export function reportsKubeletConditions(node: KubeObject): boolean {
+  const conditions = (node.status as NodeStatus | undefined)?.conditions ?? [];
+  return kubeletNodeConditions().every((c) => conditions.some((o) => o.type === c.type && o.status === c.status));
 }

@@ -104,6 +104,7 @@ export function buildSystem(scenario: Scenario, overrides: Partial<Machines> = {
       pods: addInformer(clients, machines, kubelet, 'pods', { nodeName: n.name }, node),
       configmaps: addInformer(clients, machines, kubelet, 'configmaps', undefined, node),
       secrets: addInformer(clients, machines, kubelet, 'secrets', undefined, node),
+      nodes: addInformer(clients, machines, kubelet, 'nodes', { name: n.name }, node),
     };
     return { name: n.name, runtime: machines.runtime, images: (n.images ?? []).map(normalizedImage), kubelet, informers, startsDown: n.startsDown === true };
   });

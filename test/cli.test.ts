@@ -26,16 +26,16 @@ describe('kubeprop replay', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe(
       'replayed 6 steps of watch-basics with planted defect informerAcceptsOlderList\n' +
-      'reproduced: informerResourceVersionNeverGoesBack failed at step 6: informer configmaps -> reader-2 went back in time: it had seen rv 2, and now its cache reflects rv 1. A relist must ask for state not older than the last revision seen (client-go relistResourceVersion).\n');
+      'reproduced: informerResourceVersionNeverGoesBack failed at step 6: informer configmaps -> reader-1 went back in time: it had seen rv 2, and now its cache reflects rv 1. A relist must ask for state not older than the last revision seen (client-go relistResourceVersion).\n');
     expect(r.code).toBe(1);
   });
 
   it('reports nondeterminism when a recorded label does not match the replay', () => {
     const { trace } = catchDefect(watchBasics, informerAcceptsOlderList, 'informerResourceVersionNeverGoesBack');
     const labels = [...trace.labels];
-    labels[2] = 'watch configmaps -> reader-2 from rv 99';
+    labels[2] = 'watch configmaps -> reader-1 from rv 99';
     const r = kubeprop('replay', file('tampered.json', JSON.stringify({ ...trace, labels })));
-    expect(r.stdout).toBe(`NONDETERMINISM: step 3 of ${join(dir, 'tampered.json')} recorded "watch configmaps -> reader-2 from rv 99" but the replay took "watch configmaps -> reader-2 from rv 2"\n`);
+    expect(r.stdout).toBe(`NONDETERMINISM: step 3 of ${join(dir, 'tampered.json')} recorded "watch configmaps -> reader-1 from rv 99" but the replay took "watch configmaps -> reader-1 from rv 2"\n`);
     expect(r.code).toBe(1);
   });
 
@@ -55,7 +55,7 @@ describe('kubeprop replay', () => {
     choices[1] = 99;
     const path = file('out-of-range.json', JSON.stringify({ ...trace, choices }));
     const r = kubeprop('replay', path);
-    expect(r.stdout).toBe(`NONDETERMINISM: step 2 of ${path} recorded "list configmaps -> reader-2 rv=\"0\"" but the replay took "only 6 actions are enabled, but the trace chose action 99"\n`);
+    expect(r.stdout).toBe(`NONDETERMINISM: step 2 of ${path} recorded "list configmaps -> reader-1 rv=\"0\"" but the replay took "only 10 actions are enabled, but the trace chose action 99"\n`);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(1);
   });

@@ -21,16 +21,16 @@ describe('node properties catch planted defects, with short replayable traces', 
   it('nodeNameNeverChanges catches an API server that lets an update move a pod', () => {
     const { trace, explored, replayed } = catchDefect(podRestarts, storeLetsPodsMove, 'nodeNameNeverChanges');
     expect(explored).toEqual([]);
-    expect(trace.labels).toHaveLength(19);
+    expect(trace.labels).toHaveLength(21);
     expect(trace.labels.at(-1)).toBe('user alice: update pods default/once at rv 2');
     expect(trace.violation.message).toBe('pod default/once moved from node node-1 to node-2: spec.nodeName must never change once set.');
-    expect(replayed).toMatchObject({ reproduced: true, steps: 19 });
+    expect(replayed).toMatchObject({ reproduced: true, steps: 21 });
   });
 
   it('neverPolicyNeverRestarts catches a kubelet that restarts containers whatever the policy', () => {
     const { trace, explored, replayed } = catchDefect(podRestarts, kubeletRestartsNeverPods, 'neverPolicyNeverRestarts');
     expect(explored).toEqual([]);
-    expect(trace.labels).toHaveLength(52);
+    expect(trace.labels).toHaveLength(54);
     expect(trace.labels.at(-1)).toBe('kubelet node-1 sync default/once: start container main');
     expect(trace.violation.message).toBe(
       "container main of pod default/once (restartPolicy Never) was started 2 times on node-1: a Never pod's container runs at most once.");
@@ -49,7 +49,7 @@ describe('node properties catch planted defects, with short replayable traces', 
   it('sigkillOnlyAfterGracePeriod catches a kubelet that kills without waiting', () => {
     const { trace, explored, replayed } = catchDefect(podDeletion, kubeletKillsWithoutGrace, 'sigkillOnlyAfterGracePeriod');
     expect(explored).toEqual([]);
-    expect(trace.labels).toHaveLength(55);
+    expect(trace.labels).toHaveLength(57);
     expect(trace.labels.at(-1)).toBe('kubelet node-1 sync default/stubborn: kill container main (SIGKILL)');
     expect(trace.violation.message).toBe('container main of pod default/stubborn was sent SIGKILL 0ms after SIGTERM, within its 3s grace period.');
     expect(replayed.reproduced).toBe(true);
@@ -65,9 +65,9 @@ describe('node properties catch planted defects, with short replayable traces', 
 
   it('readyOnlyAfterReadinessPassed catches a prober that records every probe as passed', () => {
     const { trace, explored, replayed } = catchDefect(podDeletion, kubeletReadyWithoutProbing, 'readyOnlyAfterReadinessPassed');
-    expect(explored).toHaveLength(10);
-    expect(explored.at(-1)).toBe('tick to 5000ms');
-    expect(trace.labels).toHaveLength(24);
+    expect(explored).toHaveLength(9);
+    expect(explored.at(-1)).toBe('kubelet node-1 sync default/web: create container main');
+    expect(trace.labels).toHaveLength(28);
     expect(trace.violation.message).toBe('pod default/web reports container main ready, but its readiness probe never passed against container cri-000001.');
     expect(replayed.reproduced).toBe(true);
   });
@@ -75,7 +75,7 @@ describe('node properties catch planted defects, with short replayable traces', 
   it('podPhaseTransitionsAreLegal catches a kubelet that reports phase Unknown for a pod whose containers are being created', () => {
     const { trace, explored, replayed } = catchDefect(podRestarts, kubeletReportsUnknownPhase, 'podPhaseTransitionsAreLegal');
     expect(explored).toEqual([]);
-    expect(trace.labels).toHaveLength(20);
+    expect(trace.labels).toHaveLength(22);
     expect(trace.labels.at(-1)).toBe('kubelet node-1: update pods/status default/once');
     expect(trace.violation.message).toBe("the kubelet of node-1 reported pod default/once in phase Unknown: "
       + "Unknown is for a node that cannot report, and a kubelet that reports knows its pods' phases.");
@@ -84,9 +84,9 @@ describe('node properties catch planted defects, with short replayable traces', 
 
   // These need a node crash at the right moment: the search and both shrinks take about ten seconds each here.
   const afterCrash = [
-    { property: 'podPhaseTransitionsAreLegal', defect: kubeletForgetsLostContainers, explored: 18, steps: 44, message: 'pod default/crasher went from Running to Pending: a pod that has run never goes back to Pending.' },
-    { property: 'restartCountNeverDecreases', defect: runtimeLosesLogsOnCrash, explored: 18, steps: 51, message: 'container main of pod default/crasher had restartCount 1 and now reports 0: a restart count never goes down.' },
-    { property: 'terminalPodsStartNoContainers', defect: kubeletSyncsTerminalPods, explored: 22, steps: 44, message: 'the kubelet created container helper of pod default/once, which is Failed: a terminal pod never gets a new container.' },
+    { property: 'podPhaseTransitionsAreLegal', defect: kubeletForgetsLostContainers, explored: 17, steps: 45, message: 'pod default/crasher went from Running to Pending: a pod that has run never goes back to Pending.' },
+    { property: 'restartCountNeverDecreases', defect: runtimeLosesLogsOnCrash, explored: 14, steps: 49, message: 'container main of pod default/crasher had restartCount 1 and now reports 0: a restart count never goes down.' },
+    { property: 'terminalPodsStartNoContainers', defect: kubeletSyncsTerminalPods, explored: 22, steps: 46, message: 'the kubelet created container helper of pod default/once, which is Failed: a terminal pod never gets a new container.' },
   ];
   it.each(afterCrash)('$property catches $defect.name after a node crash', ({ property, defect, explored, steps, message }) => {
     const caught = catchDefect(podRestarts, defect, property);

@@ -36,24 +36,27 @@ describe('planted defects are caught, shrunk and replayed', () => {
     const { trace, explored, replayed } = catchDefect(watchBasics, informerAcceptsOlderList, 'informerResourceVersionNeverGoesBack');
     expect(explored).toEqual([
       'user alice: create configmaps default/a',
-      'list configmaps -> reader-2 rv="0"',
-      'watch configmaps -> reader-2 from rv 2',
-      'fail watch configmaps -> reader-2 with 500 InternalError',
-      'deliver watch configmaps -> reader-2: error 500 InternalError',
-      'list configmaps -> reader-2 from a lagging apiserver at rv 1',
+      'list configmaps -> reader-1 rv="0"',
+      'watch configmaps -> reader-1 from rv 2',
+      'fail watch configmaps -> reader-1 with 500 InternalError',
+      'deliver watch configmaps -> reader-1: error 500 InternalError',
+      'list configmaps -> reader-1 from a lagging apiserver at rv 1',
     ]);
     expect(trace.violation).toEqual({
       property: 'informerResourceVersionNeverGoesBack', kind: 'transition', step: 6,
-      message: 'informer configmaps -> reader-2 went back in time: it had seen rv 2, and now its cache reflects rv 1. A relist must ask for state not older than the last revision seen (client-go relistResourceVersion).',
+      message: 'informer configmaps -> reader-1 went back in time: it had seen rv 2, and now its cache reflects rv 1. A relist must ask for state not older than the last revision seen (client-go relistResourceVersion).',
     });
     expect(replayed).toMatchObject({ reproduced: true, steps: 6 });
   });
 
   it('watchEventsArriveInOrder catches a store whose history is out of order', () => {
     const { trace, explored, replayed } = catchDefect(watchBasics, storeRecordsHistoryOutOfOrder, 'watchEventsArriveInOrder');
-    expect(explored).toEqual(['list configmaps -> reader-1 rv="0"', 'user alice: create configmaps default/a', 'user alice: create configmaps default/b']);
+    expect(explored).toEqual([
+      'user alice: create configmaps default/a', 'list configmaps -> reader-2 rv="0"', 'compact store at rv 2', 'user alice: create configmaps default/b',
+      'user alice: get configmaps default/a', 'user alice: update configmaps default/a at rv 2',
+    ]);
     expect(trace.violation.message).toBe(
-      'watch configmaps -> reader-1 delivered ADDED default/a at rv 2 after rv 3: a watch must deliver events in resourceVersion order, each newer than the last.');
+      'watch configmaps -> reader-2 delivered ADDED default/b at rv 3 after rv 4: a watch must deliver events in resourceVersion order, each newer than the last.');
     expect(replayed.reproduced).toBe(true);
   });
 });

@@ -57,11 +57,13 @@ export interface KubeletContext extends ClientContext {
   readonly imageBackoff: Backoff;
   /** Statuses to write, by pod uid (the status manager's queue). */
   readonly statusPending: PMap<{ readonly key: string; readonly status: PodStatus }>;
-  /** Statuses the API server has accepted, by pod uid. */
-  readonly statusWritten: PMap<PodStatus>;
+  /** Statuses the API server has accepted, by pod uid, with the resourceVersion each write got. */
+  readonly statusWritten: PMap<{ readonly status: PodStatus; readonly rv: number }>;
   /** Pods whose final delete (grace 0) is due, by uid. */
   readonly deletePending: PMap<string>;
   readonly lease: KubeObject | null;
+  /** The Node's conditions as the API server has them are not the kubelet's (the node lifecycle controller marked them Unknown): report them again. */
+  readonly nodeStatusStale: boolean;
   readonly leaseRenewAtMs: number;
   /** The runtime call the last sync decided on, for the world to carry out. */
   readonly op: RuntimeEvent | null;

@@ -11,6 +11,7 @@ import { earliest, future, timestamp } from '../clock.ts';
 import { PMap } from '../pmap.ts';
 import type { Request } from '../requests.ts';
 import type { KubeObject } from '../resources.ts';
+import { kubeletNodeConditions, reportsKubeletConditions } from '../node-object.ts';
 import { newestInstance, type RuntimeContainer } from '../runtime.ts';
 import { newBackoff, newCrashLoopBackoff } from '../semantics/backoff.ts';
 import { doProbe, type ProbedContainerState } from '../semantics/probe.ts';
@@ -58,6 +59,10 @@ function nextRequest(ctx: KubeletContext, nowMs: number): Request | null {
   if (nowMs >= ctx.leaseRenewAtMs) {
     const lease = ctx.lease;
     return { verb: 'update', resource: 'leases', object: { ...lease, spec: { ...(lease.spec as object), renewTime: timestamp(nowMs) } } };
+  }
+  if (ctx.nodeStatusStale) {
+    const conditions = kubeletNodeConditions().map((c) => ({ ...c, lastHeartbeatTime: timestamp(nowMs), lastTransitionTime: timestamp(nowMs) }));
+    return { verb: 'patch', resource: 'nodes', namespace: '', name: ctx.node, subresource: 'status', patch: { status: { conditions } } };
   }
   for (const [uid, pending] of ctx.statusPending.entries()) {
     const [namespace, name] = pending.key.split('/') as [string, string];
@@ -118,12 +123,13 @@ function onReply(ctx: KubeletContext, event: Extract<ClientEvent, { type: 'REPLY
     if (!reply.ok) return { ...cleared, lease: null };
     return { ...cleared, lease: reply.object ?? null, leaseRenewAtMs: nowMs + LEASE_RENEW_INTERVAL_MS };
   }
+  if (request.verb === 'patch' && request.resource === 'nodes') return { ...cleared, nodeStatusStale: !reply.ok };
   if (request.verb === 'update' && request.resource === 'pods') {
     const uid = request.object.metadata.uid ?? '';
     const sent = request.object.status as PodStatus;
     const pending = ctx.statusPending.get(uid);
     const statusPending = !reply.ok || (pending && deepEqual(pending.status, sent)) ? ctx.statusPending.delete(uid) : ctx.statusPending;
-    const statusWritten = reply.ok ? ctx.statusWritten.set(uid, sent) : ctx.statusWritten;
+    const statusWritten = reply.ok ? ctx.statusWritten.set(uid, { status: sent, rv: Number(reply.object?.metadata.resourceVersion ?? 0) }) : ctx.statusWritten;
     // A written terminal status may be what a terminating pod waits for before its final delete.
     return { ...cleared, statusPending, statusWritten, ...enqueue(ctx, [uid]) };
   }
@@ -176,6 +182,10 @@ function onResync(ctx: KubeletContext, pods: ReadonlyMap<string, KubeObject>, no
  * Secret changed, which may unblock any pod waiting for its volumes or env.
  */
 function onInformed(ctx: KubeletContext, event: InformedEvent): Change {
+  if (event.resource === 'nodes') {
+    const node = event.event === null ? event.cache.get(ctx.node) : event.event.type === 'DELETED' ? undefined : event.event.object;
+    return node !== undefined && !reportsKubeletConditions(node) && !ctx.nodeStatusStale ? { nodeStatusStale: true } : {};
+  }
   if (event.resource !== 'pods') return enqueue(ctx, [...ctx.workers.values()].map((w) => w.uid));
   return event.event === null ? onResync(ctx, event.cache, event.nowMs) : onPod(ctx, event.event.object, event.nowMs);
 }
@@ -281,7 +291,7 @@ export const kubeletMachine = setup({
   context: ({ input }) => ({
     ...input, request: null, wakeAtMs: null, workers: PMap.empty(), queue: [], timers: [], probes: PMap.empty(), probeDueMs: null,
     crashBackoff: newCrashLoopBackoff(), imageBackoff: newBackoff(IMAGE_BACKOFF_INITIAL_MS, IMAGE_BACKOFF_MAX_MS),
-    statusPending: PMap.empty(), statusWritten: PMap.empty(), deletePending: PMap.empty(), lease: null,
+    statusPending: PMap.empty(), statusWritten: PMap.empty(), deletePending: PMap.empty(), lease: null, nodeStatusStale: false,
     leaseRenewAtMs: 0, op: null,
   }),
   // Every action but the two registration requests ends by settling (kubeletAction).

@@ -11,6 +11,7 @@ import type { KubeObject } from '../resources.ts';
 import { podInstances, type RuntimeContainer, type RuntimeEvent } from '../runtime.ts';
 import { backoffGet, backoffNext, crashLoopBackoff, type Backoff } from '../semantics/backoff.ts';
 import { goDuration } from '../go-duration.ts';
+import { conditionsOwnedByKubelet } from '../semantics/pod-conditions.ts';
 import { isSidecar, podPhase } from '../semantics/pod-phase.ts';
 import { newProbeWorker, probeSettings, type ProbeType } from '../semantics/probe.ts';
 import { shouldContainerBeRestarted, type PodRestartPolicy } from '../semantics/restart.ts';
@@ -100,17 +101,29 @@ function withTimer(ctx: KubeletContext, atMs: number, uid: string): Change {
  * one (a restart counted for a container lost in a reboot would be counted back down).
  */
 function latestStatus(ctx: KubeletContext, uid: string): PodStatus | undefined {
-  return ctx.statusPending.get(uid)?.status ?? ctx.statusWritten.get(uid);
+  return ctx.statusPending.get(uid)?.status ?? ctx.statusWritten.get(uid)?.status;
 }
 
 /** Records the status the kubelet would report, for the status manager to write if it is news. */
 function reportStatus(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, computed: PodStatus, nowMs: number): Change {
   const status = withTransitionTimes(computed, latestStatus(ctx, worker.uid) ?? (pod.status as PodStatus | undefined), nowMs);
   const written = ctx.statusWritten.get(worker.uid);
-  if (written && deepEqual(written, status)) {
+  if (written && deepEqual(written.status, status) && !needsReconcile(pod, written)) {
     return ctx.statusPending.has(worker.uid) ? { statusPending: ctx.statusPending.delete(worker.uid) } : {};
   }
   return { statusPending: ctx.statusPending.set(worker.uid, { key: worker.key, status }) };
+}
+
+/**
+ * The status manager's needsReconcile: the API server's copy of the pod, once it is at least as
+ * new as the kubelet's last write, differs from that write in what the kubelet owns (another
+ * component, such as the node lifecycle controller marking the pod not Ready, changed it):
+ * the kubelet writes its status again. Conditions other components own are not compared.
+ */
+function needsReconcile(pod: KubeObject, written: { readonly status: PodStatus; readonly rv: number }): boolean {
+  if (Number(pod.metadata.resourceVersion ?? 0) < written.rv) return false;
+  const byKubelet = (status: PodStatus | undefined) => ({ ...status, conditions: (status?.conditions ?? []).filter((c) => conditionsOwnedByKubelet.includes(c.type)) });
+  return !deepEqual(byKubelet(pod.status as PodStatus | undefined), byKubelet(written.status));
 }
 
 /** Removes the uid from the queue: the worker has nothing more to do until something changes. */
@@ -422,7 +435,7 @@ export function syncTerminatingPod(ctx: KubeletContext, uid: string, view: Kubel
   }
   const done = finish({ ...ctx, ...change }, change, current, pod, view, rules, null, true);
   const written = ctx.statusWritten.get(uid);
-  if (pod.metadata.deletionTimestamp && !current.deleteRequested && isTerminalPhase(written?.phase)) {
+  if (pod.metadata.deletionTimestamp && !current.deleteRequested && isTerminalPhase(written?.status.phase)) {
     return { ...done, deletePending: ctx.deletePending.set(uid, worker.key) };
   }
   return done;

@@ -27,7 +27,7 @@ export const podSandboxNotReadyMessages = {
 } as const;
 
 /** Condition types the kubelet owns and rewrites on every sync (types.PodConditionsByKubelet, gate PodReadyToStartContainersCondition on). */
-const conditionsOwnedByKubelet: readonly string[] = [
+export const conditionsOwnedByKubelet: readonly string[] = [
   'PodScheduled', 'Ready', 'Initialized', 'ContainersReady',
   'PodResizeInProgress', 'PodResizePending', 'PodReadyToStartContainers',
 ];
