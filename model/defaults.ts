@@ -18,6 +18,7 @@ function container(c: Container): Container {
   const out: Container = {
     terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File', ...c,
     imagePullPolicy: c.imagePullPolicy ?? defaultPullPolicy(c.image ?? ''),
+    ...(c.ports ? { ports: c.ports.map((p) => ({ protocol: 'TCP', ...p })) } : {}),
   };
   for (const key of ['livenessProbe', 'readinessProbe', 'startupProbe'] as const) {
     if (c[key]) out[key] = probe(c[key]);
@@ -25,10 +26,16 @@ function container(c: Container): Container {
   return out;
 }
 
+/**
+ * The DefaultTolerationSeconds admission plugin (plugin/pkg/admission/defaulttolerationseconds): a pod
+ * with no toleration of a node taint's key (or an empty key) and NoExecute effect (or an empty effect)
+ * gets one, Exists, for 300 s. It judges the list as sent, so it adds both or either.
+ */
 function tolerations(list: readonly Toleration[] | undefined): Toleration[] {
-  const out = [...(list ?? [])];
+  const sent = list ?? [];
+  const out = [...sent];
   for (const key of NODE_TAINTS) {
-    const tolerated = out.some((t) => (t.key === key || (t.key === undefined && t.operator === 'Exists')) && (t.effect === undefined || t.effect === 'NoExecute'));
+    const tolerated = sent.some((t) => (!t.key || t.key === key) && (!t.effect || t.effect === 'NoExecute'));
     if (!tolerated) out.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: DEFAULT_TOLERATION_SECONDS });
   }
   return out;

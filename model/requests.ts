@@ -4,6 +4,14 @@ import type { ApiStatus } from './api-status.ts';
 import { selectorText, type FieldSelector } from './field-selector.ts';
 import type { KubeObject, Resource } from './resources.ts';
 
+/** metav1.DeletionPropagation. */
+export type PropagationPolicy = 'Background' | 'Foreground' | 'Orphan';
+
+/** metav1.FinalizerOrphanDependents: the garbage collector orphans the object's dependents, then removes it. */
+export const ORPHAN_FINALIZER = 'orphan';
+/** metav1.FinalizerDeleteDependents: the garbage collector deletes the object's blocking dependents first. */
+export const FOREGROUND_FINALIZER = 'foregroundDeletion';
+
 export type WriteRequest =
   | { readonly verb: 'create'; readonly resource: Resource; readonly namespace: string; readonly object: KubeObject }
   | { readonly verb: 'update'; readonly resource: Resource; readonly object: KubeObject; readonly subresource?: 'status' }
@@ -11,6 +19,8 @@ export type WriteRequest =
       readonly verb: 'delete'; readonly resource: Resource; readonly namespace: string; readonly name: string;
       readonly gracePeriodSeconds?: number;
       readonly preconditions?: { readonly uid?: string; readonly resourceVersion?: string };
+      /** DeleteOptions.propagationPolicy: what becomes of the object's dependents (left out: the resource's default). */
+      readonly propagationPolicy?: PropagationPolicy;
     }
   /** POST pods/{name}/binding; `uid` is the Binding's metadata.uid, a precondition. */
   | { readonly verb: 'bind'; readonly namespace: string; readonly name: string; readonly uid: string; readonly nodeName: string }
@@ -67,7 +77,11 @@ export function describeRequest(request: Request): string {
       const target = `${request.resource}${request.subresource ? `/${request.subresource}` : ''} ${m.namespace ? `${m.namespace}/` : ''}${m.name}`;
       return `update ${target}${m.resourceVersion ? ` at rv ${m.resourceVersion}` : ''}`;
     }
-    case 'delete': return `delete ${request.resource} ${request.namespace ? `${request.namespace}/` : ''}${request.name}${request.gracePeriodSeconds !== undefined ? ` grace ${request.gracePeriodSeconds}s` : ''}`;
+    case 'delete': {
+      const grace = request.gracePeriodSeconds !== undefined ? ` grace ${request.gracePeriodSeconds}s` : '';
+      const propagation = request.propagationPolicy !== undefined ? ` propagation ${request.propagationPolicy}` : '';
+      return `delete ${request.resource} ${request.namespace ? `${request.namespace}/` : ''}${request.name}${grace}${propagation}`;
+    }
     case 'bind': return `bind pods ${request.namespace}/${request.name} to ${request.nodeName}`;
     case 'patch': return `patch ${request.resource}${request.subresource ? `/${request.subresource}` : ''} ${request.namespace ? `${request.namespace}/` : ''}${request.name}`;
     case 'get': return `get ${request.resource} ${request.namespace ? `${request.namespace}/` : ''}${request.name}`;

@@ -1,6 +1,7 @@
 // The API server and its etcd, as one xstate machine: the global resourceVersion,
 // create / update / delete / bind with optimistic concurrency, validation, graceful
-// deletion with finalizers, metadata.generation, and the event history that watches
+// deletion with finalizers, delete propagation (the orphan and foregroundDeletion finalizers
+// the garbage collector acts on), metadata.generation, and the event history that watches
 // and lagging reads are served from. Follows k8s.io/apiserver pkg/registry/generic/registry
 // (store.go, rest/create.go, rest/update.go, rest/delete.go) and pkg/registry/core/pod
 // (strategy.go CheckGracefulDelete, storage.go the binding subresource).
@@ -9,7 +10,8 @@
 // store-read.ts rather than machine events: a step pays for a machine transition only
 // when the store really changes.
 import { assign, setup } from 'xstate';
-import type { PodSpec, PodStatus } from 'kubernetes-types/core/v1.js';
+import type { PodSpec, PodStatus, ServiceSpec } from 'kubernetes-types/core/v1.js';
+import type { ObjectMeta } from 'kubernetes-types/meta/v1.js';
 import {
   alreadyExists, badRequest, conflict, invalid, MODIFIED_SINCE_READ, notFound, type ApiStatus,
 } from './api-status.ts';
@@ -20,7 +22,7 @@ import { deepEqual } from './equal.ts';
 import { strategicMergePatch } from './merge-patch.ts';
 import { generatedSuffix, uidFor } from './names.ts';
 import { PMap } from './pmap.ts';
-import type { Reply, WatchEvent, WatchEventType, WriteRequest } from './requests.ts';
+import { FOREGROUND_FINALIZER, ORPHAN_FINALIZER, type PropagationPolicy, type Reply, type WatchEvent, type WatchEventType, type WriteRequest } from './requests.ts';
 import { keyOf, objectKey, RESOURCES, type KubeObject, type Resource } from './resources.ts';
 import { validateCreate, validateUpdate } from './validation.ts';
 
@@ -88,6 +90,17 @@ function initialStatus(resource: Resource, object: KubeObject): unknown {
   return RESOURCES[resource].statusSubresource ? undefined : object.status;
 }
 
+/**
+ * The service IP allocator: a ClusterIP Service gets an address of the service range
+ * (10.96.0.0/12), one per object created so far, so addresses are never reused; a headless
+ * Service (clusterIP None) or an ExternalName one gets none.
+ */
+function withClusterIP(spec: ServiceSpec, serial: number): ServiceSpec {
+  if (spec.type === 'ExternalName' || spec.clusterIP === 'None') return spec.clusterIP === 'None' ? { ...spec, clusterIPs: ['None'] } : spec;
+  const ip = spec.clusterIP ?? `10.96.${Math.floor(serial / 254) % 256}.${(serial % 254) + 1}`;
+  return { ...spec, clusterIP: ip, clusterIPs: [ip], ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack' };
+}
+
 export function createObject(ctx: StoreContext, request: Extract<WriteRequest, { verb: 'create' }>, nowMs: number): StoreChange {
   const { resource } = request;
   const object = withDefaults(resource, request.object);
@@ -102,7 +115,7 @@ export function createObject(ctx: StoreContext, request: Extract<WriteRequest, {
   const name = meta.name || (meta.generateName ? meta.generateName + generatedSuffix(ctx.namesGenerated) : '');
   const uid = uidFor(ctx.uidsIssued + 1);
   const { deletionTimestamp: _d, deletionGracePeriodSeconds: _g, ...kept } = meta;
-  const candidate: KubeObject = {
+  let candidate: KubeObject = {
     ...object,
     apiVersion: info.apiVersion,
     kind: info.kind,
@@ -113,6 +126,7 @@ export function createObject(ctx: StoreContext, request: Extract<WriteRequest, {
     status: initialStatus(resource, object),
   };
   if (candidate.status === undefined) delete (candidate as Record<string, unknown>).status;
+  if (resource === 'services') candidate = { ...candidate, spec: withClusterIP(candidate.spec as ServiceSpec, ctx.uidsIssued + 1) };
   const errors = validateCreate(resource, candidate);
   if (errors.length > 0) return fail(invalid(resource, name, errors));
   if (objectsOf(ctx, resource).has(keyOf(resource, candidate))) return fail(alreadyExists(resource, name));
@@ -149,7 +163,10 @@ export function updateObject(ctx: StoreContext, request: Extract<WriteRequest, {
 
   let next: KubeObject;
   if (request.subresource === 'status') {
-    next = { ...old, status: object.status };
+    // The apps status strategies reset only the spec (and a Deployment's labels): annotations written
+    // through /status stand, as the Deployment controller's revision annotations are written.
+    next = info.apiVersion === 'apps/v1' ? { ...old, metadata: { ...old.metadata, annotations: object.metadata.annotations }, status: object.status } : { ...old, status: object.status };
+    if (deepEqual(next.metadata.annotations, old.metadata.annotations)) next = { ...next, metadata: old.metadata };
   } else {
     const m = old.metadata;
     next = {
@@ -166,7 +183,9 @@ export function updateObject(ctx: StoreContext, request: Extract<WriteRequest, {
     };
     const errors = validate(resource, next, old);
     if (errors.length > 0) return fail(invalid(resource, name, errors));
-    if (info.generation && !deepEqual(next.spec, old.spec)) {
+    // A Deployment's generation also moves with its annotations (deploymentStrategy.PrepareForUpdate).
+    const annotationsCount = resource === 'deployments' && !deepEqual(next.metadata.annotations, old.metadata.annotations);
+    if (info.generation && (!deepEqual(next.spec, old.spec) || annotationsCount)) {
       next = { ...next, metadata: { ...next.metadata, generation: (m.generation ?? 0) + 1 } };
     }
   }
@@ -185,6 +204,34 @@ function podGraceSeconds(pod: KubeObject, requested: number | undefined): number
   return period < 0 ? 1 : period;
 }
 
+/**
+ * deletionFinalizersForGarbageCollection (registry/store.go shouldOrphanDependents,
+ * shouldDeleteDependents): the finalizers a delete leaves for the garbage collector, or null when
+ * they stay as they are. The request's propagationPolicy decides; without one, a GC finalizer the
+ * object already carries (the first of the two) stands; without either, the resource's
+ * DefaultGarbageCollectionPolicy, which is Background for every resource modelled here (apps/v1
+ * Deployments and ReplicaSets say DeleteDependents, which adds no finalizer; core/v1 kinds have no
+ * policy; only retired groups such as extensions/v1beta1 default to OrphanDependents).
+ */
+function finalizersForGarbageCollection(finalizers: readonly string[], policy: PropagationPolicy | undefined): readonly string[] | null {
+  const standing = finalizers.find((f) => f === ORPHAN_FINALIZER || f === FOREGROUND_FINALIZER);
+  const orphan = policy !== undefined ? policy === 'Orphan' : standing === ORPHAN_FINALIZER;
+  const foreground = policy !== undefined ? policy === 'Foreground' : standing === FOREGROUND_FINALIZER;
+  const next = [
+    ...finalizers.filter((f) => f !== ORPHAN_FINALIZER && f !== FOREGROUND_FINALIZER),
+    ...(orphan ? [ORPHAN_FINALIZER] : []), ...(foreground ? [FOREGROUND_FINALIZER] : []),
+  ];
+  const before = new Set(finalizers);
+  return before.size === new Set(next).size && next.every((f) => before.has(f)) ? null : next;
+}
+
+/** The metadata with these finalizers; an empty list is left out, as Go's omitempty serialises it. */
+function withFinalizers(meta: ObjectMeta, finalizers: readonly string[] | null): ObjectMeta {
+  if (finalizers === null) return meta;
+  const { finalizers: _old, ...rest } = meta;
+  return finalizers.length > 0 ? { ...rest, finalizers: [...finalizers] } : rest;
+}
+
 export function deleteObject(ctx: StoreContext, request: Extract<WriteRequest, { verb: 'delete' }>, nowMs: number): StoreChange {
   const { resource, name } = request;
   const info = RESOURCES[resource];
@@ -199,24 +246,32 @@ export function deleteObject(ctx: StoreContext, request: Extract<WriteRequest, {
   }
   const grace = info.gracefulDeletion ? podGraceSeconds(old, request.gracePeriodSeconds) : 0;
   const meta = old.metadata;
-  const hasFinalizers = (meta.finalizers ?? []).length > 0;
+  const gcFinalizers = finalizersForGarbageCollection(meta.finalizers ?? [], request.propagationPolicy);
+  const pendingFinalizers = (gcFinalizers ?? meta.finalizers ?? []).length > 0;
 
   if (meta.deletionTimestamp) {
     // Already being deleted (rest/delete.go BeforeDelete): a delete may only shorten the grace period.
     const current = meta.deletionGracePeriodSeconds ?? 0;
-    if (!info.gracefulDeletion || grace >= current) return unchanged(old);
-    const shortened: KubeObject = {
-      ...old,
-      metadata: { ...meta, deletionGracePeriodSeconds: grace, deletionTimestamp: timestamp(nowMs + grace * 1000) },
-    };
-    if (grace === 0 && !hasFinalizers) return commit(ctx, 'DELETED', resource, shortened, old);
-    return commit(ctx, 'MODIFIED', resource, shortened, old);
-  }
-  if (grace > 0 || hasFinalizers) {
+    const shortens = info.gracefulDeletion && grace < current;
+    // A grace period under way and not shortened (gracefulPending): the finalizers stay as they are too.
+    if (current > 0 && !shortens) return unchanged(old);
+    // Otherwise the finalizers follow this delete's propagationPolicy (updateForGracefulDeletionAndFinalizers).
     const deleting: KubeObject = {
       ...old,
       metadata: {
-        ...meta,
+        ...withFinalizers(meta, gcFinalizers),
+        ...(shortens ? { deletionGracePeriodSeconds: grace, deletionTimestamp: timestamp(nowMs + grace * 1000) } : {}),
+      },
+    };
+    const graceLeft = shortens ? grace : current;
+    if (graceLeft === 0 && !pendingFinalizers) return commit(ctx, 'DELETED', resource, shortens ? deleting : old, old);
+    return deepEqual(deleting, old) ? unchanged(old) : commit(ctx, 'MODIFIED', resource, deleting, old);
+  }
+  if (grace > 0 || pendingFinalizers) {
+    const deleting: KubeObject = {
+      ...old,
+      metadata: {
+        ...withFinalizers(meta, gcFinalizers),
         deletionTimestamp: timestamp(nowMs + grace * 1000),
         deletionGracePeriodSeconds: grace,
         ...(meta.generation ? { generation: meta.generation + 1 } : {}),
@@ -256,6 +311,11 @@ export function patchObject(ctx: StoreContext, request: Extract<WriteRequest, { 
   const { resource, name } = request;
   const old = objectsOf(ctx, resource).get(objectKey(resource, request.namespace, name));
   if (!old) return fail(notFound(resource, name));
+  // A patch may carry the object's uid as a precondition (as PatchPodStatus does).
+  const uid = (request.patch.metadata as { uid?: string } | undefined)?.uid;
+  if (uid !== undefined && uid !== old.metadata.uid) {
+    return fail(conflict(RESOURCES[resource].qualified, name, `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${old.metadata.uid}`));
+  }
   const patched = strategicMergePatch(old, request.patch);
   // A status patch changes status only; a patch of the object, everything but status.
   const object = request.subresource === 'status' ? { ...old, status: patched.status } : { ...patched, status: old.status };
