@@ -2,8 +2,8 @@
 // informer events queue keys; one key is reconciled at a time, in a step of its own; a key
 // may be queued again after a delay (AddAfter); and the API calls a reconcile decides on go
 // out one at a time, in order.
-import { assign, type AnyStateMachine } from 'xstate';
-import type { Caches, ClientContext, ClientEvent } from '../client.ts';
+import { assign, setup, type AnyStateMachine } from 'xstate';
+import type { Caches, ClientContext, ClientEvent, InformedEvent } from '../client.ts';
 import type { Request } from '../requests.ts';
 import type { KubeObject, Resource } from '../resources.ts';
 
@@ -115,4 +115,39 @@ export function keyOfObject(object: KubeObject): string {
 export function controllerOf(object: KubeObject): { readonly kind: string; readonly name: string; readonly uid: string } | undefined {
   const ref = (object.metadata.ownerReferences ?? []).find((r) => r.controller === true);
   return ref && { kind: ref.kind, name: ref.name, uid: ref.uid };
+}
+
+/** What makes one controller differ from another: how it reads a change, reconciles a key, takes a reply. */
+export interface ControllerHandlers<C extends ControllerContext> {
+  readonly informed: (ctx: C, event: InformedEvent) => C;
+  /** Given the context with the key already out of the queue. */
+  readonly reconcile: (ctx: C, event: ReconcileEvent) => C;
+  readonly reply: (ctx: C, event: Extract<ClientEvent, { type: 'REPLY' }>) => C;
+}
+
+/**
+ * A controller's machine: one state, four events, each an action (named `handleInformed`,
+ * `reconcile`, `handleReply`, `wake`, so that a planted defect can swap one through
+ * machine.provide).
+ */
+export function controllerMachine<C extends ControllerContext>(id: string, initial: () => C, handlers: ControllerHandlers<C>) {
+  type Event = ControllerEvent;
+  return setup({
+    types: { context: {} as C, events: {} as Event },
+    actions: {
+      handleInformed: controllerAction<C, Event>(({ context, event }) => (event.type === 'INFORMED' ? handlers.informed(context, event) : context)),
+      reconcile: controllerAction<C, Event>(({ context, event }) => (event.type === 'RECONCILE' ? handlers.reconcile(dequeue(context, event.key), event) : context)),
+      handleReply: controllerAction<C, Event>(({ context, event }) => (event.type === 'REPLY' ? handlers.reply(context, event) : context)),
+      wake: controllerAction<C, Event>(({ context, event }) => (event.type === 'TIMER' ? wakeDue(context, event.nowMs) : context)),
+    },
+  }).createMachine({
+    id,
+    context: initial,
+    on: {
+      INFORMED: { actions: 'handleInformed' },
+      RECONCILE: { actions: 'reconcile' },
+      REPLY: { actions: 'handleReply' },
+      TIMER: { actions: 'wake' },
+    },
+  });
 }

@@ -5,7 +5,6 @@
 // Creations in one reconcile follow slowStartBatch: the first failure stops the rest.
 import type { ReplicaSet, ReplicaSetStatus } from 'kubernetes-types/apps/v1.js';
 import type { Pod, PodTemplateSpec } from 'kubernetes-types/core/v1.js';
-import { setup } from 'xstate';
 import type { Caches, ClientEvent, InformedEvent } from '../client.ts';
 import { deepEqual } from '../equal.ts';
 import { selectorMatches } from '../labels.ts';
@@ -13,8 +12,7 @@ import type { Request } from '../requests.ts';
 import type { KubeObject } from '../resources.ts';
 import { calculateStatus, getPodsToDelete, isPodActive, replicaSetStatusUpdate } from '../semantics/replicaset.ts';
 import {
-  cacheOf, controllerAction, controllerOf, dequeue, EMPTY_CONTROLLER, enqueue, enqueueAfter, keyOfObject, send, wakeDue,
-  type ControllerContext, type ControllerDefinition, type ControllerEvent,
+  cacheOf, type ControllerContext, type ControllerDefinition, controllerMachine, controllerOf, EMPTY_CONTROLLER, enqueue, enqueueAfter, keyOfObject, send,
 } from './controller.ts';
 import { claim } from './claim.ts';
 import { creationObserved, deletionObserved, expect, forget, NO_EXPECTATIONS, satisfied, type Expectations } from './expectations.ts';
@@ -181,30 +179,13 @@ function onReply(ctx: Context, event: Extract<ClientEvent, { type: 'REPLY' }>): 
   return cleared;
 }
 
-type Event = ControllerEvent;
-
-export const replicaSetControllerMachine = setup({
-  types: { context: {} as Context, events: {} as Event },
-  actions: {
-    handleInformed: controllerAction<Context, Event>(({ context, event }) => {
-      if (event.type !== 'INFORMED') return context;
-      if (event.resource === 'pods') return onPodEvent(context, event);
-      return event.resource === 'replicasets' ? onReplicaSetEvent(context, event) : context;
-    }),
-    reconcile: controllerAction<Context, Event>(({ context, event }) =>
-      (event.type === 'RECONCILE' ? syncReplicaSet(dequeue(context, event.key), event.key, event.caches, event.nowMs) : context)),
-    handleReply: controllerAction<Context, Event>(({ context, event }) => (event.type === 'REPLY' ? onReply(context, event) : context)),
-    wake: controllerAction<Context, Event>(({ context, event }) => (event.type === 'TIMER' ? wakeDue(context, event.nowMs) : context)),
+export const replicaSetControllerMachine = controllerMachine<Context>('replicaset-controller', (): Context => ({ ...EMPTY_CONTROLLER, expectations: NO_EXPECTATIONS }), {
+  informed: (ctx, event) => {
+    if (event.resource === 'pods') return onPodEvent(ctx, event);
+    return event.resource === 'replicasets' ? onReplicaSetEvent(ctx, event) : ctx;
   },
-}).createMachine({
-  id: 'replicaset-controller',
-  context: () => ({ ...EMPTY_CONTROLLER, expectations: NO_EXPECTATIONS }),
-  on: {
-    INFORMED: { actions: 'handleInformed' },
-    RECONCILE: { actions: 'reconcile' },
-    REPLY: { actions: 'handleReply' },
-    TIMER: { actions: 'wake' },
-  },
+  reconcile: (ctx, { key, caches, nowMs }) => syncReplicaSet(ctx, key, caches, nowMs),
+  reply: onReply,
 });
 
 export type ReplicaSetControllerMachine = typeof replicaSetControllerMachine;

@@ -89,7 +89,7 @@ export function isRollingUpdate(d: Deployment): boolean {
 }
 
 /** spec.replicas as the API server defaults it (1 when unset). */
-function specReplicas(object: Deployment | ReplicaSet): number {
+export function specReplicas(object: Deployment | ReplicaSet): number {
   return object.spec?.replicas ?? 1;
 }
 
@@ -237,14 +237,16 @@ function timeMs(time: string | undefined): number {
 }
 
 /** controller.ReplicaSetsByCreationTimestamp: oldest first, ties broken by name. */
-function byCreationTimestamp<RS extends ReplicaSet>(rss: readonly RS[]): RS[] {
+export function compareByCreationTimestamp(a: ReplicaSet, b: ReplicaSet): number {
   const name = (rs: ReplicaSet) => rs.metadata?.name ?? '';
-  return [...rss].sort(
-    (a, b) =>
-      // Two missing timestamps give NaN, falsy, so the names decide.
-      timeMs(a.metadata?.creationTimestamp) - timeMs(b.metadata?.creationTimestamp) ||
-      (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0),
-  );
+  const ta = timeMs(a.metadata?.creationTimestamp);
+  const tb = timeMs(b.metadata?.creationTimestamp);
+  if (ta !== tb) return ta < tb ? -1 : 1;
+  return name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0;
+}
+
+export function byCreationTimestamp<RS extends ReplicaSet>(rss: readonly RS[]): RS[] {
+  return [...rss].sort(compareByCreationTimestamp);
 }
 
 /** The ReplicaSet with spec.replicas set to `replicas`, as the API write leaves it. */
