@@ -10,9 +10,9 @@ import type { KubeletEvent } from './kubelet/context.ts';
 import type { SchedulerEvent } from './scheduler/machine.ts';
 import { initialSnapshot, transition } from './machine-runner.ts';
 import { isWrite, type Reply, type Request, type WatchEvent } from './requests.ts';
-import type { Resource } from './resources.ts';
+import type { KubeObject, Resource } from './resources.ts';
 import { getObject, listAt, oldestServableRv, watchFrom } from './store-read.ts';
-import type { ClientSnapshot, Ghost, StoreSnapshot, WatchStream, World } from './world.ts';
+import { CHURN_KEPT, type Churn, type ClientSnapshot, type Ghost, type StoreSnapshot, type WatchStream, type World } from './world.ts';
 
 export const DROPPED: StreamEnd = { kind: 'closed', why: 'dropped' };
 export const PARTITIONED: StreamEnd = { kind: 'closed', why: 'network partition' };
@@ -101,16 +101,39 @@ export function cachesOf(world: World, client: number): Caches {
  */
 export type Delivery = 'answered' | 'refused' | 'replyLost';
 
-/** The ghost state after a write: a reply lost, a binding made by the scheduler's current incarnation. */
-function witnessed(world: World, request: Request, delivery: Delivery, store: StoreSnapshot): Ghost {
+/** The churn an event adds to the object's record, if it is one kubeprop watches for flapping. */
+function churnOf(event: WatchEvent): Churn | null {
+  if (event.resource !== 'replicasets' && event.resource !== 'endpoints') return null;
+  if (event.type !== 'MODIFIED') return { rv: event.rv, change: event.type === 'ADDED' ? 'created' : 'deleted' };
+  const replicas = (o: KubeObject | null) => (o?.spec as { replicas?: number } | undefined)?.replicas;
+  const now = replicas(event.object);
+  return event.resource === 'replicasets' && now !== undefined && now !== replicas(event.previous) ? { rv: event.rv, change: now } : null;
+}
+
+function recordChurn(churn: Ghost['churn'], event: WatchEvent): Ghost['churn'] {
+  const change = churnOf(event);
+  if (change === null) return churn;
+  const key = `${event.resource} ${event.key}`;
+  return churn.set(key, [...(churn.get(key) ?? []).slice(1 - CHURN_KEPT), change]);
+}
+
+/**
+ * The ghost state after a write: a reply lost, a binding made by the scheduler's current
+ * incarnation, an object created or deleted by a controller, an object's churn.
+ */
+function witnessed(world: World, client: number, request: Request, delivery: Delivery, store: StoreSnapshot): Ghost {
   const event = store.context.rv > world.store.context.rv ? store.context.event : null;
   if (event === null) return world.ghost;
   const uid = event.object.metadata.uid ?? '';
   const { ghost } = world;
+  const byController = world.system.clients[client]!.kind === 'controller' ? `${client}@${ghost.controllerManagerIncarnation}` : null;
   return {
     ...ghost,
     repliesLost: delivery === 'replyLost' ? ghost.repliesLost.set(uid, true) : ghost.repliesLost,
     boundBy: request.verb === 'bind' ? ghost.boundBy.set(uid, ghost.schedulerIncarnation) : ghost.boundBy,
+    createdBy: byController !== null && request.verb === 'create' ? ghost.createdBy.set(uid, byController) : ghost.createdBy,
+    deletedBy: byController !== null && request.verb === 'delete' ? ghost.deletedBy.set(uid, byController) : ghost.deletedBy,
+    churn: recordChurn(ghost.churn, event),
   };
 }
 
@@ -142,7 +165,7 @@ export function send(world: World, client: number, lagging: boolean, delivery: D
       reply = { ok: false, status: started.status };
     }
   }
-  const replied = sendTo({ ...world, store, streams, ghost: witnessed(world, request, delivery, store) }, client, { type: 'REPLY', request, reply, nowMs: world.nowMs });
+  const replied = sendTo({ ...world, store, streams, ghost: witnessed(world, client, request, delivery, store) }, client, { type: 'REPLY', request, reply, nowMs: world.nowMs });
   return request.verb === 'list' && reply.ok ? notifyOwners(replied, client, null) : replied;
 }
 

@@ -70,7 +70,25 @@ export interface Ghost {
   readonly schedulerIncarnation: number;
   /** Restarts of the controller-manager so far. */
   readonly controllerManagerIncarnation: number;
+  /** Which controller (client index) and controller-manager incarnation created each object (by uid), as "client@incarnation". */
+  readonly createdBy: PMap<string>;
+  /** Which controller and incarnation deleted each object (by uid), likewise. */
+  readonly deletedBy: PMap<string>;
+  /**
+   * The latest changes (at most CHURN_KEPT) of each ReplicaSet and Endpoints object, by
+   * "resource namespace/name": creations, deletions and ReplicaSet scalings, to tell flapping.
+   */
+  readonly churn: PMap<readonly Churn[]>;
 }
+
+/** One change of an object, at a store revision: created, deleted, or scaled to a number of replicas. */
+export interface Churn {
+  readonly rv: number;
+  readonly change: 'created' | 'deleted' | number;
+}
+
+/** Changes kept per object: enough to show a cycle repeating. */
+export const CHURN_KEPT = 8;
 
 export function nodeIsUp(node: NodeState): boolean {
   return node.runtime.context.up;
@@ -112,6 +130,9 @@ export function initialWorld(system: System): World {
     })),
     registryDown: false,
     faultsUsed: 0,
-    ghost: { repliesLost: PMap.empty(), boundBy: PMap.empty(), schedulerIncarnation: 0, controllerManagerIncarnation: 0 },
+    ghost: {
+      repliesLost: PMap.empty(), boundBy: PMap.empty(), schedulerIncarnation: 0, controllerManagerIncarnation: 0,
+      createdBy: PMap.empty(), deletedBy: PMap.empty(), churn: PMap.empty(),
+    },
   };
 }

@@ -13,6 +13,7 @@ import {
   bindFailureRetried, bindingsRespectPlacement, hostPortsNeverCollide, nodesNeverOvercommitted, podBoundAtMostOnce, podScheduledAfterWaiting,
   schedulablePodsAreBound, unschedulablePodsSayWhy,
 } from './scheduling.ts';
+import { replicaSetNeverCreatesBeyondReplicas, replicaSetNeverDeletesBelowReplicas } from './replicasets.ts';
 import { systemSettles } from './settles.ts';
 import { writeConflictIsRetried } from './users.ts';
 
@@ -30,6 +31,8 @@ export const PROPERTIES: readonly Property[] = [
   hostPortsNeverCollide,
   podBoundAtMostOnce,
   bindingsRespectPlacement,
+  replicaSetNeverCreatesBeyondReplicas,
+  replicaSetNeverDeletesBelowReplicas,
   informerCachesMatchStore,
   podStatusesReflectRuntime,
   deletedPodsAreGone,

@@ -24,6 +24,8 @@ export interface Settlement {
   readonly stepsTaken: number;
   /** Labels of (a few of) the actions still enabled when the bound ran out. */
   readonly stillEnabled: readonly string[];
+  /** The store's revision when faults were healed: what changed after it happened while converging. */
+  readonly healedAtRv: number;
 }
 
 /** Judged once faults are healed and the system has been run until quiet (or its bound). */

@@ -1,18 +1,32 @@
-// A scripted user: the test client that creates, updates and deletes objects so
-// the store and the informers have something to do before real controllers exist.
-// Updates are read-modify-write, as kubectl edit and client-go's RetryOnConflict do:
-// get, patch locally, update with the resourceVersion read, and on Conflict read again,
-// at most `conflictRetriesMax` times (client-go retry.DefaultRetry has 5 steps).
+// A scripted user: what a person at kubectl does, one operation after another. Edits are
+// read-modify-write, as kubectl edit, scale and set image are with client-go's RetryOnConflict:
+// get, change locally, update with the resourceVersion read, and on Conflict read again, at most
+// `CONFLICT_RETRIES_MAX` times (retry.DefaultRetry has 5 steps). `rollout undo` reads the
+// Deployment's ReplicaSets and writes the template of the revision it goes back to (kubectl's
+// DeploymentRollbacker); `drain` cordons the node, then deletes every pod on it (kubectl drain,
+// with deletion in place of the Eviction API: no PodDisruptionBudgets are modelled).
 import { assign, setup } from 'xstate';
+import type { Container, PodSpec } from 'kubernetes-types/core/v1.js';
 import type { ClientContext, ClientEvent } from '../model/client.ts';
+import { controllerOf } from '../model/controllers/controller.ts';
 import { mergePatch } from '../model/merge-patch.ts';
-import type { Request } from '../model/requests.ts';
+import type { Request, WriteRequest } from '../model/requests.ts';
 import type { KubeObject, Resource } from '../model/resources.ts';
+import { rollbackDeployment } from '../model/semantics/rollback.ts';
+
+type DeleteOptions = Pick<Extract<WriteRequest, { verb: 'delete' }>, 'gracePeriodSeconds' | 'propagationPolicy'>;
 
 export type UserOp =
   | { readonly op: 'create'; readonly resource: Resource; readonly namespace: string; readonly object: KubeObject }
+  /** kubectl edit / patch: a JSON merge patch applied to the object read. */
   | { readonly op: 'update'; readonly resource: Resource; readonly namespace: string; readonly name: string; readonly patch: unknown }
-  | { readonly op: 'delete'; readonly resource: Resource; readonly namespace: string; readonly name: string; readonly gracePeriodSeconds?: number }
+  | ({ readonly op: 'delete'; readonly resource: Resource; readonly namespace: string; readonly name: string } & DeleteOptions)
+  /** kubectl set image deployment/NAME CONTAINER=IMAGE. */
+  | { readonly op: 'setImage'; readonly namespace: string; readonly name: string; readonly container: string; readonly image: string }
+  /** kubectl rollout undo deployment/NAME [--to-revision=N]; 0 is the previous revision. */
+  | { readonly op: 'rolloutUndo'; readonly namespace: string; readonly name: string; readonly toRevision: number }
+  /** kubectl drain NODE [--force]: without force, pods no controller manages stop the drain. */
+  | { readonly op: 'drain'; readonly node: string; readonly force: boolean }
   | { readonly op: 'wait'; readonly ms: number };
 
 export const CONFLICT_RETRIES_MAX = 5;
@@ -24,48 +38,126 @@ export interface UserContext extends ClientContext {
   readonly attempts: number;
   /** Conflicts met so far (each one retried or, past the bound, given up). */
   readonly conflicts: number;
+  /** The object an edit read, while the operation needs more reads (rollout undo). */
+  readonly read: KubeObject | null;
+  /** Writes of the operation still to send, in order (a drain's deletions). */
+  readonly pending: readonly Request[];
+  /** What each operation printed, as kubectl would: one line per operation that finished. */
+  readonly printed: readonly string[];
 }
 
 export interface UserInput {
   readonly script: readonly UserOp[];
 }
 
-/** The context for starting operation `pc` at `nowMs`. */
-function start(script: readonly UserOp[], pc: number, nowMs: number): Pick<UserContext, 'pc' | 'request' | 'wakeAtMs' | 'attempts'> {
-  const op = script[pc];
-  const base = { pc, attempts: 0, wakeAtMs: null, request: null };
-  if (!op) return base;
+type Progress = Pick<UserContext, 'pc' | 'request' | 'wakeAtMs' | 'attempts' | 'read' | 'pending'>;
+
+const getOf = (resource: Resource, namespace: string, name: string): Request => ({ verb: 'get', resource, namespace, name });
+
+/** The object an edit works on, and whether it is read-modify-write. */
+function target(op: UserOp): { resource: Resource; namespace: string; name: string } | null {
   switch (op.op) {
-    case 'wait': return { ...base, wakeAtMs: nowMs + op.ms };
-    case 'create': return { ...base, request: { verb: 'create', resource: op.resource, namespace: op.namespace, object: op.object } };
-    case 'update': return { ...base, request: { verb: 'get', resource: op.resource, namespace: op.namespace, name: op.name } };
-    case 'delete': {
-      const request: Request = { verb: 'delete', resource: op.resource, namespace: op.namespace, name: op.name,
-        ...(op.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: op.gracePeriodSeconds } : {}) };
-      return { ...base, request };
-    }
+    case 'update': return op;
+    case 'setImage': case 'rolloutUndo': return { resource: 'deployments', namespace: op.namespace, name: op.name };
+    case 'drain': return { resource: 'nodes', namespace: '', name: op.node };
+    default: return null;
   }
 }
 
+/** The context for starting operation `pc` at `nowMs`. */
+function start(script: readonly UserOp[], pc: number, nowMs: number): Progress {
+  const op = script[pc];
+  const base: Progress = { pc, attempts: 0, wakeAtMs: null, request: null, read: null, pending: [] };
+  if (!op) return base;
+  const edited = target(op);
+  if (edited) return { ...base, request: getOf(edited.resource, edited.namespace, edited.name) };
+  switch (op.op) {
+    case 'wait': return { ...base, wakeAtMs: nowMs + op.ms };
+    case 'create': return { ...base, request: { verb: 'create', resource: op.resource, namespace: op.namespace, object: op.object } };
+    case 'delete': {
+      const request: Request = {
+        verb: 'delete', resource: op.resource, namespace: op.namespace, name: op.name,
+        ...(op.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: op.gracePeriodSeconds } : {}),
+        ...(op.propagationPolicy !== undefined ? { propagationPolicy: op.propagationPolicy } : {}),
+      };
+      return { ...base, request };
+    }
+    default: return base;
+  }
+}
+
+function withImage(deployment: KubeObject, container: string, image: string): KubeObject | string {
+  const spec = deployment.spec as { template: { spec: PodSpec } };
+  const containers = spec.template.spec.containers;
+  if (!containers.some((c) => c.name === container)) return `error: unable to find container named "${container}"`;
+  const next: Container[] = containers.map((c) => (c.name === container ? { ...c, image } : c));
+  return { ...deployment, spec: { ...spec, template: { ...spec.template, spec: { ...spec.template.spec, containers: next } } } };
+}
+
+/** The object to write for an edit of `read`, or what kubectl prints instead of writing. */
+function edit(op: UserOp, read: KubeObject, replicaSets: readonly KubeObject[]): KubeObject | string {
+  switch (op.op) {
+    case 'update': return mergePatch(read, op.patch);
+    case 'setImage': return withImage(read, op.container, op.image);
+    case 'drain': return mergePatch(read, { spec: { unschedulable: true } });
+    case 'rolloutUndo': {
+      const decision = rollbackDeployment(read as never, replicaSets as never, op.toRevision);
+      if (decision.kind === 'rolledBack') return decision.deployment as unknown as KubeObject;
+      return decision.kind === 'skipped' ? `deployment.apps/${op.name} ${decision.message}` : `error: ${decision.message}`;
+    }
+    default: throw new Error(`kubeprop: ${op.op} is not an edit`);
+  }
+}
+
+/** kubectl drain's deletions: every pod on the node not already going, or why it refuses. */
+function drainDeletions(op: Extract<UserOp, { op: 'drain' }>, pods: readonly KubeObject[]): Request[] | string {
+  const going = pods.filter((p) => !p.metadata.deletionTimestamp);
+  const unmanaged = going.filter((p) => controllerOf(p) === undefined);
+  if (unmanaged.length > 0 && !op.force) {
+    return `error: cannot delete Pods that declare no controller (use --force to override): ${unmanaged.map((p) => `${p.metadata.namespace}/${p.metadata.name}`).join(', ')}`;
+  }
+  return going.map((p) => ({ verb: 'delete', resource: 'pods', namespace: p.metadata.namespace ?? '', name: p.metadata.name ?? '' }));
+}
+
 function onReply(context: UserContext, event: Extract<ClientEvent, { type: 'REPLY' }>): Partial<UserContext> {
-  const op = context.script[context.pc];
-  const next = () => start(context.script, context.pc + 1, event.nowMs);
-  if (op?.op !== 'update') return next();
+  const op = context.script[context.pc]!;
   const { request, reply } = event;
-  if (request.verb === 'get') {
-    if (!reply.ok || !reply.object) return next();
-    const patched = mergePatch(reply.object, op.patch);
-    return { request: { verb: 'update', resource: op.resource, object: patched } };
+  const finish = (line?: string): Partial<UserContext> =>
+    ({ ...start(context.script, context.pc + 1, event.nowMs), ...(line !== undefined ? { printed: [...context.printed, line] } : {}) });
+  const edited = target(op);
+  if (!edited) return finish(reply.ok ? undefined : `Error from server: ${reply.status.message}`);
+  if (!reply.ok && reply.status.reason === 'Conflict' && request.verb === 'update') {
+    if (context.attempts + 1 >= CONFLICT_RETRIES_MAX) return { ...finish(`Error from server (Conflict): ${reply.status.message}`), conflicts: context.conflicts + 1 };
+    return { conflicts: context.conflicts + 1, attempts: context.attempts + 1, request: getOf(edited.resource, edited.namespace, edited.name) };
   }
-  if (!reply.ok && reply.status.reason === 'Conflict') {
-    if (context.attempts + 1 >= CONFLICT_RETRIES_MAX) return { ...next(), conflicts: context.conflicts + 1 };
-    return {
-      conflicts: context.conflicts + 1,
-      attempts: context.attempts + 1,
-      request: { verb: 'get', resource: op.resource, namespace: op.namespace, name: op.name },
-    };
+  if (!reply.ok) return finish(`Error from server: ${reply.status.message}`);
+  if (request.verb === 'get' && reply.object) {
+    // rollout undo needs the Deployment's ReplicaSets too; the rest edit what they read.
+    if (op.op === 'rolloutUndo') return { read: reply.object, request: { verb: 'list', resource: 'replicasets', resourceVersion: '' } };
+    return write(op, reply.object, [], finish);
   }
-  return next();
+  if (request.verb === 'list' && op.op === 'rolloutUndo' && context.read) {
+    const owned = (reply.items ?? []).filter((rs) => controllerOf(rs)?.uid === context.read!.metadata.uid);
+    return write(op, context.read, owned, finish);
+  }
+  if (op.op === 'drain') {
+    if (request.verb === 'update') return { request: { verb: 'list', resource: 'pods', resourceVersion: '', selector: { nodeName: op.node } } };
+    if (request.verb === 'list') {
+      const deletions = drainDeletions(op, reply.items ?? []);
+      if (typeof deletions === 'string') return finish(deletions);
+      const [first = null, ...pending] = deletions;
+      return first === null ? finish(`node/${op.node} drained`) : { request: first, pending };
+    }
+    const [next = null, ...pending] = context.pending;
+    return next === null ? finish(`node/${op.node} drained`) : { request: next, pending };
+  }
+  return finish(op.op === 'rolloutUndo' ? `deployment.apps/${op.name} rolled back` : undefined);
+}
+
+function write(op: UserOp, read: KubeObject, replicaSets: readonly KubeObject[], finish: (line?: string) => Partial<UserContext>): Partial<UserContext> {
+  const edited = edit(op, read, replicaSets);
+  if (typeof edited === 'string') return finish(edited);
+  return { read: null, request: { verb: 'update', resource: target(op)!.resource, object: edited } };
 }
 
 export const userMachine = setup({
@@ -84,7 +176,7 @@ export const userMachine = setup({
   },
 }).createMachine({
   id: 'user',
-  context: ({ input }) => ({ script: input.script, conflicts: 0, ...start(input.script, 0, 0) }),
+  context: ({ input }) => ({ script: input.script, conflicts: 0, printed: [], ...start(input.script, 0, 0) }),
   initial: 'acting',
   states: {
     acting: {

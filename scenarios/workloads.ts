@@ -48,7 +48,7 @@ export const replicaSetBasics: Scenario = {
       wait(5_000), scale('replicasets', 'web', 1),
     ],
   }],
-  faults: { ...NO_FAULTS, controllerManagerRestart: true, requestFailure: true, watchDrop: true, staleList: true },
+  faults: { ...NO_FAULTS, controllerManagerRestart: true, requestFailure: ['controller'], watchDrop: true, staleList: true },
   stepsMax: 120, convergeStepsMax: 4_000,
   goals: [],
 };

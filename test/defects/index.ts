@@ -1,5 +1,6 @@
 // Every planted defect, by name, so a trace recorded with one can be replayed.
 import type { Defect } from '../../checker/defect.ts';
+import { replicaSetWithoutExpectations } from './controllers.ts';
 import { informerAcceptsOlderList, informerIgnoresGone, informerNeverRelists } from './informer.ts';
 import {
   kubeletForgetsLostContainers, kubeletKillsWithoutGrace, kubeletMissesContainerExits, kubeletNeverDeletesPods, kubeletNeverRestarts,
@@ -18,5 +19,5 @@ export const DEFECTS: readonly Defect[] = [
   kubeletReadyWithoutProbing, kubeletMissesContainerExits, kubeletNeverDeletesPods, runtimeLosesLogsOnCrash, storeLetsPodsMove,
   kubeletReportsUnknownPhase, kubeletStatusFromInformer, kubeletIgnoresMissingVolumes, kubeletForgetsPullBackoff, kubeletKillsAtOnce,
   kubeletStatusManagerStuck, kubeletAdmitsEverything, schedulerIgnoresTaints, schedulerIgnoresHostPorts, schedulerForgetsBoundPods, schedulerNeverRetriesUnschedulable,
-  schedulerKeepsQuiet, schedulerDropsFailedBindings, storeBindsTwice,
+  schedulerKeepsQuiet, schedulerDropsFailedBindings, storeBindsTwice, replicaSetWithoutExpectations,
 ];
