@@ -10,6 +10,7 @@ import type { Scenario } from '../scenarios/scenario.ts';
 import { nodeWorkload } from '../scenarios/pods.ts';
 import { schedulingAtScale } from '../scenarios/scheduling.ts';
 import { storeAndInformers } from '../scenarios/store-and-informers.ts';
+import { rollingUpdateUnderNodeFailures } from '../scenarios/workloads.ts';
 import { measureDecision } from './scheduler-decision.ts';
 
 /** Repetitions of each case's batch of runs. This machine's speed wanders by a fifth from minute to minute; the median and the best of several batches say more than one long mean. */
@@ -33,6 +34,9 @@ const CASES: readonly Case[] = [
   { name: 'node/model-only', scenario: nodeWorkload(14), properties: [], runsPerBatch: 10 },
   // 100 API-only nodes, 1,000 pods arriving, the scheduler placing them: every property checked.
   { name: 'scheduler', scenario: schedulingAtScale(100, 1000), properties: PROPERTIES, runsPerBatch: 1 },
+  // 3 nodes that crash and get cut off, a Deployment of 10 updated twice: every controller property checked.
+  { name: 'rollout', scenario: rollingUpdateUnderNodeFailures(10), properties: PROPERTIES, runsPerBatch: 3 },
+  { name: 'rollout/model-only', scenario: rollingUpdateUnderNodeFailures(10), properties: [], runsPerBatch: 3 },
 ];
 
 /** The cost of one scheduling decision, alone, as the cluster grows. */
@@ -78,7 +82,7 @@ function measure(c: Case): Record<string, unknown> {
     nodes: c.scenario.nodes.length,
     objects: c.scenario.users.flatMap((u) => u.script).filter((op) => op.op === 'create').length,
     pods: c.scenario.users.flatMap((u) => u.script).filter((op) => op.op === 'create' && op.resource === 'pods').length,
-    faults: Object.entries(c.scenario.faults).filter(([, on]) => on).map(([f]) => f),
+    faults: Object.entries(c.scenario.faults).filter(([, on]) => (Array.isArray(on) ? on.length > 0 : on)).map(([f]) => f),
     properties: c.properties.length,
     runsPerBatch,
     stepsPerBatch: steps,

@@ -73,11 +73,11 @@ export interface EnabledOptions {
  * Adds the node's actions. Returns true when time-driven work is due on it (a probe, a
  * timed exit): the clock may not move past it until it has run, as a timer cannot be skipped.
  */
-function nodeActions(world: World, node: number, faults: boolean, out: Action[], faultsOut: Action[]): boolean {
+function nodeActions(world: World, node: number, faults: boolean, out: Action[], faultsOut: Action[], recoveries: boolean): boolean {
   const spec = world.system.nodes[node]!;
   const state = world.nodes[node]!;
   if (!nodeIsUp(state)) {
-    out.push({ kind: 'rebootNode', node });
+    if (recoveries) out.push({ kind: 'rebootNode', node });
     return false;
   }
   let due = false;
@@ -104,7 +104,7 @@ function nodeActions(world: World, node: number, faults: boolean, out: Action[],
       }
     }
   }
-  if (state.partitioned) out.push({ kind: 'reconnectNode', node });
+  if (state.partitioned && recoveries) out.push({ kind: 'reconnectNode', node });
   if (!faults) return due;
   const profile = world.system.faults;
   if (profile.containerCrash) {
@@ -133,7 +133,8 @@ export function enabled(world: World, options: EnabledOptions): Action[] {
     if (world.clients[i]!.context.request !== null && clientIsConnected(world, i)) out.push(table.send[i]!);
   }
   let timedWorkDue = false;
-  for (let node = 0; node < system.nodes.length; node++) timedWorkDue = nodeActions(world, node, faults, out, faultsOut) || timedWorkDue;
+  const recoveries = !options.faults || system.faults.outagesLastUntilHealed !== true;
+  for (let node = 0; node < system.nodes.length; node++) timedWorkDue = nodeActions(world, node, faults, out, faultsOut, recoveries) || timedWorkDue;
   if (world.registryDown) out.push(REGISTRY_UP);
   if (system.scheduler !== null) {
     const scheduler = schedulerContext(world);

@@ -3,7 +3,7 @@
 import { internalError, serviceUnavailable, timeout } from './api-status.ts';
 import { emptyLog, logAppend, logDropFront, logFirst, logSize } from './append-log.ts';
 import type { Caches, ClientEvent, StreamEnd } from './client.ts';
-import type { ReconcileEvent } from './controllers/controller.ts';
+import { controllerOf, type ReconcileEvent } from './controllers/controller.ts';
 import type { InformerContext } from './informer.ts';
 import { filterEvent } from './field-selector.ts';
 import type { KubeletEvent } from './kubelet/context.ts';
@@ -105,6 +105,8 @@ export type Delivery = 'answered' | 'refused' | 'replyLost';
 function churnOf(event: WatchEvent): Churn | null {
   if (event.resource !== 'replicasets' && event.resource !== 'endpoints') return null;
   if (event.type !== 'MODIFIED') return { rv: event.rv, change: event.type === 'ADDED' ? 'created' : 'deleted' };
+  const controller = controllerOf(event.object);
+  if (controller?.uid !== (event.previous && controllerOf(event.previous))?.uid) return { rv: event.rv, change: { controller: controller?.name ?? null } };
   const replicas = (o: KubeObject | null) => (o?.spec as { replicas?: number } | undefined)?.replicas;
   const now = replicas(event.object);
   return event.resource === 'replicasets' && now !== undefined && now !== replicas(event.previous) ? { rv: event.rv, change: now } : null;

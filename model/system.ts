@@ -65,6 +65,12 @@ export interface FaultProfile {
   readonly nodeCrash: boolean;
   /** A node is cut off from the API server; its containers keep running. */
   readonly nodePartition: boolean;
+  /**
+   * A node crashed or cut off stays so until faults are healed: exploration offers no reboot or
+   * reconnection. Otherwise each recovery competes evenly with each tick (at most 5 s, the node
+   * monitor's period), and no outage outlasts the 50 s grace after which the control plane notices.
+   */
+  readonly outagesLastUntilHealed?: boolean;
   /** A kubelet restarts: it forgets everything and rebuilds from the runtime and the API server. */
   readonly kubeletRestart: boolean;
   /** A running container's process crashes (exit 1). */

@@ -76,18 +76,21 @@ export interface Ghost {
   readonly deletedBy: PMap<string>;
   /**
    * The latest changes (at most CHURN_KEPT) of each ReplicaSet and Endpoints object, by
-   * "resource namespace/name": creations, deletions and ReplicaSet scalings, to tell flapping.
+   * "resource namespace/name": creations, deletions, ReplicaSet scalings and changes of
+   * controller, to tell flapping.
    */
   readonly churn: PMap<readonly Churn[]>;
 }
 
-/** One change of an object, at a store revision: created, deleted, or scaled to a number of replicas. */
+/**
+ * One change of an object, at a store revision: created, deleted, scaled to a number of
+ * replicas, or given another controller (by name; null: released).
+ */
 export interface Churn {
   readonly rv: number;
-  readonly change: 'created' | 'deleted' | number;
+  readonly change: 'created' | 'deleted' | number | { readonly controller: string | null };
 }
 
-/** Changes kept per object: enough to show a cycle repeating. */
 export const CHURN_KEPT = 8;
 
 export function nodeIsUp(node: NodeState): boolean {

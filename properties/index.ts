@@ -1,21 +1,28 @@
 // Every property and sometimes-goal kubeprop checks, by name.
 import { goneForcesRelist, informerCachesMatchStore, informerResourceVersionNeverGoesBack, watchDropLeadsToRelist, watchEventsArriveInOrder } from './informers.ts';
 import {
-  crashLoopBackOffReached, deletedPodsAreGone, gracefulTerminationCompletes, imagePullBackOffReached, livenessRestartHappens, podBecomesReady,
+  containerConfigErrorReported, crashLoopBackOffReached, deletedPodsAreGone, gracefulTerminationCompletes, imagePullBackOffReached, livenessRestartHappens, podBecomesReady,
   podStatusesReflectRuntime, podWaitsForVolume,
 } from './nodes.ts';
 import {
   neverPolicyNeverRestarts, nodeNameNeverChanges, podPhaseTransitionsAreLegal, readyOnlyAfterReadinessPassed, restartCountNeverDecreases,
   sigkillOnlyAfterGracePeriod, terminalPodsStartNoContainers,
 } from './pods.ts';
+import { evictionReplacesPod, noEvictionWhenEveryNodeIsDown, nodeFailsMidRolloutAndCompletes, podsOfFailedNodesAreReplaced } from './node-failures.ts';
+import { noFlappingWhileConverging } from './flapping.ts';
 import type { Property } from './property.ts';
 import {
   bindFailureRetried, bindingsRespectPlacement, hostPortsNeverCollide, nodesNeverOvercommitted, podBoundAtMostOnce, podScheduledAfterWaiting,
   schedulablePodsAreBound, unschedulablePodsSayWhy,
 } from './scheduling.ts';
-import { replicaSetNeverCreatesBeyondReplicas, replicaSetNeverDeletesBelowReplicas } from './replicasets.ts';
+import { deploymentsComplete, replicaSetsOwnTheirReplicas, servicesListReadyPods } from './convergence.ts';
+import { rollbackCompletes, rolloutCompletes, rollingUpdateKeepsAvailability, rollingUpdateStaysWithinSurge } from './deployments.ts';
+import { replicaSetNeverCreatesBeyondReplicas, replicaSetNeverDeletesBelowReplicas, replicaSetReadyAfterControllerRestart } from './replicasets.ts';
 import { systemSettles } from './settles.ts';
 import { writeConflictIsRetried } from './users.ts';
+import {
+  foregroundDeletionCompletes, noDependentOutlivesItsOwner, orphanedDependentsReleased, ownerDeletedWhileCollectorDown, podHasOneControllerOwner,
+} from './owners.ts';
 
 export const PROPERTIES: readonly Property[] = [
   informerResourceVersionNeverGoesBack,
@@ -33,11 +40,24 @@ export const PROPERTIES: readonly Property[] = [
   bindingsRespectPlacement,
   replicaSetNeverCreatesBeyondReplicas,
   replicaSetNeverDeletesBelowReplicas,
+  noEvictionWhenEveryNodeIsDown,
+  rollingUpdateStaysWithinSurge,
+  rollingUpdateKeepsAvailability,
   informerCachesMatchStore,
   podStatusesReflectRuntime,
   deletedPodsAreGone,
   schedulablePodsAreBound,
   unschedulablePodsSayWhy,
+  podsOfFailedNodesAreReplaced,
+  podHasOneControllerOwner,
+  noDependentOutlivesItsOwner,
+  ownerDeletedWhileCollectorDown,
+  foregroundDeletionCompletes,
+  orphanedDependentsReleased,
+  deploymentsComplete,
+  replicaSetsOwnTheirReplicas,
+  servicesListReadyPods,
+  noFlappingWhileConverging,
   // After the specific eventually-properties, so their more precise message wins.
   systemSettles,
   watchDropLeadsToRelist,
@@ -49,8 +69,14 @@ export const PROPERTIES: readonly Property[] = [
   imagePullBackOffReached,
   podBecomesReady,
   podWaitsForVolume,
+  containerConfigErrorReported,
   podScheduledAfterWaiting,
   bindFailureRetried,
+  replicaSetReadyAfterControllerRestart,
+  rolloutCompletes,
+  rollbackCompletes,
+  evictionReplacesPod,
+  nodeFailsMidRolloutAndCompletes,
 ];
 
 export function findProperty(name: string): Property | undefined {

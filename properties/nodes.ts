@@ -58,7 +58,8 @@ export const deletedPodsAreGone: EventuallyProperty = {
     for (const pod of world.store.context.objects.pods?.values() ?? []) {
       if (!pod.metadata.deletionTimestamp) continue;
       const node = nodeIndex(world, specOf(pod).nodeName);
-      if (node >= 0 && (!nodeIsUp(world.nodes[node]!) || world.nodes[node]!.partitioned)) continue;
+      // No kubelet can confirm the end on a node down or cut off, or on an API-only node (a machine gone for good).
+      if (node < 0 ? !!specOf(pod).nodeName : !nodeIsUp(world.nodes[node]!) || world.nodes[node]!.partitioned) continue;
       // deletionTimestamp is when the grace period ends, not when the deletion was asked for.
       stuck.push(`${pod.metadata.namespace}/${pod.metadata.name} (grace ${pod.metadata.deletionGracePeriodSeconds}s, ended ${pod.metadata.deletionTimestamp}, on ${specOf(pod).nodeName ?? 'no node'})`);
     }
@@ -137,5 +138,15 @@ export const podWaitsForVolume: SometimesGoal = {
     const kubelet = after.system.nodes[action.node]!.kubelet;
     const worker = (after.clients[kubelet]!.context as KubeletContext).workers.get(action.uid);
     return worker?.mountProblem != null && (before.clients[kubelet]!.context as KubeletContext).workers.get(action.uid)?.mountProblem == null;
+  },
+};
+
+export const containerConfigErrorReported: SometimesGoal = {
+  kind: 'sometimes',
+  name: 'containerConfigErrorReported',
+  description: 'A kubelet reports a container waiting in CreateContainerConfigError: its env names a ConfigMap or Secret (or a key) that does not exist.',
+  reached(before, _action, after) {
+    const event = podEvent(before, after);
+    return (event?.object.status as PodStatus | undefined)?.containerStatuses?.some((s) => s.state?.waiting?.reason === 'CreateContainerConfigError') ?? false;
   },
 };

@@ -1,9 +1,11 @@
 // What properties observe of a step: the store event it committed, the runtime call a
-// kubelet made, the pods as the API server holds them.
+// kubelet made, a controller's reconcile, the pods as the API server holds them.
 import type { PodSpec, PodStatus } from 'kubernetes-types/core/v1.js';
 import type { Action } from '../model/actions.ts';
 import type { KubeletContext } from '../model/kubelet/context.ts';
-import type { WatchEvent } from '../model/requests.ts';
+import type { Request, WatchEvent } from '../model/requests.ts';
+import type { Caches } from '../model/client.ts';
+import { cachesOf } from '../model/step-api.ts';
 import type { KubeObject } from '../model/resources.ts';
 import type { RuntimeEvent } from '../model/runtime.ts';
 import type { World } from '../model/world.ts';
@@ -45,4 +47,24 @@ export function nodeIndex(world: World, name: string | undefined): number {
 
 export function keyOfPod(pod: KubeObject): string {
   return `${pod.metadata.namespace}/${pod.metadata.name}`;
+}
+
+/** A controller's reconcile: the key, the caches it read, and the writes it decided on. */
+export interface Reconcile {
+  readonly client: number;
+  readonly key: string;
+  readonly caches: Caches;
+  readonly writes: readonly Request[];
+}
+
+/**
+ * The reconcile in this step by the named controller. Its writes are all it queued: the
+ * controller-manager reconciles a key only once the writes of the one before have gone out.
+ */
+export function reconcileOf(controller: string, before: World, action: Action, after: World): Reconcile | null {
+  if (action.kind !== 'reconcile') return null;
+  if (after.system.controllerManager?.controllers.find((c) => c.client === action.client)?.name !== controller) return null;
+  const { request, outbox } = after.clients[action.client]!.context as { request: Request | null; outbox: readonly Request[] };
+  const writes = request === null ? outbox : [request, ...outbox];
+  return { client: action.client, key: action.key, caches: cachesOf(before, action.client), writes };
 }

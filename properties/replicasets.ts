@@ -11,12 +11,11 @@ import type { Action } from '../model/actions.ts';
 import { controllerOf } from '../model/controllers/controller.ts';
 import { EXPECTATIONS_TIMEOUT_MS } from '../model/controllers/expectations.ts';
 import type { ReplicaSetControllerContext } from '../model/controllers/replicaset.ts';
-import type { Request } from '../model/requests.ts';
 import type { KubeObject } from '../model/resources.ts';
 import { isPodActive } from '../model/semantics/replicaset.ts';
-import { cachesOf } from '../model/step-api.ts';
 import type { World } from '../model/world.ts';
-import type { TransitionProperty } from './property.ts';
+import { committedEvent, reconcileOf } from './observe.ts';
+import type { SometimesGoal, TransitionProperty } from './property.ts';
 
 interface Decision {
   readonly rs: ReplicaSet & KubeObject;
@@ -35,20 +34,17 @@ const podKeyOf = (pod: KubeObject) => `${pod.metadata.namespace}/${pod.metadata.
 
 /** The ReplicaSet controller's reconcile in this step, when it decided to create or delete pods and was not past its expectations' timeout. */
 function decision(before: World, action: Action, after: World): Decision | null {
-  if (action.kind !== 'reconcile') return null;
-  const controller = after.system.controllerManager?.controllers.find((c) => c.client === action.client);
-  if (controller?.name !== 'replicaset') return null;
-  const ctx = after.clients[action.client]!.context as ReplicaSetControllerContext;
-  const writes = [ctx.request, ...ctx.outbox].filter((r): r is Request => r !== null);
+  const reconcile = reconcileOf('replicaset', before, action, after);
+  if (reconcile === null) return null;
+  const { client, key, caches, writes } = reconcile;
   const creates = writes.filter((r) => r.verb === 'create' && r.resource === 'pods').length;
   const deletes = writes.flatMap((r) => (r.verb === 'delete' && r.resource === 'pods' ? [`${r.namespace}/${r.name}`] : []));
   if (creates === 0 && deletes.length === 0) return null;
-  const expectation = (before.clients[action.client]!.context as ReplicaSetControllerContext).expectations.get(action.key);
+  const expectation = (before.clients[client]!.context as ReplicaSetControllerContext).expectations.get(key);
   if (expectation !== undefined && before.nowMs - expectation.atMs > EXPECTATIONS_TIMEOUT_MS) return null;
-  const caches = cachesOf(before, action.client);
-  const rs = caches.replicasets?.get(action.key) as (ReplicaSet & KubeObject) | undefined;
+  const rs = caches.replicasets?.get(key) as (ReplicaSet & KubeObject) | undefined;
   if (!rs) return null;
-  return { rs, creates, deletes, cached: caches.pods ?? new Map(), me: `${action.client}@${before.ghost.controllerManagerIncarnation}` };
+  return { rs, creates, deletes, cached: caches.pods ?? new Map(), me: `${client}@${before.ghost.controllerManagerIncarnation}` };
 }
 
 /** The active pods the API server holds that the ReplicaSet controls. */
@@ -107,5 +103,27 @@ export const replicaSetNeverDeletesBelowReplicas: TransitionProperty = {
     return `the ReplicaSet controller decided to delete ${d.deletes.join(', ')} of ${podKeyOf(d.rs)}, which wants ${replicas}, leaving ${left} active pod(s) ` +
       `(${names(remaining)}): ${left} < ${replicas}. ${stale.length > 0 ? `Its cache still showed ${names(stale)} active, which it had deleted itself: ` +
       'a controller must not act again before it has seen its own deletions (expectations).' : 'It counted them wrong.'}`;
+  },
+};
+
+/** ReplicaSets whose status says every replica is ready, for the generation they have. */
+function readyReplicaSets(world: World): Set<string> {
+  const ready = new Set<string>();
+  for (const [key, object] of world.store.context.objects.replicasets ?? []) {
+    const rs = object as unknown as ReplicaSet;
+    const status = rs.status;
+    if (status && status.observedGeneration === object.metadata.generation && status.readyReplicas === (rs.spec?.replicas ?? 1)) ready.add(key);
+  }
+  return ready;
+}
+
+export const replicaSetReadyAfterControllerRestart: SometimesGoal = {
+  kind: 'sometimes',
+  name: 'replicaSetReadyAfterControllerRestart',
+  description: 'A ReplicaSet reaches spec.replicas ready pods after the controller-manager has restarted (and lost its caches and expectations).',
+  reached(before, _action, after) {
+    if (after.ghost.controllerManagerIncarnation === 0 || committedEvent(before, after)?.resource !== 'replicasets') return false;
+    const was = readyReplicaSets(before);
+    return [...readyReplicaSets(after)].some((key) => !was.has(key));
   },
 };

@@ -117,7 +117,7 @@ function onPodEvent(ctx: Context, { event, caches }: InformedEvent): Context {
   return d && recreateWithoutPods(caches, d) ? enqueue(ctx, [keyOfObject(d)]) : ctx;
 }
 
-function onInformed(ctx: Context, informed: InformedEvent): Context {
+export function onInformed(ctx: Context, informed: InformedEvent): Context {
   switch (informed.resource) {
     case 'deployments':
       return enqueue(ctx, informed.event === null ? informed.cache.keys() : [keyOfObject(informed.event.object)]);
@@ -185,7 +185,8 @@ export function syncDeployment(key: string, caches: Caches, nowMs: number): Depl
 
 // --- The machine --------------------------------------------------------------------------
 
-function reconcile(ctx: Context, key: string, caches: Caches, nowMs: number): Context {
+/** One reconcile: the sync's writes queued, and the key queued again if it failed or must be checked later. */
+export function reconcileDeployment(ctx: Context, key: string, caches: Caches, nowMs: number): Context {
   const result = syncDeployment(key, caches, nowMs);
   let next: Context = { ...send(ctx, ...result.requests), syncing: key };
   // A sync that fails before writing anything (a spec the arithmetic rejects) would fail alike on
@@ -209,7 +210,7 @@ function onReply(ctx: Context, { request, reply }: Extract<ClientEvent, { type: 
 
 export const deploymentControllerMachine = controllerMachine<Context>('deployment-controller', () => ({ ...EMPTY_CONTROLLER, syncing: null }), {
   informed: onInformed,
-  reconcile: (ctx, { key, caches, nowMs }) => reconcile(ctx, key, caches, nowMs),
+  reconcile: (ctx, { key, caches, nowMs }) => reconcileDeployment(ctx, key, caches, nowMs),
   reply: onReply,
 });
 

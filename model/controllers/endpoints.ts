@@ -19,7 +19,7 @@ import { PMap } from '../pmap.ts';
 import { selectorMatches, type Labels } from '../labels.ts';
 import type { Reply, Request } from '../requests.ts';
 import type { KubeObject } from '../resources.ts';
-import { isPodAvailable } from '../semantics/replicaset.ts';
+import { isPodReady } from '../semantics/replicaset.ts';
 import {
   cacheOf, type ControllerDefinition, controllerMachine, EMPTY_CONTROLLER, enqueue, keyOfObject, send,
 } from './controller.ts';
@@ -42,11 +42,6 @@ type Context = EndpointsControllerContext;
 
 const asService = (o: KubeObject) => o as unknown as Service;
 const asPod = (o: KubeObject) => o as unknown as Pod;
-
-/** IsPodReady (IsPodAvailable with minReadySeconds 0 is exactly that). */
-function isPodReady(pod: Pod): boolean {
-  return isPodAvailable(pod, 0, 0);
-}
 
 /** utilnet.IsIPv6String, for the well-formed addresses the model hands out. */
 function isIPv6(ip: string | undefined): boolean {
@@ -241,7 +236,7 @@ function desiredSubsets(service: Service, pods: readonly Pod[]): EndpointSubset[
 }
 
 /** syncService. */
-function syncService(ctx: Context, key: string, caches: Caches, nowMs: number): Context {
+export function syncService(ctx: Context, key: string, caches: Caches, nowMs: number): Context {
   const [namespace = '', name = ''] = key.split('/');
   const serviceObject = cacheOf(caches, 'services').get(key);
   if (!serviceObject) return send(ctx, { verb: 'delete', resource: 'endpoints', namespace, name });

@@ -83,7 +83,7 @@ function onPodEvent(ctx: Context, informed: InformedEvent): Context {
   return next;
 }
 
-function onReplicaSetEvent(ctx: Context, informed: InformedEvent): Context {
+export function onReplicaSetEvent(ctx: Context, informed: InformedEvent): Context {
   if (informed.event === null) return enqueue(ctx, informed.cache.keys());
   return enqueue(ctx, [keyOfObject(informed.event.object)]);
 }

@@ -72,7 +72,7 @@ function readyCondition(pod: Pod): PodCondition | undefined {
 }
 
 /** podutil.IsPodReady: the Ready condition is True. */
-function isPodReady(pod: Pod): boolean {
+export function isPodReady(pod: Pod): boolean {
   return readyCondition(pod)?.status === 'True';
 }
 

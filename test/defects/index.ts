@@ -1,6 +1,10 @@
 // Every planted defect, by name, so a trace recorded with one can be replayed.
 import type { Defect } from '../../checker/defect.ts';
-import { replicaSetWithoutExpectations } from './controllers.ts';
+import {
+  deploymentIgnoresControllerRef, deploymentIgnoresReplicaSetEvents, endpointsListUnreadyPods, replicaSetIgnoresPodEvents, replicaSetWithoutExpectations,
+  rolloutIgnoresMaxSurge, rolloutIgnoresMaxUnavailable,
+} from './controllers.ts';
+import { garbageCollectorForgetsOwnersDeletedWhileDown } from './garbage-collector.ts';
 import { informerAcceptsOlderList, informerIgnoresGone, informerNeverRelists } from './informer.ts';
 import {
   kubeletForgetsLostContainers, kubeletKillsWithoutGrace, kubeletMissesContainerExits, kubeletNeverDeletesPods, kubeletNeverRestarts,
@@ -11,6 +15,7 @@ import {
   schedulerNeverRetriesUnschedulable, schedulerDropsFailedBindings, schedulerForgetsBoundPods, schedulerIgnoresHostPorts, schedulerIgnoresTaints,
   schedulerKeepsQuiet, storeBindsTwice,
 } from './scheduler.ts';
+import { nodeLifecycleEvictsWhenEveryNodeIsDown, taintEvictionNeverEvictsTolerating } from './node-lifecycle.ts';
 import { storeIgnoresResourceVersion, storeRecordsHistoryOutOfOrder } from './store.ts';
 
 export const DEFECTS: readonly Defect[] = [
@@ -20,4 +25,8 @@ export const DEFECTS: readonly Defect[] = [
   kubeletReportsUnknownPhase, kubeletStatusFromInformer, kubeletIgnoresMissingVolumes, kubeletForgetsPullBackoff, kubeletKillsAtOnce,
   kubeletStatusManagerStuck, kubeletAdmitsEverything, schedulerIgnoresTaints, schedulerIgnoresHostPorts, schedulerForgetsBoundPods, schedulerNeverRetriesUnschedulable,
   schedulerKeepsQuiet, schedulerDropsFailedBindings, storeBindsTwice, replicaSetWithoutExpectations,
+  rolloutIgnoresMaxUnavailable, rolloutIgnoresMaxSurge, deploymentIgnoresReplicaSetEvents, replicaSetIgnoresPodEvents, endpointsListUnreadyPods,
+  deploymentIgnoresControllerRef,
+  garbageCollectorForgetsOwnersDeletedWhileDown,
+  nodeLifecycleEvictsWhenEveryNodeIsDown, taintEvictionNeverEvictsTolerating,
 ];
