@@ -21,6 +21,8 @@ export interface ExploreOptions {
   readonly properties?: readonly Property[];
   /** Directory for the failure's trace file; null writes none. */
   readonly outDir: string | null;
+  /** Wall-clock budget for the search (not the shrinking): runs past it are skipped. The checker may read the clock; the model never does. */
+  readonly timeMs?: number;
 }
 
 export interface ExploreResult {
@@ -33,6 +35,8 @@ export interface ExploreResult {
   /** The scenario's goals that no run reached: the exploration did not get where it should. */
   readonly missingGoals: readonly string[];
   readonly failure: { readonly trace: Trace; readonly file: string | null } | null;
+  /** The time budget ran out before `runs` runs: too few, perhaps, to reach every goal. */
+  readonly cutByTime: boolean;
 }
 
 /**
@@ -110,10 +114,13 @@ export function explore(scenario: Scenario, options: ExploreOptions): ExploreRes
   let first: { property: string; explorationSteps: number } | null = null;
   let shrinkRuns = 0;
   let stepsCut: number | undefined;
+  const deadline = options.timeMs === undefined ? Infinity : performance.now() + options.timeMs;
+  let cutByTime = false;
 
   const details = fc.check(
     fc.property(choicesArbitrary(scenario.stepsMax), (choices) => {
       if (first !== null && shrinkRuns++ >= SHRINK_RUNS_MAX) return true;
+      if (first === null && mainRuns > 0 && performance.now() > deadline) return (cutByTime = true);
       const result = run(stepsCut === undefined ? config : { ...config, stepsCut }, arrayChooser(choices));
       steps += result.steps;
       const v = result.violation;
@@ -148,5 +155,5 @@ export function explore(scenario: Scenario, options: ExploreOptions): ExploreRes
   } else if (details.failed) {
     throw details.errorInstance ?? new Error(`kubeprop: exploring ${scenario.name} failed without a counterexample`);
   }
-  return { scenario: scenario.name, seed: details.seed, runs: mainRuns, steps, reached, missingGoals, failure };
+  return { scenario: scenario.name, seed: details.seed, runs: mainRuns, steps, reached, missingGoals, failure, cutByTime };
 }

@@ -16,6 +16,7 @@ import { SyncWrites } from '../model/controllers/deployment-writes.ts';
 import { deploymentComplete, maxSurge, minAvailable, specReplicas, type AppsDeployment, type AppsReplicaSet } from '../model/semantics/deployment.ts';
 import type { KubeObject } from '../model/resources.ts';
 import type { World } from '../model/world.ts';
+import type { UserContext } from '../scenarios/user.ts';
 import { committedEvent, reconcileOf } from './observe.ts';
 import type { SometimesGoal, TransitionProperty } from './property.ts';
 
@@ -117,6 +118,16 @@ function currentReplicaSet(world: World, d: AppsDeployment): KubeObject | undefi
 
 const annotation = (object: KubeObject | undefined, key: string) => object?.metadata.annotations?.[key];
 
+/**
+ * A user's `rollout undo` of the Deployment went through (kubectl printed "rolled back"). The
+ * revision history alone does not tell: the controller also records one when a ReplicaSet it
+ * created from a stale cache turns out to need a later revision.
+ */
+function rolledBackByUser(world: World, d: AppsDeployment): boolean {
+  const line = `deployment.apps/${d.metadata?.name} rolled back`;
+  return world.system.clients.some((c, i) => c.kind === 'user' && (world.clients[i]!.context as UserContext).printed.includes(line));
+}
+
 export const rolloutCompletes: SometimesGoal = {
   kind: 'sometimes',
   name: 'rolloutCompletes',
@@ -129,5 +140,38 @@ export const rollbackCompletes: SometimesGoal = {
   kind: 'sometimes',
   name: 'rollbackCompletes',
   description: 'A Deployment rolled back (rollout undo) completes on the ReplicaSet of an earlier revision.',
-  reached: (before, _action, after) => completedIn(before, after).some((d) => annotation(currentReplicaSet(after, d), REVISION_HISTORY_ANNOTATION) !== undefined),
+  reached: (before, _action, after) => completedIn(before, after).some((d) =>
+    rolledBackByUser(after, d) && annotation(currentReplicaSet(after, d), REVISION_HISTORY_ANNOTATION) !== undefined),
+};
+
+export const pausedDeploymentStartsNoRollout: TransitionProperty = {
+  kind: 'transition',
+  name: 'pausedDeploymentStartsNoRollout',
+  description: 'The Deployment controller never creates a ReplicaSet for a paused Deployment: a template changed while paused rolls out only on resume.',
+  check(before, action, after) {
+    const reconcile = reconcileOf('deployment', before, action, after);
+    const d = reconcile?.caches.deployments?.get(reconcile.key) as unknown as AppsDeployment | undefined;
+    if (reconcile === null || d?.spec?.paused !== true) return null;
+    const created = reconcile.writes.flatMap((w) => (w.verb === 'create' && w.resource === 'replicasets' ? [w.object.metadata.name ?? ''] : []));
+    if (created.length === 0) return null;
+    return `the Deployment controller created ReplicaSet ${created.join(', ')} for ${reconcile.key}, which is paused: a paused Deployment is only scaled, ` +
+      'its template changes wait for `kubectl rollout resume`.';
+  },
+};
+
+export const proportionalScalingHappens: SometimesGoal = {
+  kind: 'sometimes',
+  name: 'proportionalScalingHappens',
+  description: 'A Deployment scaled in the middle of a rollout spreads the change over two or more ReplicaSets at once (proportional scaling).',
+  reached(before, action, after) {
+    const reconcile = reconcileOf('deployment', before, action, after);
+    if (reconcile === null) return false;
+    const cached = reconcile.caches.replicasets;
+    const directions = reconcile.writes.flatMap((w) => {
+      if (w.verb !== 'update' || w.resource !== 'replicasets') return [];
+      const was = cached?.get(`${w.object.metadata.namespace}/${w.object.metadata.name}`);
+      return was ? [Math.sign(replicasOf(w.object) - replicasOf(was))] : [];
+    }).filter((d) => d !== 0);
+    return directions.length >= 2 && directions.every((d) => d === directions[0]);
+  },
 };

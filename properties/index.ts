@@ -16,7 +16,9 @@ import {
   schedulablePodsAreBound, unschedulablePodsSayWhy,
 } from './scheduling.ts';
 import { deploymentsComplete, replicaSetsOwnTheirReplicas, servicesListReadyPods } from './convergence.ts';
-import { rollbackCompletes, rolloutCompletes, rollingUpdateKeepsAvailability, rollingUpdateStaysWithinSurge } from './deployments.ts';
+import {
+  pausedDeploymentStartsNoRollout, proportionalScalingHappens, rollbackCompletes, rolloutCompletes, rollingUpdateKeepsAvailability, rollingUpdateStaysWithinSurge,
+} from './deployments.ts';
 import { replicaSetNeverCreatesBeyondReplicas, replicaSetNeverDeletesBelowReplicas, replicaSetReadyAfterControllerRestart } from './replicasets.ts';
 import { systemSettles } from './settles.ts';
 import { writeConflictIsRetried } from './users.ts';
@@ -43,6 +45,7 @@ export const PROPERTIES: readonly Property[] = [
   noEvictionWhenEveryNodeIsDown,
   rollingUpdateStaysWithinSurge,
   rollingUpdateKeepsAvailability,
+  pausedDeploymentStartsNoRollout,
   informerCachesMatchStore,
   podStatusesReflectRuntime,
   deletedPodsAreGone,
@@ -75,6 +78,7 @@ export const PROPERTIES: readonly Property[] = [
   replicaSetReadyAfterControllerRestart,
   rolloutCompletes,
   rollbackCompletes,
+  proportionalScalingHappens,
   evictionReplacesPod,
   nodeFailsMidRolloutAndCompletes,
 ];

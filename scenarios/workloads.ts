@@ -180,3 +180,42 @@ export function rollingUpdateUnderNodeFailures(replicas: number): Scenario {
     goals: ['rolloutCompletes'],
   };
 }
+
+const setImage = (name: string, image: string): UserOp => ({ op: 'setImage', namespace: 'default', name, container: 'nginx', image });
+const setPaused = (name: string, paused: boolean): UserOp => ({ op: 'update', resource: 'deployments', namespace: 'default', name, patch: { spec: { paused } } });
+
+/**
+ * What else a user does to Deployments: `kubectl scale` in the middle of a rollout (the
+ * controller spreads the change over the old and new ReplicaSets in proportion), `kubectl
+ * rollout pause`, a new image while paused (nothing rolls out), `kubectl rollout resume`; and a
+ * Recreate Deployment updated (every old pod gone before a new one starts).
+ */
+export const deploymentOperations: Scenario = {
+  ...BASE,
+  name: 'deployment-operations',
+  description: 'A Deployment scaled mid-rollout (proportional scaling), paused, updated while paused, resumed; and a Recreate Deployment updated.',
+  controllers: ['deployment', 'replicaset'],
+  nodes: [node('node-1', '2', '4Gi'), node('node-2', '2', '4Gi')],
+  registry: [...BASE.registry, 'nginx:1.27'],
+  users: [
+    {
+      name: 'alice',
+      script: [
+        { op: 'create', resource: 'deployments', namespace: 'default', object: deployment('web', 'nginx:1.25', 6) },
+        wait(20_000), setImage('web', 'nginx:1.26'), scale('deployments', 'web', 10),
+        wait(30_000), setPaused('web', true), setImage('web', 'nginx:1.27'),
+        wait(20_000), setPaused('web', false),
+      ],
+    },
+    {
+      name: 'bob',
+      script: [
+        { op: 'create', resource: 'deployments', namespace: 'default', object: { ...deployment('db', 'nginx:1.25', 2), spec: { ...(deployment('db', 'nginx:1.25', 2).spec as object), strategy: { type: 'Recreate' } } } },
+        wait(20_000), setImage('db', 'nginx:1.26'),
+      ],
+    },
+  ],
+  faults: { ...NO_FAULTS, controllerManagerRestart: true, requestFailure: ['controller'], watchDrop: true },
+  stepsMax: 200, convergeStepsMax: 8_000,
+  goals: ['rolloutCompletes', 'proportionalScalingHappens'],
+};

@@ -4,9 +4,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { explore } from '../checker/explore.ts';
 import { findProperty } from '../properties/index.ts';
-import { nginxDeployment, overlappingDeployments, replicaSetBasics, wordpressStack } from '../scenarios/workloads.ts';
+import { deploymentOperations, nginxDeployment, overlappingDeployments, replicaSetBasics, wordpressStack } from '../scenarios/workloads.ts';
 import {
-  deploymentIgnoresControllerRef, deploymentIgnoresReplicaSetEvents, endpointsListUnreadyPods, replicaSetIgnoresPodEvents, replicaSetWithoutExpectations,
+  deploymentIgnoresControllerRef, deploymentIgnoresPause, deploymentIgnoresReplicaSetEvents, endpointsListUnreadyPods, replicaSetIgnoresPodEvents, replicaSetWithoutExpectations,
   rolloutIgnoresMaxSurge, rolloutIgnoresMaxUnavailable,
 } from './defects/controllers.ts';
 import { catchDefect } from './helpers/caught.ts';
@@ -68,6 +68,27 @@ describe('controller properties catch planted defects, with short replayable tra
     expect(caught.trace.labels).toHaveLength(steps);
     expect(caught.trace.violation.message).toBe(message);
     expect(caught.replayed.reproduced).toBe(true);
+  });
+});
+
+describe('a pause that the Deployment controller ignores, found by the checker and kept as a schedule', () => {
+  // Searching and shrinking it again takes a minute (deployment-operations' runs are long); the
+  // schedule is the shrunk trace: the user pauses web and sets a new image, and the controller
+  // creates the new ReplicaSet at once.
+  const { scenario, labels } = JSON.parse(readFileSync(new URL('./schedules/paused-deployment-rolls-out.json', import.meta.url), 'utf8')) as { scenario: string; labels: string[] };
+  const paused = [findProperty('pausedDeploymentStartsNoRollout')!];
+
+  it('pausedDeploymentStartsNoRollout holds on it', () => {
+    expect(scenario).toBe(deploymentOperations.name);
+    expect(runSchedule(deploymentOperations, labels, paused).violation).toBeNull();
+  });
+
+  it('pausedDeploymentStartsNoRollout catches deploymentIgnoresPause on it', () => {
+    expect(runSchedule(deploymentOperations, labels, paused, deploymentIgnoresPause).violation).toEqual({
+      property: 'pausedDeploymentStartsNoRollout', kind: 'transition', step: 53,
+      message: 'the Deployment controller created ReplicaSet web-77cccb74f9 for default/web, which is paused: a paused Deployment is only scaled, '
+        + 'its template changes wait for `kubectl rollout resume`.',
+    });
   });
 });
 

@@ -26,34 +26,41 @@ export const replicaSetWithoutExpectations: Defect = {
   },
 };
 
-/** The Deployment controller syncing every Deployment as if its strategy's bound were 100%. */
-function deploymentIgnoring(bound: 'maxSurge' | 'maxUnavailable'): typeof deploymentControllerMachine {
-  const loosened = (caches: Caches): Caches => {
-    const deployments = new Map([...(caches.deployments ?? new Map<string, KubeObject>())].map(([key, d]) => {
-      const spec = d.spec as { strategy?: { type?: string; rollingUpdate?: object } };
-      if (spec.strategy?.type !== 'RollingUpdate') return [key, d];
-      return [key, { ...d, spec: { ...spec, strategy: { ...spec.strategy, rollingUpdate: { ...spec.strategy.rollingUpdate, [bound]: '100%' } } } }];
-    }));
-    return { ...caches, deployments };
-  };
+/** The Deployment controller reconciling on a view of its caches that a defect distorts. */
+function deploymentSyncingOn(view: (caches: Caches, key: string) => Caches): typeof deploymentControllerMachine {
   return deploymentControllerMachine.provide({
     actions: {
       reconcile: controllerAction<DeploymentControllerContext, ControllerEvent>(({ context, event }) =>
-        (event.type === 'RECONCILE' ? reconcileDeployment(dequeue(context, event.key), event.key, loosened(event.caches), event.nowMs) : context)) as never,
+        (event.type === 'RECONCILE' ? reconcileDeployment(dequeue(context, event.key), event.key, view(event.caches, event.key), event.nowMs) : context)) as never,
     },
+  });
+}
+
+/** The caches with every Deployment's spec changed by `edit`. */
+function withDeploymentSpecs(caches: Caches, edit: (spec: Record<string, unknown>) => Record<string, unknown>): Caches {
+  const deployments = new Map([...(caches.deployments ?? new Map<string, KubeObject>())].map(([key, d]) => [key, { ...d, spec: edit(d.spec as Record<string, unknown>) }]));
+  return { ...caches, deployments };
+}
+
+/** A rolling update's bound read as 100%. */
+function ignoring(bound: 'maxSurge' | 'maxUnavailable') {
+  return (caches: Caches) => withDeploymentSpecs(caches, (spec) => {
+    const strategy = spec.strategy as { type?: string; rollingUpdate?: object } | undefined;
+    if (strategy?.type !== 'RollingUpdate') return spec;
+    return { ...spec, strategy: { ...strategy, rollingUpdate: { ...strategy.rollingUpdate, [bound]: '100%' } } };
   });
 }
 
 export const rolloutIgnoresMaxUnavailable: Defect = {
   name: 'rolloutIgnoresMaxUnavailable',
   description: 'a Deployment controller whose rolling update scales old ReplicaSets down as if maxUnavailable were 100%',
-  machines: { controllers: { deployment: deploymentIgnoring('maxUnavailable') } },
+  machines: { controllers: { deployment: deploymentSyncingOn(ignoring('maxUnavailable')) } },
 };
 
 export const rolloutIgnoresMaxSurge: Defect = {
   name: 'rolloutIgnoresMaxSurge',
   description: 'a Deployment controller whose rolling update scales the new ReplicaSet up as if maxSurge were 100%',
-  machines: { controllers: { deployment: deploymentIgnoring('maxSurge') } },
+  machines: { controllers: { deployment: deploymentSyncingOn(ignoring('maxSurge')) } },
 };
 
 export const deploymentIgnoresReplicaSetEvents: Defect = {
@@ -129,16 +136,11 @@ function withoutOthersControllerRefs(caches: Caches, deploymentKey: string): Cac
 export const deploymentIgnoresControllerRef: Defect = {
   name: 'deploymentIgnoresControllerRef',
   description: 'a Deployment controller that claims ReplicaSets by selector alone, ignoring which Deployment controls them',
-  machines: {
-    controllers: {
-      deployment: deploymentControllerMachine.provide({
-        actions: {
-          reconcile: controllerAction<DeploymentControllerContext, ControllerEvent>(({ context, event }) =>
-            (event.type === 'RECONCILE'
-              ? reconcileDeployment(dequeue(context, event.key), event.key, withoutOthersControllerRefs(event.caches, event.key), event.nowMs)
-              : context)) as never,
-        },
-      }),
-    },
-  },
+  machines: { controllers: { deployment: deploymentSyncingOn(withoutOthersControllerRefs) } },
+};
+
+export const deploymentIgnoresPause: Defect = {
+  name: 'deploymentIgnoresPause',
+  description: 'a Deployment controller that rolls a paused Deployment out as if it were not paused',
+  machines: { controllers: { deployment: deploymentSyncingOn((caches) => withDeploymentSpecs(caches, (spec) => ({ ...spec, paused: false }))) } },
 };

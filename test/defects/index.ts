@@ -1,7 +1,7 @@
 // Every planted defect, by name, so a trace recorded with one can be replayed.
 import type { Defect } from '../../checker/defect.ts';
 import {
-  deploymentIgnoresControllerRef, deploymentIgnoresReplicaSetEvents, endpointsListUnreadyPods, replicaSetIgnoresPodEvents, replicaSetWithoutExpectations,
+  deploymentIgnoresControllerRef, deploymentIgnoresPause, deploymentIgnoresReplicaSetEvents, endpointsListUnreadyPods, replicaSetIgnoresPodEvents, replicaSetWithoutExpectations,
   rolloutIgnoresMaxSurge, rolloutIgnoresMaxUnavailable,
 } from './controllers.ts';
 import { garbageCollectorForgetsOwnersDeletedWhileDown } from './garbage-collector.ts';
@@ -26,7 +26,7 @@ export const DEFECTS: readonly Defect[] = [
   kubeletStatusManagerStuck, kubeletAdmitsEverything, schedulerIgnoresTaints, schedulerIgnoresHostPorts, schedulerForgetsBoundPods, schedulerNeverRetriesUnschedulable,
   schedulerKeepsQuiet, schedulerDropsFailedBindings, storeBindsTwice, replicaSetWithoutExpectations,
   rolloutIgnoresMaxUnavailable, rolloutIgnoresMaxSurge, deploymentIgnoresReplicaSetEvents, replicaSetIgnoresPodEvents, endpointsListUnreadyPods,
-  deploymentIgnoresControllerRef,
+  deploymentIgnoresControllerRef, deploymentIgnoresPause,
   garbageCollectorForgetsOwnersDeletedWhileDown,
   nodeLifecycleEvictsWhenEveryNodeIsDown, taintEvictionNeverEvictsTolerating,
 ];
