@@ -19,7 +19,9 @@ import { deploymentsComplete, replicaSetsOwnTheirReplicas, servicesListReadyPods
 import {
   pausedDeploymentStartsNoRollout, proportionalScalingHappens, rollbackCompletes, rolloutCompletes, rollingUpdateKeepsAvailability, rollingUpdateStaysWithinSurge,
 } from './deployments.ts';
-import { replicaSetNeverCreatesBeyondReplicas, replicaSetNeverDeletesBelowReplicas, replicaSetReadyAfterControllerRestart } from './replicasets.ts';
+import {
+  drainEvictsManagedPods, replicaSetNeverCreatesBeyondReplicas, replicaSetNeverDeletesBelowReplicas, replicaSetReadyAfterControllerRestart,
+} from './replicasets.ts';
 import { systemSettles } from './settles.ts';
 import { writeConflictIsRetried } from './users.ts';
 import {
@@ -79,6 +81,7 @@ export const PROPERTIES: readonly Property[] = [
   rolloutCompletes,
   rollbackCompletes,
   proportionalScalingHappens,
+  drainEvictsManagedPods,
   evictionReplacesPod,
   nodeFailsMidRolloutAndCompletes,
 ];

@@ -5,7 +5,7 @@ import { readManifests } from './manifests.ts';
 import { manifest } from './pod-fixtures.ts';
 import { NO_FAULTS } from '../model/system.ts';
 import type { Scenario } from './scenario.ts';
-import { node, wait } from './scheduling.ts';
+import { createBound, node, unscheduledPod, wait } from './scheduling.ts';
 import type { UserOp } from './user.ts';
 
 /** A ReplicaSet of `replicas` nginx pods labelled app=`name`. */
@@ -181,6 +181,8 @@ export function rollingUpdateUnderNodeFailures(replicas: number): Scenario {
   };
 }
 
+/** The Deployment with the Recreate strategy. */
+const recreate = (d: KubeObject): KubeObject => ({ ...d, spec: { ...(d.spec as object), strategy: { type: 'Recreate' } } });
 const setImage = (name: string, image: string): UserOp => ({ op: 'setImage', namespace: 'default', name, container: 'nginx', image });
 const setPaused = (name: string, paused: boolean): UserOp => ({ op: 'update', resource: 'deployments', namespace: 'default', name, patch: { spec: { paused } } });
 
@@ -201,8 +203,8 @@ export const deploymentOperations: Scenario = {
     {
       name: 'alice',
       script: [
-        { op: 'create', resource: 'deployments', namespace: 'default', object: deployment('web', 'nginx:1.25', 6) },
-        wait(20_000), setImage('web', 'nginx:1.26'), scale('deployments', 'web', 10),
+        { op: 'create', resource: 'deployments', namespace: 'default', object: deployment('web', 'nginx:1.25', 4) },
+        wait(20_000), setImage('web', 'nginx:1.26'), scale('deployments', 'web', 6),
         wait(30_000), setPaused('web', true), setImage('web', 'nginx:1.27'),
         wait(20_000), setPaused('web', false),
       ],
@@ -210,7 +212,7 @@ export const deploymentOperations: Scenario = {
     {
       name: 'bob',
       script: [
-        { op: 'create', resource: 'deployments', namespace: 'default', object: { ...deployment('db', 'nginx:1.25', 2), spec: { ...(deployment('db', 'nginx:1.25', 2).spec as object), strategy: { type: 'Recreate' } } } },
+        { op: 'create', resource: 'deployments', namespace: 'default', object: recreate(deployment('db', 'nginx:1.25', 1)) },
         wait(20_000), setImage('db', 'nginx:1.26'),
       ],
     },
@@ -218,4 +220,30 @@ export const deploymentOperations: Scenario = {
   faults: { ...NO_FAULTS, controllerManagerRestart: true, requestFailure: ['controller'], watchDrop: true },
   stepsMax: 200, convergeStepsMax: 8_000,
   goals: ['rolloutCompletes', 'proportionalScalingHappens'],
+};
+
+/**
+ * `kubectl drain node-1`: refused while a pod no controller manages runs there (kubectl's
+ * "cannot delete Pods that declare no controller"), then `--force`: the node is cordoned, its
+ * pods deleted, and the ReplicaSet's are replaced on node-2 while the controller-manager
+ * restarts and its writes fail.
+ */
+export const nodeDrain: Scenario = {
+  ...BASE,
+  name: 'node-drain',
+  description: 'kubectl drain refused for an unmanaged pod, then forced: the node is cordoned and emptied, and the ReplicaSet\'s pods come back on the other node.',
+  controllers: ['replicaset'],
+  nodes: [node('node-1', '2', '4Gi'), node('node-2', '2', '4Gi')],
+  users: [{
+    name: 'alice',
+    script: [
+      { op: 'create', resource: 'replicasets', namespace: 'default', object: replicaSet('web', 3) },
+      createBound(unscheduledPod('standalone', '100m', '64Mi'), 'node-1'),
+      wait(20_000), { op: 'drain', node: 'node-1', force: false },
+      wait(5_000), { op: 'drain', node: 'node-1', force: true },
+    ],
+  }],
+  faults: { ...NO_FAULTS, controllerManagerRestart: true, requestFailure: ['controller'], watchDrop: true },
+  stepsMax: 120, convergeStepsMax: 4_000,
+  goals: ['drainEvictsManagedPods'],
 };

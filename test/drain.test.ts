@@ -1,0 +1,26 @@
+// kubectl drain as a scenario's user does it: refused while a pod no controller manages runs
+// on the node, then forced; what it prints is what kubectl prints.
+import { describe, expect, it } from 'vitest';
+import { seededChooser } from '../checker/chooser.ts';
+import { runConfig } from '../checker/explore.ts';
+import { run } from '../checker/run.ts';
+import { findProperty } from '../properties/index.ts';
+import type { UserContext } from '../scenarios/user.ts';
+import { nodeDrain } from '../scenarios/workloads.ts';
+
+describe('node-drain', () => {
+  const config = runConfig(nodeDrain, undefined, [findProperty('drainEvictsManagedPods')!, findProperty('replicaSetsOwnTheirReplicas')!], false);
+
+  it.each([1, 2, 3])('seed %i: the drain is refused for the unmanaged pod, then forced, and the ReplicaSet keeps its 3 pods off the drained node', (seed) => {
+    const result = run(config, seededChooser(String(seed), nodeDrain.stepsMax));
+    expect(result.violation).toBeNull();
+    const alice = result.world.system.clients.findIndex((c) => c.kind === 'user');
+    expect((result.world.clients[alice]!.context as UserContext).printed).toEqual([
+      'error: cannot delete Pods that declare no controller (use --force to override): default/standalone',
+      'node/node-1 drained',
+    ]);
+    const pods = [...(result.world.store.context.objects.pods?.values() ?? [])];
+    expect(pods.map((p) => (p.spec as { nodeName?: string }).nodeName)).toEqual(['node-2', 'node-2', 'node-2']);
+    expect((result.world.store.context.objects.nodes?.get('node-1')?.spec as { unschedulable?: boolean }).unschedulable).toBe(true);
+  });
+});
