@@ -16,8 +16,7 @@ import { SyncWrites } from '../model/controllers/deployment-writes.ts';
 import { deploymentComplete, maxSurge, minAvailable, specReplicas, type AppsDeployment, type AppsReplicaSet } from '../model/semantics/deployment.ts';
 import type { KubeObject } from '../model/resources.ts';
 import type { World } from '../model/world.ts';
-import type { UserContext } from '../scenarios/user.ts';
-import { committedEvent, reconcileOf } from './observe.ts';
+import { committedEvent, printedByUsers, reconcileOf } from './observe.ts';
 import type { SometimesGoal, TransitionProperty } from './property.ts';
 
 /** One ReplicaSet of the Deployment, before and after the decision. */
@@ -125,7 +124,7 @@ const annotation = (object: KubeObject | undefined, key: string) => object?.meta
  */
 function rolledBackByUser(world: World, d: AppsDeployment): boolean {
   const line = `deployment.apps/${d.metadata?.name} rolled back`;
-  return world.system.clients.some((c, i) => c.kind === 'user' && (world.clients[i]!.context as UserContext).printed.includes(line));
+  return printedByUsers(world).includes(line);
 }
 
 export const rolloutCompletes: SometimesGoal = {

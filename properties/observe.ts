@@ -1,14 +1,15 @@
 // What properties observe of a step: the store event it committed, the runtime call a
-// kubelet made, a controller's reconcile, the pods as the API server holds them.
+// kubelet made, a controller's reconcile, what users printed, the pods as the API server holds them.
 import type { PodSpec, PodStatus } from 'kubernetes-types/core/v1.js';
 import type { Action } from '../model/actions.ts';
+import type { Caches } from '../model/client.ts';
 import type { KubeletContext } from '../model/kubelet/context.ts';
 import type { Request, WatchEvent } from '../model/requests.ts';
-import type { Caches } from '../model/client.ts';
-import { cachesOf } from '../model/step-api.ts';
 import type { KubeObject } from '../model/resources.ts';
 import type { RuntimeEvent } from '../model/runtime.ts';
+import { cachesOf } from '../model/step-api.ts';
 import type { World } from '../model/world.ts';
+import type { UserContext } from '../scenarios/user.ts';
 
 /** The store event this step committed, if it wrote one. */
 export function committedEvent(before: World, after: World): WatchEvent | null {
@@ -67,4 +68,9 @@ export function reconcileOf(controller: string, before: World, action: Action, a
   const { request, outbox } = after.clients[action.client]!.context as { request: Request | null; outbox: readonly Request[] };
   const writes = request === null ? outbox : [request, ...outbox];
   return { client: action.client, key: action.key, caches: cachesOf(before, action.client), writes };
+}
+
+/** Every line the scripted users have printed so far, as kubectl would have. */
+export function printedByUsers(world: World): string[] {
+  return world.system.clients.flatMap((c, i) => (c.kind === 'user' ? (world.clients[i]!.context as UserContext).printed : []));
 }

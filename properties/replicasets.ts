@@ -16,8 +16,7 @@ import type { ReplicaSetControllerContext } from '../model/controllers/replicase
 import type { KubeObject } from '../model/resources.ts';
 import { isPodActive } from '../model/semantics/replicaset.ts';
 import type { World } from '../model/world.ts';
-import type { UserContext } from '../scenarios/user.ts';
-import { committedEvent, reconcileOf } from './observe.ts';
+import { committedEvent, printedByUsers, reconcileOf } from './observe.ts';
 import type { SometimesGoal, TransitionProperty } from './property.ts';
 
 interface Decision {
@@ -148,8 +147,7 @@ export const replicaSetReadyAfterControllerRestart: SometimesGoal = {
 
 /** The nodes a user's `kubectl drain` finished on. */
 function drainedNodes(world: World): string[] {
-  return world.system.clients.flatMap((c, i) => (c.kind === 'user' ? (world.clients[i]!.context as UserContext).printed : []))
-    .flatMap((line) => /^node\/(\S+) drained$/.exec(line)?.[1] ?? []);
+  return printedByUsers(world).flatMap((line) => /^node\/(\S+) drained$/.exec(line)?.[1] ?? []);
 }
 
 export const drainEvictsManagedPods: SometimesGoal = {
