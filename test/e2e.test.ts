@@ -13,7 +13,7 @@ const seed = process.env.KUBEPROP_SEED ? Number(process.env.KUBEPROP_SEED) : Dat
  * rarest goal in a tenth of its runs or more.
  */
 const runsFor = (scenario: Scenario) => {
-  if ((scenario.controllers ?? []).length > 0) return 150;
+  if ((scenario.controllers ?? []).length > 0) return 100;
   return scenario.nodes.length > 0 ? 300 : 1000;
 };
 
