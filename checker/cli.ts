@@ -24,13 +24,13 @@ const HELP: Record<string, string> = {
   main: `kubeprop: a property-based model checker of Kubernetes control-plane invariants
 
 usage:
-  kubeprop check [scenario...] [--runs N] [--time S] [--seed S] [--out DIR] [--json]
+  kubeprop check [scenario...] [--runs N] [--time S] [--seed S] [--shard I/N] [--out DIR] [--json]
   kubeprop run <scenario> [--seed S] [--log] [--out DIR]
   kubeprop replay <trace.json>
   kubeprop list
 
 Run 'kubeprop <command> --help' for a command's options.`,
-  check: `usage: kubeprop check [scenario...] [--runs N] [--time S] [--seed S] [--out DIR] [--json]
+  check: `usage: kubeprop check [scenario...] [--runs N] [--time S] [--seed S] [--shard I/N] [--out DIR] [--json]
 
 Explores each scenario (all built-in ones when none is named) with N random runs
 driven by fast-check, checking every property after every step, and prints a summary.
@@ -39,6 +39,9 @@ driven by fast-check, checking every property after every step, and prints a sum
               ${DEFAULT_TIME_S} unless --runs is given); a scenario cut short by it may leave
               goals unreached without failing: too few runs to tell
   --seed S    fast-check seed (default: a fresh one, printed)
+  --shard I/N make the I-th of N shares of the seed's runs (1-based): the N shards of
+              one seed make between them exactly the runs one check makes, for a CI
+              matrix; a shard alone does not fail on goals it did not reach
   --out DIR   where failing traces are written (default out/traces)
   --json      print the summary as JSON lines instead of a table`,
   run: `usage: kubeprop run <scenario> [--seed S] [--log] [--out DIR]
@@ -82,17 +85,17 @@ async function loadDefects(): Promise<readonly Defect[]> {
   return module.DEFECTS as readonly Defect[];
 }
 
-function printSummary(results: readonly ExploreResult[], scenarios: readonly Scenario[]): void {
+function printSummary(results: readonly ExploreResult[], scenarios: readonly Scenario[], partial: boolean): void {
   for (const r of results) {
     const scenario = scenarios.find((s) => s.name === r.scenario)!;
-    const verdict = r.failure ? `FAILED ${r.failure.trace.violation.property}` : goalsFail(r) ? 'GOALS NOT REACHED' : 'ok';
+    const verdict = r.failure ? `FAILED ${r.failure.trace.violation.property}` : goalsFail(r, partial) ? 'GOALS NOT REACHED' : 'ok';
     console.log(`\n${r.scenario}: ${r.runs} runs${r.cutByTime ? ' (time budget)' : ''}, ${r.steps} steps, seed ${r.seed}: ${verdict}`);
     for (const p of PROPERTIES) {
       let status: string;
       if (p.kind === 'sometimes') {
         if (!scenario.goals.includes(p.name)) continue;
         const n = r.reached.get(p.name) ?? 0;
-        status = n > 0 ? `reached in ${n} runs` : r.cutByTime ? 'not reached before the time budget ran out' : 'NEVER REACHED';
+        status = n > 0 ? `reached in ${n} runs` : r.cutByTime ? 'not reached before the time budget ran out' : partial ? 'not reached in this shard' : 'NEVER REACHED';
       } else {
         status = r.failure?.trace.violation.property === p.name ? 'VIOLATED' : 'held';
       }
@@ -109,7 +112,7 @@ function printSummary(results: readonly ExploreResult[], scenarios: readonly Sce
 
 async function check(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
-    runs: { type: 'string' }, time: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' },
+    runs: { type: 'string' }, time: { type: 'string' }, seed: { type: 'string' }, shard: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' },
   });
   if (values.help) return console.log(HELP.check), 0;
   const scenarios = positionals.length === 0 ? SCENARIOS : positionals.map(scenarioNamed);
@@ -118,15 +121,26 @@ async function check(args: string[]): Promise<number> {
   const outDir = (values.out as string | undefined) ?? 'out/traces';
   const timeS = count(values.time, '--time') ?? (values.runs === undefined ? DEFAULT_TIME_S : undefined);
   const timeMs = timeS === undefined ? undefined : (timeS * 1000) / scenarios.length;
-  const results = scenarios.map((s) => explore(s, { runs, seed, outDir, ...(timeMs === undefined ? {} : { timeMs }) }));
+  const shard = shardOf(values.shard);
+  const results = scenarios.map((s) => explore(s, { runs, seed, outDir, ...(timeMs === undefined ? {} : { timeMs }), ...(shard ? { shard } : {}) }));
+  const partial = shard !== undefined;
   if (values.json) for (const r of results) console.log(JSON.stringify({ ...r, reached: Object.fromEntries(r.reached), failure: r.failure && { file: r.failure.file, violation: r.failure.trace.violation } }));
-  else printSummary(results, scenarios);
-  return results.every((r) => !r.failure && !goalsFail(r)) ? 0 : 1;
+  else printSummary(results, scenarios, partial);
+  return results.every((r) => !r.failure && !goalsFail(r, partial)) ? 0 : 1;
 }
 
-/** Goals unreached fail a check that made all its runs; one cut short by its time budget cannot tell. */
-function goalsFail(r: ExploreResult): boolean {
-  return r.missingGoals.length > 0 && !r.cutByTime;
+/** Goals unreached fail a check that made all its runs; one cut short by its time budget, or one shard of it, cannot tell. */
+function goalsFail(r: ExploreResult, partial: boolean): boolean {
+  return r.missingGoals.length > 0 && !r.cutByTime && !partial;
+}
+
+/** `--shard I/N` (1-based) as explore's 0-based shard. */
+function shardOf(value: unknown): { index: number; count: number } | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d+)\/(\d+)$/.exec(String(value));
+  const [i, n] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
+  if (!m || n < 1 || i < 1 || i > n) throw new UsageError(`--shard must be I/N with 1 <= I <= N, got ${JSON.stringify(value)}`);
+  return { index: i - 1, count: n };
 }
 
 function scenarioNamed(name: string): Scenario {

@@ -23,6 +23,12 @@ export interface ExploreOptions {
   readonly outDir: string | null;
   /** Wall-clock budget for the search (not the shrinking): runs past it are skipped. The checker may read the clock; the model never does. */
   readonly timeMs?: number;
+  /**
+   * Make only the runs whose position among the seed's runs is `index` modulo `count` (0-based);
+   * the others are generated and skipped, so the `count` shards of one seed make, between them,
+   * exactly the runs one check of it makes: for a CI matrix.
+   */
+  readonly shard?: { readonly index: number; readonly count: number };
 }
 
 export interface ExploreResult {
@@ -116,10 +122,13 @@ export function explore(scenario: Scenario, options: ExploreOptions): ExploreRes
   let stepsCut: number | undefined;
   const deadline = options.timeMs === undefined ? Infinity : performance.now() + options.timeMs;
   let cutByTime = false;
+  let position = 0;
+  const shard = options.shard ?? { index: 0, count: 1 };
 
   const details = fc.check(
     fc.property(choicesArbitrary(scenario.stepsMax), (choices) => {
       if (first !== null && shrinkRuns++ >= SHRINK_RUNS_MAX) return true;
+      if (first === null && position++ % shard.count !== shard.index) return true;
       if (first === null && mainRuns > 0 && performance.now() > deadline) return (cutByTime = true);
       const result = run(stepsCut === undefined ? config : { ...config, stepsCut }, arrayChooser(choices));
       steps += result.steps;
