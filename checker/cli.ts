@@ -10,6 +10,7 @@ import { SCENARIOS, findScenario } from '../scenarios/index.ts';
 import type { Scenario } from '../scenarios/scenario.ts';
 import type { Defect } from './defect.ts';
 import { explore, type ExploreResult } from './explore.ts';
+import { exploreInWorkers } from './workers.ts';
 import { runOnce } from './run-once.ts';
 import { replay } from './replay.ts';
 
@@ -24,13 +25,13 @@ const HELP: Record<string, string> = {
   main: `kubeprop: a property-based model checker of Kubernetes control-plane invariants
 
 usage:
-  kubeprop check [scenario...] [--runs N] [--time S] [--seed S] [--shard I/N] [--out DIR] [--json]
+  kubeprop check [scenario...] [--runs N] [--time S] [--seed S] [--shard I/N] [--workers N] [--out DIR] [--json]
   kubeprop run <scenario> [--seed S] [--log] [--out DIR]
   kubeprop replay <trace.json>
   kubeprop list
 
 Run 'kubeprop <command> --help' for a command's options.`,
-  check: `usage: kubeprop check [scenario...] [--runs N] [--time S] [--seed S] [--shard I/N] [--out DIR] [--json]
+  check: `usage: kubeprop check [scenario...] [--runs N] [--time S] [--seed S] [--shard I/N] [--workers N] [--out DIR] [--json]
 
 Explores each scenario (all built-in ones when none is named) with N random runs
 driven by fast-check, checking every property after every step, and prints a summary.
@@ -42,6 +43,8 @@ driven by fast-check, checking every property after every step, and prints a sum
   --shard I/N make the I-th of N shares of the seed's runs (1-based): the N shards of
               one seed make between them exactly the runs one check makes, for a CI
               matrix; a shard alone does not fail on goals it did not reach
+  --workers N worker threads sharing each scenario's runs (default 1); the verdicts are
+              those of one worker for the same seed
   --out DIR   where failing traces are written (default out/traces)
   --json      print the summary as JSON lines instead of a table`,
   run: `usage: kubeprop run <scenario> [--seed S] [--log] [--out DIR]
@@ -112,7 +115,7 @@ function printSummary(results: readonly ExploreResult[], scenarios: readonly Sce
 
 async function check(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
-    runs: { type: 'string' }, time: { type: 'string' }, seed: { type: 'string' }, shard: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' },
+    runs: { type: 'string' }, time: { type: 'string' }, seed: { type: 'string' }, shard: { type: 'string' }, workers: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' },
   });
   if (values.help) return console.log(HELP.check), 0;
   const scenarios = positionals.length === 0 ? SCENARIOS : positionals.map(scenarioNamed);
@@ -122,7 +125,10 @@ async function check(args: string[]): Promise<number> {
   const timeS = count(values.time, '--time') ?? (values.runs === undefined ? DEFAULT_TIME_S : undefined);
   const timeMs = timeS === undefined ? undefined : (timeS * 1000) / scenarios.length;
   const shard = shardOf(values.shard);
-  const results = scenarios.map((s) => explore(s, { runs, seed, outDir, ...(timeMs === undefined ? {} : { timeMs }), ...(shard ? { shard } : {}) }));
+  const workers = count(values.workers, '--workers') ?? 1;
+  if (workers < 1) throw new UsageError('--workers must be at least 1');
+  const options = { runs, seed, outDir, ...(timeMs === undefined ? {} : { timeMs }), ...(shard ? { shard } : {}) };
+  const results = workers === 1 ? scenarios.map((s) => explore(s, options)) : await exploreInWorkers(scenarios, options, workers);
   const partial = shard !== undefined;
   if (values.json) for (const r of results) console.log(JSON.stringify({ ...r, reached: Object.fromEntries(r.reached), failure: r.failure && { file: r.failure.file, violation: r.failure.trace.violation } }));
   else printSummary(results, scenarios, partial);

@@ -43,6 +43,8 @@ export interface ExploreResult {
   readonly failure: { readonly trace: Trace; readonly file: string | null } | null;
   /** The time budget ran out before `runs` runs: too few, perhaps, to reach every goal. */
   readonly cutByTime: boolean;
+  /** The failing run's position among the seed's runs (shards count the runs they skip). */
+  readonly failedAtRun: number | null;
 }
 
 /**
@@ -117,7 +119,7 @@ export function explore(scenario: Scenario, options: ExploreOptions): ExploreRes
   let steps = 0;
   let mainRuns = 0;
   /** The first failure found: shrinking looks for shorter runs that break the same property. */
-  let first: { property: string; explorationSteps: number } | null = null;
+  let first: { property: string; explorationSteps: number; run: number } | null = null;
   let shrinkRuns = 0;
   let stepsCut: number | undefined;
   const deadline = options.timeMs === undefined ? Infinity : performance.now() + options.timeMs;
@@ -137,7 +139,7 @@ export function explore(scenario: Scenario, options: ExploreOptions): ExploreRes
         mainRuns++;
         for (const goal of result.reached) reached.set(goal, (reached.get(goal) ?? 0) + 1);
         if (v === null) return true;
-        first = { property: v.property, explorationSteps: result.explorationSteps };
+        first = { property: v.property, explorationSteps: result.explorationSteps, run: position - 1 };
       } else if (v === null || v.property !== first.property) {
         // Another property's failure is not a smaller instance of this one.
         return true;
@@ -164,5 +166,6 @@ export function explore(scenario: Scenario, options: ExploreOptions): ExploreRes
   } else if (details.failed) {
     throw details.errorInstance ?? new Error(`kubeprop: exploring ${scenario.name} failed without a counterexample`);
   }
-  return { scenario: scenario.name, seed: details.seed, runs: mainRuns, steps, reached, missingGoals, failure, cutByTime };
+  const failedAtRun = failure === null ? null : (first as { run: number } | null)?.run ?? null;
+  return { scenario: scenario.name, seed: details.seed, runs: mainRuns, steps, reached, missingGoals, failure, cutByTime, failedAtRun };
 }

@@ -23,3 +23,19 @@ describe('sharding a check', () => {
     });
   });
 });
+
+describe('worker threads', () => {
+  it('--workers 2 gives the verdicts, run and step counts and goal counts of one worker for the same seed', () => {
+    const summary = (...extra: string[]) => {
+      const ran = kubeprop('check', 'watch-basics', 'pod-deletion', '--runs', '100', '--seed', '3', '--json', ...extra);
+      expect(ran.code).toBe(0);
+      return ran.stdout.trim().split('\n').map((line) => {
+        const { scenario, runs, steps, reached, missingGoals, failure } = JSON.parse(line) as Record<string, unknown>;
+        return { scenario, runs, steps, reached, missingGoals, failure };
+      });
+    };
+    const one = summary();
+    expect(one.map((r) => r.runs)).toEqual([100, 100]);
+    expect(summary('--workers', '2')).toEqual(one);
+  });
+});
