@@ -111,7 +111,11 @@ export const replicaSetNeverDeletesBelowReplicas: TransitionProperty = {
     const goneUnseen = [...d.cached.values()].filter((p) => {
       if (!active(p) || controllerOf(p)?.uid !== uid || d.deletes.includes(podKeyOf(p))) return false;
       const now = before.store.context.objects.pods?.get(podKeyOf(p));
-      return (now === undefined || now.metadata.uid !== p.metadata.uid || !active(now)) && ghost.deletedBy.get(p.metadata.uid ?? '') !== d.me;
+      const podUid = p.metadata.uid ?? '';
+      // Its own deletion whose reply was lost counts as failed (DeletionObserved on the error, as
+      // upstream does): it could not know the pod was going, so it counts as there too.
+      const notKnownDeleted = ghost.deletedBy.get(podUid) !== d.me || ghost.repliesLost.has(podUid);
+      return (now === undefined || now.metadata.uid !== p.metadata.uid || !active(now)) && notKnownDeleted;
     });
     const replicas = d.rs.spec?.replicas ?? 1;
     const left = remaining.length + goneUnseen.length;

@@ -114,6 +114,18 @@ describe('what upstream\'s ReplicaSet controller does once its expectations expi
   });
 });
 
+describe('what upstream\'s ReplicaSet controller does when a deletion\'s reply is lost, which the properties must not blame on it', () => {
+  // Scaling down, it deletes a pod; the reply is lost, so the deletion counts as failed
+  // (DeletionObserved on the error) while the pod is in fact going. Its next reconcile, its cache
+  // still showing the pod, deletes another: one too many, as upstream's controller does.
+  const { labels } = JSON.parse(readFileSync(new URL('./schedules/lost-delete-reply.json', import.meta.url), 'utf8')) as { labels: string[] };
+
+  it('replicaSetNeverDeletesBelowReplicas does not blame the controller', () => {
+    expect(labels).toContain('replicaset controller: delete pods default/web-bbbbf applied, reply lost (504 Timeout)');
+    expect(runSchedule(replicaSetBasics, labels, [findProperty('replicaSetNeverDeletesBelowReplicas')!]).violation).toBeNull();
+  });
+});
+
 describe('what upstream\'s ReplicaSet controller really does with a stale list after a restart', () => {
   // Kept as a schedule: with stale lists on (replicaset-basics turns them off for this reason),
   // the restarted controller lists pods from a lagging API server, and the watch from that old
