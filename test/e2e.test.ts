@@ -1,35 +1,5 @@
-// End to end: every built-in scenario explored with fast-check, every property checked
-// after every step, every sometimes-goal required. The seed is fresh each run and
-// printed; KUBEPROP_SEED=<seed> repeats it. A failure writes its trace and says how to replay it.
-import { describe, expect, it } from 'vitest';
-import { explore } from '../checker/explore.ts';
+// End to end, the scenarios without controllers: the store and informers, pods on nodes, scheduling.
 import { SCENARIOS } from '../scenarios/index.ts';
-import type { Scenario } from '../scenarios/scenario.ts';
+import { exploreEndToEnd } from './helpers/e2e.ts';
 
-const seed = process.env.KUBEPROP_SEED ? Number(process.env.KUBEPROP_SEED) : Date.now() % 0x7fffffff;
-/**
- * Runs per scenario: a node's scenarios take tens of times more steps per run than the API-only
- * ones, and a controller's scenario (a whole cluster settling) more again; each still reaches its
- * rarest goal in a tenth of its runs or more.
- */
-const runsFor = (scenario: Scenario) => {
-  if ((scenario.controllers ?? []).length > 0) return 100;
-  return scenario.nodes.length > 0 ? 300 : 1000;
-};
-
-describe(`built-in scenarios (seed ${seed})`, () => {
-  console.log(`kubeprop e2e: seed ${seed}; repeat with KUBEPROP_SEED=${seed} npm test`);
-  for (const scenario of SCENARIOS) {
-    const runs = runsFor(scenario);
-    it(`${scenario.name}: every property holds and every goal is reached in ${runs} runs`, () => {
-      const result = explore(scenario, { runs, seed, outDir: 'out/traces' });
-      if (result.failure) {
-        const t = result.failure.trace;
-        expect.fail(`${t.violation.property} failed at step ${t.violation.step}: ${t.violation.message}\n` +
-          `shrunk to ${t.choices.length} steps; replay with: npm run replay -- ${result.failure.file}`);
-      }
-      expect(result.missingGoals).toEqual([]);
-      expect(result.runs).toBe(runs);
-    });
-  }
-});
+exploreEndToEnd('built-in scenarios without controllers', SCENARIOS.filter((s) => (s.controllers ?? []).length === 0));
