@@ -28,6 +28,8 @@ export type InformedEvent = {
   readonly resource: Resource;
   readonly event: WatchEvent | null;
   readonly cache: ReadonlyMap<string, KubeObject>;
+  /** On a relist, the cache the list replaced: what client-go's Replace diffs into adds and deletes. */
+  readonly replaced?: ReadonlyMap<string, KubeObject>;
   readonly caches: Caches;
   readonly nowMs: number;
 };

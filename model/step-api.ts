@@ -77,12 +77,13 @@ function openStream(events: readonly WatchEvent[], request: Extract<Request, { v
 }
 
 /** Tells the components an informer feeds what changed (`event`), or that its cache was relisted (null). */
-function notifyOwners(world: World, informer: number, event: WatchEvent | null): World {
+function notifyOwners(world: World, informer: number, event: WatchEvent | null, replaced?: ReadonlyMap<string, KubeObject>): World {
   const spec = world.system.clients[informer]!;
   const cache = (world.clients[informer]!.context as InformerContext).cache;
   let next = world;
   for (const owner of spec.owners ?? []) {
-    next = sendTo(next, owner, { type: 'INFORMED', resource: spec.resource!, event, cache, caches: cachesOf(next, owner), nowMs: world.nowMs });
+    const informed = { type: 'INFORMED', resource: spec.resource!, event, cache, caches: cachesOf(next, owner), nowMs: world.nowMs } as const;
+    next = sendTo(next, owner, replaced === undefined ? informed : { ...informed, replaced });
   }
   return next;
 }
@@ -168,7 +169,8 @@ export function send(world: World, client: number, lagging: boolean, delivery: D
     }
   }
   const replied = sendTo({ ...world, store, streams, ghost: witnessed(world, client, request, delivery, store) }, client, { type: 'REPLY', request, reply, nowMs: world.nowMs });
-  return request.verb === 'list' && reply.ok ? notifyOwners(replied, client, null) : replied;
+  if (request.verb !== 'list' || !reply.ok) return replied;
+  return notifyOwners(replied, client, null, (world.clients[client]!.context as InformerContext).cache);
 }
 
 export function deliver(world: World, client: number): World {

@@ -7,12 +7,14 @@ import { schedulingHostPorts, schedulingNodeChurn, schedulingPlacement, scheduli
 import { storeAndInformers } from './store-and-informers.ts';
 import { watchBasics } from './watch-basics.ts';
 import { garbageCollection } from './garbage-collection.ts';
-import { deploymentOperations, nginxDeployment, nodeDrain, overlappingDeployments, replicaSetBasics, wordpressStack } from './workloads.ts';
+import {
+  deploymentOperations, nginxDeployment, nodeDrain, overlappingDeployments, replicaSetBasics, watchStorm, wordpressStack,
+} from './workloads.ts';
 
 export const SCENARIOS: readonly Scenario[] = [
   watchBasics, storeAndInformers, podRestarts, podDeletion, podBasics, livenessPod, downwardApiPod, secretVolumePod, nodeWorkload(3),
   schedulingResources, schedulingPlacement, schedulingHostPorts, schedulingNodeChurn,
-  replicaSetBasics, nginxDeployment, wordpressStack, overlappingDeployments, deploymentOperations, nodeDrain,
+  replicaSetBasics, nginxDeployment, wordpressStack, overlappingDeployments, deploymentOperations, nodeDrain, watchStorm,
   garbageCollection,
   nodeFailure, nodeFailureMidRollout, nodeFailureEveryNode,
 ];

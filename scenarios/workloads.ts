@@ -247,3 +247,33 @@ export const nodeDrain: Scenario = {
   stepsMax: 120, convergeStepsMax: 4_000,
   goals: ['drainEvictsManagedPods'],
 };
+
+/**
+ * A watch-drop storm on the controller-manager: its informers' watches drop, fail and outlive
+ * the store's compaction, again and again, while a Deployment behind a Service rolls out; every
+ * informer relists (410 Gone after compaction), and the Deployment, its ReplicaSet and the
+ * Service's Endpoints still converge.
+ */
+export const watchStorm: Scenario = {
+  ...BASE,
+  name: 'watch-storm',
+  description: 'Watches of the controller-manager drop, fail and hit 410 Gone again and again while a Deployment behind a Service rolls out: everything relists and converges.',
+  controllers: ['deployment', 'replicaset', 'endpoints'],
+  nodes: [node('node-1', '2', '4Gi')],
+  users: [{
+    name: 'alice',
+    script: [
+      { op: 'create', resource: 'deployments', namespace: 'default', object: deployment('web', 'nginx:1.25', 3) },
+      {
+        op: 'create', resource: 'services', namespace: 'default',
+        object: { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } },
+      },
+      wait(10_000), setImage('web', 'nginx:1.26'),
+    ],
+  }],
+  faults: { ...NO_FAULTS, watchDrop: true, watchError: true, compaction: true },
+  faultRarity: 2,
+  bounds: { ...BASE.bounds, faultsMax: 10, historyMax: 64 },
+  stepsMax: 150, convergeStepsMax: 6_000,
+  goals: ['watchDropLeadsToRelist', 'goneForcesRelist', 'rolloutCompletes'],
+};

@@ -53,9 +53,33 @@ function isReady(pod: KubeObject): boolean {
 }
 
 /** The pod event handlers (addPod, updatePod, deletePod). */
+/**
+ * A relist, as client-go's Replace hands it to the handlers: a pod new to the cache is an add
+ * (addPod: CreationObserved, or DeletionObserved if it is already being deleted), a pod gone
+ * from it a delete (DeletionObserved). Without this, a creation first seen in a relist would
+ * hold the ReplicaSet's expectations until they expire.
+ */
+function onPodsRelisted(ctx: Context, { cache, replaced, caches }: InformedEvent): Context {
+  let expectations = ctx.expectations;
+  for (const [podKey, pod] of cache) {
+    const key = ownerKey(pod);
+    if (key === undefined) continue;
+    const was = replaced?.get(podKey);
+    const known = was?.metadata.uid === pod.metadata.uid;
+    // updatePod: a pod that has started terminating counts as deleted.
+    if (pod.metadata.deletionTimestamp && !(known && was?.metadata.deletionTimestamp)) expectations = deletionObserved(expectations, key, podKey);
+    else if (!known && rsOf(caches, key)) expectations = creationObserved(expectations, key);
+  }
+  for (const [podKey, pod] of replaced ?? []) {
+    const key = ownerKey(pod);
+    if (key !== undefined && cache.get(podKey)?.metadata.uid !== pod.metadata.uid) expectations = deletionObserved(expectations, key, podKey);
+  }
+  return enqueue({ ...ctx, expectations }, cacheOf(caches, 'replicasets').keys());
+}
+
 function onPodEvent(ctx: Context, informed: InformedEvent): Context {
   const { event, caches, nowMs } = informed;
-  if (event === null) return enqueue(ctx, cacheOf(caches, 'replicasets').keys());
+  if (event === null) return onPodsRelisted(ctx, informed);
   const pod = event.object;
   const key = ownerKey(pod);
   const podKey = keyOfObject(pod);
