@@ -2,6 +2,7 @@
 // the informer caches. Worlds are values, so a write must leave the old map intact;
 // copying a Map costs O(n) per write, a trie update O(log32 n). Iteration order
 // depends only on the keys' hashes and the order of operations: deterministic.
+import { fnv1a32 } from './fnv.ts';
 
 const BITS = 5;
 const WIDTH = 1 << BITS;
@@ -12,15 +13,6 @@ interface Branch<V> { readonly kind: 1; readonly bitmap: number; readonly childr
 interface Collision<V> { readonly kind: 2; readonly hash: number; readonly leaves: readonly Leaf<V>[] }
 type Node<V> = Leaf<V> | Branch<V> | Collision<V>;
 
-/** FNV-1a, 32 bits. */
-function hashOf(key: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) {
-    h ^= key.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
 
 function popcount(x: number): number {
   let n = x - ((x >>> 1) & 0x55555555);
@@ -119,7 +111,7 @@ export class PMap<V> implements ReadonlyMap<string, V> {
   private constructor(private readonly root: Node<V> | null, readonly size: number) {}
 
   get(key: string): V | undefined {
-    const hash = hashOf(key);
+    const hash = fnv1a32(key);
     let node = this.root;
     let shift = 0;
     while (node !== null) {
@@ -138,7 +130,7 @@ export class PMap<V> implements ReadonlyMap<string, V> {
   }
 
   set(key: string, value: V): PMap<V> {
-    const leaf: Leaf<V> = { kind: 0, hash: hashOf(key), key, value };
+    const leaf: Leaf<V> = { kind: 0, hash: fnv1a32(key), key, value };
     if (this.root === null) return new PMap(leaf, 1);
     const grew = { added: false };
     const root = set(this.root, 0, leaf, grew);
@@ -147,7 +139,7 @@ export class PMap<V> implements ReadonlyMap<string, V> {
 
   delete(key: string): PMap<V> {
     if (this.root === null) return this;
-    const root = remove(this.root, 0, hashOf(key), key);
+    const root = remove(this.root, 0, fnv1a32(key), key);
     return root === this.root ? this : new PMap(root, this.size - 1);
   }
 

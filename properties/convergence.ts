@@ -10,6 +10,7 @@ import type { KubeObject, Resource } from '../model/resources.ts';
 import { specReplicas, type AppsDeployment } from '../model/semantics/deployment.ts';
 import { isPodActive, isPodReady } from '../model/semantics/replicaset.ts';
 import type { World } from '../model/world.ts';
+import { controllerClient } from './observe.ts';
 import type { EventuallyProperty } from './property.ts';
 
 /** upstream's default revisionHistoryLimit (apps/v1 defaults). */
@@ -18,7 +19,7 @@ const REVISION_HISTORY_LIMIT_DEFAULT = 10;
 const STUCK_REASONS = new Set(['CreateContainerConfigError', 'ImagePullBackOff', 'ErrImagePull', 'ErrImageNeverPull', 'InvalidImageName', 'CrashLoopBackOff']);
 
 function runs(world: World, controller: string): boolean {
-  return world.system.controllerManager?.controllers.some((c) => c.name === controller) ?? false;
+  return controllerClient(world, controller) !== null;
 }
 
 function objects(world: World, resource: Resource): KubeObject[] {

@@ -6,11 +6,10 @@
 import type { Deployment, DeploymentStatus } from 'kubernetes-types/apps/v1.js';
 import type { NodeCondition, NodeSpec, NodeStatus, Pod, Taint } from 'kubernetes-types/core/v1.js';
 import { parseTimestamp } from '../model/clock.ts';
-import { controllerOf, type ControllerContext } from '../model/controllers/controller.ts';
+import { controllerOf } from '../model/controllers/controller.ts';
 import type { NodeHealth } from '../model/controllers/node-lifecycle-health.ts';
 import type { NodeLifecycleContext } from '../model/controllers/node-lifecycle.ts';
 import { getMatchingTolerations } from '../model/controllers/taint-eviction.ts';
-import type { Request } from '../model/requests.ts';
 import type { KubeObject } from '../model/resources.ts';
 import { deploymentComplete } from '../model/semantics/deployment.ts';
 import {
@@ -18,9 +17,8 @@ import {
 } from '../model/semantics/node-health.ts';
 import { getMinTolerationTime } from '../model/semantics/taints.ts';
 import { isPodActive } from '../model/semantics/replicaset.ts';
-import { cachesOf } from '../model/step-api.ts';
 import type { World } from '../model/world.ts';
-import { committedEvent, keyOfPod, podEvent, specOf } from './observe.ts';
+import { committedEvent, controllerClient, keyOfPod, podEvent, reconcileOf, specOf, type Reconcile } from './observe.ts';
 import type { EventuallyProperty, SometimesGoal, TransitionProperty } from './property.ts';
 
 const NODE_TAINT_KEYS = [TAINT_NODE_NOT_READY, TAINT_NODE_UNREACHABLE];
@@ -35,21 +33,7 @@ const readyOf = (status: unknown): string => nodeCondition(status as NodeStatus 
 const nodesOf = (world: World): KubeObject[] => [...(world.store.context.objects.nodes?.values() ?? [])];
 const excluded = (node: KubeObject): boolean => LABEL_EXCLUDE_DISRUPTION in (node.metadata.labels ?? {});
 
-/** The client index of the controller of that name, or -1. */
-function controllerClient(world: World, name: string): number {
-  return world.system.controllerManager?.controllers.find((c) => c.name === name)?.client ?? -1;
-}
-
 // --- noEvictionWhenEveryNodeIsDown ------------------------------------------------------------
-
-/** The requests a client decided on in this step (appended behind those it had). */
-function decided(before: World, after: World, client: number): Request[] {
-  const pending = (world: World) => {
-    const ctx = world.clients[client]!.context as ControllerContext;
-    return [ctx.request, ...ctx.outbox].filter((r): r is Request => r !== null);
-  };
-  return pending(after).slice(pending(before).length);
-}
 
 /**
  * The nodes the node lifecycle controller tainted NoExecute in this reconcile, with the keys added:
@@ -57,12 +41,12 @@ function decided(before: World, after: World, client: number): Request[] {
  * one Ready status for the other's, on a node its cache shows with the other) is left out: upstream
  * processTaintBaseEviction swaps at once, whatever the zones' state, before handleDisruption runs.
  */
-function taintsAdded(before: World, after: World, client: number): { node: string; keys: string[] }[] {
+function taintsAdded(before: World, { client, caches, writes }: Reconcile): { node: string; keys: string[] }[] {
   const last = new Map<string, KubeObject>();
-  for (const r of decided(before, after, client)) {
+  for (const r of writes) {
     if (r.verb === 'update' && r.resource === 'nodes' && r.subresource === undefined) last.set(r.object.metadata.name ?? '', r.object);
   }
-  const cached = cachesOf(before, client).nodes;
+  const cached = caches.nodes;
   const added: { node: string; keys: string[] }[] = [];
   for (const [name, written] of last) {
     const stored = noExecuteKeys(before.store.context.objects.nodes?.get(name));
@@ -92,13 +76,14 @@ export const noEvictionWhenEveryNodeIsDown: TransitionProperty = {
   name: 'noEvictionWhenEveryNodeIsDown',
   description: 'The node lifecycle controller never taints a node NoExecute (which evicts its pods) while every node is not Ready, as the store says, and its last pass had heard from none within the grace period (every zone fully disrupted): it must untaint them all and stop (master disruption mode).',
   check(before, action, after) {
-    if (action.kind !== 'reconcile' || action.client !== controllerClient(after, 'node-lifecycle')) return null;
+    const reconcile = reconcileOf('node-lifecycle', before, action, after);
+    if (reconcile === null) return null;
     // Judged on the store's nodes, and on what the controller could know: its health records.
-    const added = taintsAdded(before, after, action.client);
+    const added = taintsAdded(before, reconcile);
     if (added.length === 0) return null;
     const counted = nodesOf(before).filter((n) => !excluded(n));
     if (counted.length === 0 || counted.some((n) => readyOf(n.status) === 'True')) return null;
-    if (!lastPassFoundEveryNodeSilent((after.clients[action.client]!.context as NodeLifecycleContext).health)) return null;
+    if (!lastPassFoundEveryNodeSilent((after.clients[reconcile.client]!.context as NodeLifecycleContext).health)) return null;
     const states = counted.map((n) => `${n.metadata.name} ${readyOf(n.status)}`).join(', ');
     const taints = added.map((a) => `${a.node} ${a.keys.map((k) => `${k}:NoExecute`).join(' and ')}`).join('; ');
     return `the node lifecycle controller tainted ${taints} while every node was not Ready (${states}) and its last pass had heard from none within the grace period: ` +
@@ -181,7 +166,7 @@ export const evictionReplacesPod: SometimesGoal = {
     const owner = controllerOf(event.object)?.uid;
     const createdMs = parseTimestamp(event.object.metadata.creationTimestamp ?? '');
     const evictor = controllerClient(after, 'taint-eviction');
-    if (owner === undefined || evictor < 0) return false;
+    if (owner === undefined || evictor === null) return false;
     return [...(after.store.context.objects.pods?.values() ?? [])].some((p) => {
       if (controllerOf(p)?.uid !== owner || specOf(p).nodeName === nodeName) return false;
       const atMs = evictedAtMs(after, p, evictor);

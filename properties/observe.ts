@@ -50,6 +50,11 @@ export function keyOfPod(pod: KubeObject): string {
   return `${pod.metadata.namespace}/${pod.metadata.name}`;
 }
 
+/** The client index of the named controller of the controller-manager, or null when the scenario does not run it. */
+export function controllerClient(world: World, controller: string): number | null {
+  return world.system.controllerManager?.controllers.find((c) => c.name === controller)?.client ?? null;
+}
+
 /** A controller's reconcile: the key, the caches it read, and the writes it decided on. */
 export interface Reconcile {
   readonly client: number;
@@ -63,8 +68,7 @@ export interface Reconcile {
  * controller-manager reconciles a key only once the writes of the one before have gone out.
  */
 export function reconcileOf(controller: string, before: World, action: Action, after: World): Reconcile | null {
-  if (action.kind !== 'reconcile') return null;
-  if (after.system.controllerManager?.controllers.find((c) => c.client === action.client)?.name !== controller) return null;
+  if (action.kind !== 'reconcile' || action.client !== controllerClient(after, controller)) return null;
   const { request, outbox } = after.clients[action.client]!.context as { request: Request | null; outbox: readonly Request[] };
   const writes = request === null ? outbox : [request, ...outbox];
   return { client: action.client, key: action.key, caches: cachesOf(before, action.client), writes };

@@ -11,7 +11,7 @@ import { selectorMatches } from '../model/labels.ts';
 import { FOREGROUND_FINALIZER, ORPHAN_FINALIZER, type PropagationPolicy } from '../model/requests.ts';
 import type { KubeObject, Resource } from '../model/resources.ts';
 import type { World } from '../model/world.ts';
-import { committedEvent } from './observe.ts';
+import { committedEvent, controllerClient } from './observe.ts';
 import type { AlwaysProperty, EventuallyProperty, SometimesGoal } from './property.ts';
 
 const named = (resource: Resource, object: KubeObject) => `${resource} ${object.metadata.namespace ? `${object.metadata.namespace}/` : ''}${object.metadata.name}`;
@@ -47,9 +47,7 @@ function deletionPolicy(world: World, uid: string): PropagationPolicy | null {
 }
 
 /** The client index of the garbage collector, if the scenario runs one. */
-function garbageCollectorClient(world: World): number | null {
-  return world.system.controllerManager?.controllers.find((c) => c.name === 'garbage-collector')?.client ?? null;
-}
+const garbageCollectorClient = (world: World) => controllerClient(world, 'garbage-collector');
 
 export const noDependentOutlivesItsOwner: EventuallyProperty = {
   kind: 'eventually',

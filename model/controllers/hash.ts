@@ -3,6 +3,7 @@
 // apimachinery's rand.SafeEncodeString. Upstream hashes Go's printed form of the struct, which
 // a TypeScript model cannot reproduce; here the hash is over the template's canonical JSON, so
 // names differ from a real cluster's but are as stable, and change exactly when the template does.
+import { fnv1a32 } from '../fnv.ts';
 
 const SAFE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
@@ -14,15 +15,6 @@ function canonical(value: unknown): string {
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);
-}
-
-function fnv1a32(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
 }
 
 /** rand.SafeEncodeString: each character of the decimal hash mapped into a vowel-free alphabet. */
