@@ -8,3 +8,9 @@ export interface Defect {
   readonly description: string;
   readonly machines: Partial<Machines>;
 }
+
+/** The planted defects, loaded only when a command names one: they live beside the tests. */
+export async function loadDefects(): Promise<readonly Defect[]> {
+  const module = await import('../test/defects/index.ts');
+  return module.DEFECTS as readonly Defect[];
+}

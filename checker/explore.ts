@@ -29,6 +29,13 @@ export interface ExploreOptions {
    * exactly the runs one check of it makes: for a CI matrix.
    */
   readonly shard?: { readonly index: number; readonly count: number };
+  /**
+   * Called after each run the search makes (not per step), and after each run of fast-check's
+   * shrink: the runs of the search made so far (shrink runs not counted), the steps of every
+   * run so far (as ExploreResult.steps counts them), and whether a failure was found and is
+   * being shrunk. Cheap to pass: a progress reporter throttles its own output.
+   */
+  readonly onProgress?: (runsDone: number, stepsDone: number, shrinking: boolean) => void;
 }
 
 export interface ExploreResult {
@@ -76,10 +83,12 @@ export function traceOf(scenario: Scenario, config: RunConfig, result: RunResult
     format: TRACE_FORMAT,
     version: TRACE_VERSION,
     scenario: scenario.name,
+    scenarioFile: scenario.source ? { path: scenario.source.path, skipUnmodelled: scenario.source.skipUnmodelled } : null,
     defect: defect?.name ?? null,
     options: {
       stepsMax: config.stepsMax, convergeStepsMax: config.convergeStepsMax, settleMs: config.settleMs, faultRarity: config.faultRarity,
       properties: config.properties.map((p) => p.name),
+      faults: scenario.faults, bounds: scenario.bounds,
     },
     seed,
     path,
@@ -127,6 +136,22 @@ export function explore(scenario: Scenario, options: ExploreOptions): ExploreRes
   let position = 0;
   const shard = options.shard ?? { index: 0, count: 1 };
 
+  /** Counts a run made and says whether it held (false: it fails, or fails the same way as the failure being shrunk). */
+  const judge = (result: RunResult): boolean => {
+    const v = result.violation;
+    if (first === null) {
+      mainRuns++;
+      for (const goal of result.reached) reached.set(goal, (reached.get(goal) ?? 0) + 1);
+      if (v === null) return true;
+      first = { property: v.property, explorationSteps: result.explorationSteps, run: position - 1 };
+    } else if (v === null || v.property !== first.property) {
+      // Another property's failure is not a smaller instance of this one.
+      return true;
+    }
+    if (isSafety(v.kind)) stepsCut = SHRINK_STEPS_FACTOR * v.step;
+    return false;
+  };
+
   const details = fc.check(
     fc.property(choicesArbitrary(scenario.stepsMax), (choices) => {
       if (first !== null && shrinkRuns++ >= SHRINK_RUNS_MAX) return true;
@@ -134,18 +159,9 @@ export function explore(scenario: Scenario, options: ExploreOptions): ExploreRes
       if (first === null && mainRuns > 0 && performance.now() > deadline) return (cutByTime = true);
       const result = run(stepsCut === undefined ? config : { ...config, stepsCut }, arrayChooser(choices));
       steps += result.steps;
-      const v = result.violation;
-      if (first === null) {
-        mainRuns++;
-        for (const goal of result.reached) reached.set(goal, (reached.get(goal) ?? 0) + 1);
-        if (v === null) return true;
-        first = { property: v.property, explorationSteps: result.explorationSteps, run: position - 1 };
-      } else if (v === null || v.property !== first.property) {
-        // Another property's failure is not a smaller instance of this one.
-        return true;
-      }
-      if (isSafety(v.kind)) stepsCut = SHRINK_STEPS_FACTOR * v.step;
-      return false;
+      const held = judge(result);
+      options.onProgress?.(mainRuns, steps, first !== null);
+      return held;
     }),
     { numRuns: options.runs, seed: options.seed, ...(options.path ? { path: options.path } : {}) },
   );

@@ -4,7 +4,7 @@
 import { findProperty } from '../properties/index.ts';
 import type { Property } from '../properties/property.ts';
 import { TraceError, type Trace } from '../reports/trace.ts';
-import { findScenario } from '../scenarios/index.ts';
+import { resolveScenario } from '../scenarios/resolve.ts';
 import { NondeterminismError, replayChooser } from './chooser.ts';
 import type { Defect } from './defect.ts';
 import { runConfig } from './explore.ts';
@@ -41,8 +41,10 @@ function firstMismatch(recorded: readonly string[], replayed: readonly string[])
 
 /** Replays `trace`. `defects` resolves the trace's planted defect, if it names one. */
 export function replay(trace: Trace, defects: readonly Defect[] = []): ReplayOutcome {
-  const scenario = findScenario(trace.scenario);
+  const file = trace.scenarioFile;
+  const scenario = resolveScenario(file?.path ?? trace.scenario, { skipUnmodelled: file?.skipUnmodelled ?? false })?.scenario;
   if (!scenario) throw new TraceError(`unknown scenario "${trace.scenario}" (kubeprop list shows the built-in ones)`);
+  if (scenario.name !== trace.scenario) throw new TraceError(`${file!.path} now holds scenario "${scenario.name}", not "${trace.scenario}"`);
   const defect = trace.defect === null ? undefined : defects.find((d) => d.name === trace.defect);
   if (trace.defect !== null && !defect) throw new TraceError(`unknown planted defect "${trace.defect}"`);
   const properties = trace.options.properties.map((name): Property => {
@@ -50,9 +52,8 @@ export function replay(trace: Trace, defects: readonly Defect[] = []): ReplayOut
     if (!property) throw new TraceError(`unknown property "${name}"`);
     return property;
   });
-  const config = {
-    ...runConfig({ ...scenario, ...trace.options }, defect, properties, true),
-  };
+  const { faults, bounds, ...options } = trace.options;
+  const config = runConfig({ ...scenario, ...options, faults: faults ?? scenario.faults, bounds: bounds ?? scenario.bounds }, defect, properties, true);
   let result;
   try {
     result = run(config, replayChooser(trace.choices));

@@ -2,10 +2,12 @@
 // whether every property held, which goals it reached, and the pods at the end as
 // `kubectl get pods` would list them. A violation is written as a trace, to replay.
 import { PROPERTIES } from '../properties/index.ts';
+import { printedByUsers } from '../properties/observe.ts';
 import { humanDuration, podTable } from '../reports/pod-table.ts';
 import { writeTrace } from '../reports/trace.ts';
 import type { Scenario } from '../scenarios/scenario.ts';
 import { seededChooser } from './chooser.ts';
+import type { Defect } from './defect.ts';
 import { runConfig, traceOf } from './explore.ts';
 import { run } from './run.ts';
 
@@ -15,6 +17,7 @@ export interface RunOnceOptions {
   readonly log: boolean;
   /** Directory for the trace of a violation; null writes none. */
   readonly outDir: string | null;
+  readonly defect?: Defect;
 }
 
 export interface RunOnceOutcome {
@@ -23,7 +26,7 @@ export interface RunOnceOutcome {
 }
 
 export function runOnce(scenario: Scenario, options: RunOnceOptions): RunOnceOutcome {
-  const config = runConfig(scenario, undefined, PROPERTIES, true);
+  const config = runConfig(scenario, options.defect, PROPERTIES, true);
   const result = run(config, seededChooser(options.seed, scenario.stepsMax));
   const lines: string[] = [];
   if (options.log) result.labels.forEach((l, i) => lines.push(`${String(i + 1).padStart(5)}  ${l}`), lines.push(''));
@@ -33,7 +36,7 @@ export function runOnce(scenario: Scenario, options: RunOnceOptions): RunOnceOut
   if (v) {
     lines.push(`VIOLATED ${v.property} at step ${v.step}: ${v.message}`);
     if (options.outDir !== null) {
-      const file = writeTrace(options.outDir, traceOf(scenario, config, result, undefined, null, null, result.explorationSteps));
+      const file = writeTrace(options.outDir, traceOf(scenario, config, result, options.defect, null, null, result.explorationSteps));
       lines.push(`trace: ${file}`, `replay: npm run replay -- ${file}`);
     }
   } else {
@@ -42,6 +45,8 @@ export function runOnce(scenario: Scenario, options: RunOnceOptions): RunOnceOut
   const goals = scenario.goals.filter((g) => result.reached.has(g));
   const missed = scenario.goals.filter((g) => !result.reached.has(g));
   lines.push(`goals reached: ${goals.join(', ') || 'none'}${missed.length > 0 ? `; not in this run: ${missed.join(', ')}` : ''}`);
+  const printed = printedByUsers(result.world);
+  if (printed.length > 0) lines.push('', 'kubectl printed:', ...printed.map((l) => `  ${l}`));
   const pods = [...(result.world.store.context.objects.pods?.entries() ?? [])].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, pod]) => pod);
   if (pods.length > 0) lines.push('', podTable(pods, result.world.nowMs));
   return { violated: v !== null, lines };

@@ -99,6 +99,12 @@ export const NO_FAULTS: FaultProfile = {
   schedulerRestart: false, controllerManagerRestart: false, requestFailure: [],
 };
 
+/** The faults a profile switches on or off by name (every switch but requestFailure, which names components). */
+export const FAULT_KINDS = (Object.keys(NO_FAULTS) as (keyof FaultProfile)[]).filter((k) => typeof NO_FAULTS[k] === 'boolean');
+
+/** The components whose writes may be made to fail (FaultProfile.requestFailure). */
+export const REQUEST_FAILURE_CLIENTS = ['scheduler', 'controller', 'kubelet'] as const satisfies readonly FaultProfile['requestFailure'][number][];
+
 export interface Bounds {
   /** Faults injected in one run at most. */
   readonly faultsMax: number;

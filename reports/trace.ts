@@ -3,11 +3,16 @@
 // one-line reason rather than guessing.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Bounds, FaultProfile } from '../model/system.ts';
 
 export const TRACE_FORMAT = 'kubeprop-trace';
-/** Version 2 added options.faultRarity; a version 1 trace was explored with every action equally likely (rarity 1). */
-export const TRACE_VERSION = 2;
-const VERSIONS_READ: readonly number[] = [1, 2];
+/**
+ * Version 2 added options.faultRarity; a version 1 trace was explored with every action equally
+ * likely (rarity 1). Version 3 added scenarioFile, options.faults and options.bounds (a check may
+ * override the scenario's faults); older traces ran with their scenario's.
+ */
+export const TRACE_VERSION = 3;
+const VERSIONS_READ: readonly number[] = [1, 2, 3];
 
 export interface TraceViolation {
   readonly property: string;
@@ -20,6 +25,8 @@ export interface Trace {
   readonly format: typeof TRACE_FORMAT;
   readonly version: typeof TRACE_VERSION;
   readonly scenario: string;
+  /** The scenario file the run was loaded from, and how; null for a built-in scenario (found by name). */
+  readonly scenarioFile: { readonly path: string; readonly skipUnmodelled: boolean } | null;
   /** The planted defect the run was made with (test/defects), or null for the real model. */
   readonly defect: string | null;
   readonly options: {
@@ -30,6 +37,9 @@ export interface Trace {
     readonly faultRarity: number;
     /** The properties checked, by name, in the order they were checked. */
     readonly properties: readonly string[];
+    /** The faults the run could inject, and its bounds (absent before version 3: the scenario's). */
+    readonly faults?: FaultProfile;
+    readonly bounds?: Bounds;
   };
   /** fast-check's seed and counterexample path, or null for runs not driven by fast-check. */
   readonly seed: number | null;
@@ -67,6 +77,10 @@ export function parseTrace(text: string): Trace {
   need(VERSIONS_READ.includes(t.version as number), `trace format version ${String(t.version)} is not supported by this kubeprop (it reads versions ${VERSIONS_READ.join(' and ')})`);
   need(typeof t.scenario === 'string' && t.scenario.length > 0, '"scenario" must be a non-empty string');
   need(t.defect === null || typeof t.defect === 'string', '"defect" must be a string or null');
+  if (t.version !== 3) t.scenarioFile = null;
+  const f = t.scenarioFile as Record<string, unknown> | null | undefined;
+  need(f === null || (typeof f === 'object' && f !== undefined && typeof f.path === 'string' && typeof f.skipUnmodelled === 'boolean'),
+    '"scenarioFile" must be null or have path and skipUnmodelled');
   const o = t.options as Record<string, unknown> | undefined;
   need(typeof o === 'object' && o !== null, '"options" is missing');
   need(isCount(o.stepsMax) && isCount(o.convergeStepsMax) && isCount(o.settleMs),
@@ -74,6 +88,8 @@ export function parseTrace(text: string): Trace {
   need(isStringList(o.properties), '"options.properties" must be a list of property names');
   if (t.version === 1) o.faultRarity = 1;
   need(isCount(o.faultRarity) && o.faultRarity >= 1, '"options.faultRarity" must be a positive integer');
+  need(t.version !== 3 || (typeof o.faults === 'object' && o.faults !== null && typeof o.bounds === 'object' && o.bounds !== null),
+    '"options.faults" and "options.bounds" must be objects');
   need(t.seed === null || Number.isInteger(t.seed), '"seed" must be an integer or null');
   need(t.path === null || typeof t.path === 'string', '"path" must be a string or null');
   need(Array.isArray(t.choices) && t.choices.every(isCount), '"choices" must be a list of non-negative integers');

@@ -1,4 +1,8 @@
-// The built-in scenarios, by name.
+// The built-in scenarios, by name: those written as scenario files (scenarios/*.yaml, the
+// form users write theirs in) and those built in TypeScript (families of scenarios, and pod
+// scenarios pinned to a node without a scheduler).
+import { fileURLToPath } from 'node:url';
+import { loadScenarioFile } from './load/scenario-file.ts';
 import type { Scenario } from './scenario.ts';
 import { podBasics, podDeletion, podRestarts } from './pod-lifecycle.ts';
 import { nodeFailure, nodeFailureEveryNode, nodeFailureMidRollout } from './node-failures.ts';
@@ -8,12 +12,22 @@ import { storeAndInformers } from './store-and-informers.ts';
 import { watchBasics } from './watch-basics.ts';
 import { garbageCollection } from './garbage-collection.ts';
 import {
-  deploymentOperations, nginxDeployment, nodeDrain, overlappingDeployments, replicaSetBasics, watchStorm, wordpressStack,
+  deploymentOperations, nodeDrain, overlappingDeployments, replicaSetBasics, watchStorm,
 } from './workloads.ts';
+
+/** A built-in scenario file; found by name, so it records no source. A built-in that fails to load is a bug. */
+function builtIn(file: string): Scenario {
+  const { source: _source, ...scenario } = loadScenarioFile(fileURLToPath(new URL(file, import.meta.url))).scenario;
+  return scenario;
+}
+
+export const nginxDeployment = builtIn('nginx-deployment.yaml');
+export const wordpressStack = builtIn('wordpress.yaml');
+export const clusterGrows = builtIn('cluster-grows.yaml');
 
 export const SCENARIOS: readonly Scenario[] = [
   watchBasics, storeAndInformers, podRestarts, podDeletion, podBasics, livenessPod, downwardApiPod, secretVolumePod, nodeWorkload(3),
-  schedulingResources, schedulingPlacement, schedulingHostPorts, schedulingNodeChurn,
+  schedulingResources, schedulingPlacement, schedulingHostPorts, schedulingNodeChurn, clusterGrows,
   replicaSetBasics, nginxDeployment, wordpressStack, overlappingDeployments, deploymentOperations, nodeDrain, watchStorm,
   garbageCollection,
   nodeFailure, nodeFailureMidRollout, nodeFailureEveryNode,

@@ -1,33 +1,13 @@
-// Reads the Kubernetes YAML manifests scenarios are built from: many documents per
-// file, each a Kubernetes object. A file that is not valid YAML is reported with its
-// name, line and reason. (Strict field checking and API defaults come with issue 6.)
-import { readFileSync } from 'node:fs';
-import { parseAllDocuments } from 'yaml';
+// The seed manifests (scenarios/manifests/) as the TypeScript scenarios read them: every
+// document of a file, as written. Scenario files load manifests strictly instead
+// (load/manifest-file.ts); a TypeScript scenario may fix a manifest up, as secret-volume-pod does.
+import { fileURLToPath } from 'node:url';
 import type { KubeObject } from '../model/resources.ts';
-
-export class ManifestError extends Error {}
+import { parseYaml } from './load/yaml-source.ts';
 
 export const MANIFEST_DIR = new URL('./manifests/', import.meta.url);
 
-export function readManifests(file: string | URL): KubeObject[] {
-  const path = typeof file === 'string' ? new URL(file, MANIFEST_DIR) : file;
-  const name = decodeURIComponent(path.pathname.split('/').slice(-1)[0] ?? '');
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new ManifestError(`${name}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  const objects: KubeObject[] = [];
-  for (const doc of parseAllDocuments(text)) {
-    const error = doc.errors[0];
-    if (error) throw new ManifestError(`${name}:${error.linePos?.[0].line ?? '?'}: ${error.message.split('\n')[0]}`);
-    const value = doc.toJS() as unknown;
-    if (value === null || value === undefined) continue;
-    if (typeof value !== 'object' || Array.isArray(value) || !('kind' in value) || !('metadata' in value)) {
-      throw new ManifestError(`${name}: a document is not a Kubernetes object (it needs apiVersion, kind and metadata)`);
-    }
-    objects.push(value as KubeObject);
-  }
-  return objects;
+/** Every non-empty document of a seed manifest; a file that cannot be read or parsed throws InputError. */
+export function readManifests(file: string): KubeObject[] {
+  return parseYaml(fileURLToPath(new URL(file, MANIFEST_DIR))).documents.flatMap((d) => (d.value === null ? [] : [d.value as KubeObject]));
 }

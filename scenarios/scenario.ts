@@ -27,9 +27,18 @@ export interface BehaviourRule {
   readonly behaviour: ProcessBehaviour;
 }
 
+export interface ScenarioSource {
+  /** As the user named it: relative to the working directory when inside it. */
+  readonly path: string;
+  /** Objects of kinds the model does not store were left out, as asked. */
+  readonly skipUnmodelled: boolean;
+}
+
 export interface Scenario {
   readonly name: string;
   readonly description: string;
+  /** The scenario file it was loaded from, and how; absent for built-in scenarios, which are found by name. */
+  readonly source?: ScenarioSource;
   /** Each informer is one client's cache of one resource: `configmaps -> reader-1`. */
   readonly informers: readonly { readonly resource: Resource; readonly client: string }[];
   readonly users: readonly { readonly name: string; readonly script: readonly UserOp[] }[];

@@ -13,6 +13,7 @@ import { mergePatch } from '../model/merge-patch.ts';
 import type { Request, WriteRequest } from '../model/requests.ts';
 import type { KubeObject, Resource } from '../model/resources.ts';
 import { rollbackDeployment } from '../model/semantics/rollback.ts';
+import { judge, timedOut, type WaitCondition } from './wait-condition.ts';
 
 type DeleteOptions = Pick<Extract<WriteRequest, { verb: 'delete' }>, 'gracePeriodSeconds' | 'propagationPolicy'>;
 
@@ -27,7 +28,16 @@ export type UserOp =
   | { readonly op: 'rolloutUndo'; readonly namespace: string; readonly name: string; readonly toRevision: number }
   /** kubectl drain NODE [--force]: without force, pods no controller manages stop the drain. */
   | { readonly op: 'drain'; readonly node: string; readonly force: boolean }
-  | { readonly op: 'wait'; readonly ms: number };
+  | { readonly op: 'wait'; readonly ms: number }
+  /** Sleeps until the clock reads `atMs` (at once if it is past). */
+  | { readonly op: 'waitUntil'; readonly atMs: number }
+  /**
+   * kubectl rollout status / kubectl wait: GETs the object every `pollMs` until the condition
+   * holds; past `timeoutMs`, or when kubectl would give up, the user prints why and stops its
+   * script, as a shell script run with `set -e` does. (kubectl watches; polling reads the same
+   * states, fewer of them, and keeps the user one request at a time.)
+   */
+  | { readonly op: 'waitFor'; readonly condition: WaitCondition; readonly timeoutMs: number; readonly pollMs: number };
 
 export const CONFLICT_RETRIES_MAX = 5;
 
@@ -38,6 +48,8 @@ export interface UserContext extends ClientContext {
   readonly attempts: number;
   /** Conflicts met so far (each one retried or, past the bound, given up). */
   readonly conflicts: number;
+  /** When a waitFor gives up. */
+  readonly deadlineMs: number | null;
   /** The object an edit read, while the operation needs more reads (rollout undo). */
   readonly read: KubeObject | null;
   /** Writes of the operation still to send, in order (a drain's deletions). */
@@ -50,9 +62,10 @@ export interface UserInput {
   readonly script: readonly UserOp[];
 }
 
-type Progress = Pick<UserContext, 'pc' | 'request' | 'wakeAtMs' | 'attempts' | 'read' | 'pending'>;
+type Progress = Pick<UserContext, 'pc' | 'request' | 'wakeAtMs' | 'attempts' | 'read' | 'pending' | 'deadlineMs'>;
 
 const getOf = (resource: Resource, namespace: string, name: string): Request => ({ verb: 'get', resource, namespace, name });
+const poll = (condition: WaitCondition): Request => getOf(condition.target.resource, condition.target.namespace, condition.target.name);
 
 /** The object an edit works on, and whether it is read-modify-write. */
 function target(op: UserOp): { resource: Resource; namespace: string; name: string } | null {
@@ -67,12 +80,14 @@ function target(op: UserOp): { resource: Resource; namespace: string; name: stri
 /** The context for starting operation `pc` at `nowMs`. */
 function start(script: readonly UserOp[], pc: number, nowMs: number): Progress {
   const op = script[pc];
-  const base: Progress = { pc, attempts: 0, wakeAtMs: null, request: null, read: null, pending: [] };
+  const base: Progress = { pc, attempts: 0, wakeAtMs: null, request: null, read: null, pending: [], deadlineMs: null };
   if (!op) return base;
   const edited = target(op);
   if (edited) return { ...base, request: getOf(edited.resource, edited.namespace, edited.name) };
   switch (op.op) {
     case 'wait': return { ...base, wakeAtMs: nowMs + op.ms };
+    case 'waitUntil': return op.atMs > nowMs ? { ...base, wakeAtMs: op.atMs } : start(script, pc + 1, nowMs);
+    case 'waitFor': return { ...base, request: poll(op.condition), deadlineMs: nowMs + op.timeoutMs };
     case 'create': return { ...base, request: { verb: 'create', resource: op.resource, namespace: op.namespace, object: op.object } };
     case 'delete': {
       const request: Request = {
@@ -124,6 +139,7 @@ function onReply(context: UserContext, event: Extract<ClientEvent, { type: 'REPL
   const { request, reply } = event;
   const finish = (line?: string): Partial<UserContext> =>
     ({ ...start(context.script, context.pc + 1, event.nowMs), ...(line !== undefined ? { printed: [...context.printed, line] } : {}) });
+  if (op.op === 'waitFor') return onPolled(context, op, reply.ok ? reply.object ?? null : reply.status.reason === 'NotFound' ? null : undefined, event.nowMs);
   const edited = target(op);
   if (!edited) return finish(reply.ok ? undefined : `Error from server: ${reply.status.message}`);
   if (!reply.ok && reply.status.reason === 'Conflict' && request.verb === 'update') {
@@ -154,6 +170,23 @@ function onReply(context: UserContext, event: Extract<ClientEvent, { type: 'REPL
   return finish(op.op === 'rolloutUndo' ? `deployment.apps/${op.name} rolled back` : undefined);
 }
 
+/** A waitFor's poll came back with `object` (null: not found; undefined: the read failed, so try again). */
+function onPolled(context: UserContext, op: Extract<UserOp, { op: 'waitFor' }>, object: KubeObject | null | undefined, nowMs: number): Partial<UserContext> {
+  const verdict = object === undefined ? { kind: 'waiting' as const } : judge(op.condition, object);
+  const stop = (line: string): Partial<UserContext> => ({ ...start(context.script, context.script.length, nowMs), printed: [...context.printed, line] });
+  if (verdict.kind === 'met') return { ...start(context.script, context.pc + 1, nowMs), printed: [...context.printed, verdict.line] };
+  if (verdict.kind === 'failed') return stop(verdict.line);
+  if (nowMs + op.pollMs > context.deadlineMs!) return stop(timedOut(op.condition));
+  return { request: null, wakeAtMs: nowMs + op.pollMs };
+}
+
+/** A timer went off: a waitFor polls again; a wait is over. */
+function onTimer(context: UserContext, nowMs: number): Partial<UserContext> {
+  const op = context.script[context.pc];
+  if (op?.op === 'waitFor') return { wakeAtMs: null, request: poll(op.condition) };
+  return start(context.script, context.pc + 1, nowMs);
+}
+
 function write(op: UserOp, read: KubeObject, replicaSets: readonly KubeObject[], finish: (line?: string) => Partial<UserContext>): Partial<UserContext> {
   const edited = edit(op, read, replicaSets);
   if (typeof edited === 'string') return finish(edited);
@@ -168,7 +201,7 @@ export const userMachine = setup({
   },
   actions: {
     handleReply: assign(({ context, event }) => (event.type === 'REPLY' ? onReply(context, event) : {})),
-    wake: assign(({ context, event }) => (event.type === 'TIMER' ? start(context.script, context.pc + 1, event.nowMs) : {})),
+    wake: assign(({ context, event }) => (event.type === 'TIMER' ? onTimer(context, event.nowMs) : {})),
   },
   guards: {
     finished: ({ context }) => context.pc >= context.script.length,

@@ -1,8 +1,6 @@
 // Workload scenarios: controllers turning desired state into pods, through the API server,
 // with the scheduler placing the pods and kubelets running them.
-import { RESOURCES, type KubeObject, type Resource } from '../model/resources.ts';
-import { readManifests } from './manifests.ts';
-import { manifest } from './pod-fixtures.ts';
+import type { KubeObject } from '../model/resources.ts';
 import { NO_FAULTS } from '../model/system.ts';
 import type { Scenario } from './scenario.ts';
 import { createBound, node, unscheduledPod, wait } from './scheduling.ts';
@@ -56,65 +54,6 @@ export const replicaSetBasics: Scenario = {
   faults: { ...NO_FAULTS, controllerManagerRestart: true, requestFailure: ['controller'], watchDrop: true },
   stepsMax: 120, convergeStepsMax: 4_000,
   goals: ['replicaSetReadyAfterControllerRestart'],
-};
-
-/**
- * nginx-deployment.yaml, the walkthrough's rolling update and rollback: 4 replicas of
- * nginx:1.12; `kubectl set image deployment/nginx-deployment nginx=nginx:1.13`, then
- * `kubectl rollout undo deployment/nginx-deployment`, with the controller-manager restarting,
- * its informers dropping watches, its writes failing, and containers crashing.
- */
-export const nginxDeployment: Scenario = {
-  ...BASE,
-  name: 'nginx-deployment',
-  description: 'The nginx Deployment (4 × nginx:1.12) updated to nginx:1.13, then rolled back: both rollouts complete within maxSurge and maxUnavailable.',
-  controllers: ['deployment', 'replicaset'],
-  nodes: [node('node-1', '2', '4Gi'), node('node-2', '2', '4Gi')],
-  users: [{
-    name: 'alice',
-    script: [
-      { op: 'create', resource: 'deployments', namespace: 'default', object: manifest('nginx-deployment.yaml') },
-      wait(20_000), { op: 'setImage', namespace: 'default', name: 'nginx-deployment', container: 'nginx', image: 'nginx:1.13' },
-      wait(40_000), { op: 'rolloutUndo', namespace: 'default', name: 'nginx-deployment', toRevision: 0 },
-    ],
-  }],
-  faults: { ...NO_FAULTS, controllerManagerRestart: true, requestFailure: ['controller'], watchDrop: true, staleList: true, containerCrash: true },
-  stepsMax: 200, convergeStepsMax: 6_000,
-  goals: ['rolloutCompletes', 'rollbackCompletes'],
-};
-
-/** Metadata the API server sets, as `kubectl get -o yaml` dumps carry it: a create must not. */
-const SERVER_SET = ['uid', 'resourceVersion', 'creationTimestamp', 'managedFields', 'generation', 'selfLink'] as const;
-
-/** `kubectl create -f FILE`: every object of a seed manifest, created in order, without the fields the server sets. */
-function createAll(file: string): UserOp[] {
-  return readManifests(file).map((object) => {
-    const resource = (Object.keys(RESOURCES) as Resource[]).find((r) => RESOURCES[r].kind === object.kind);
-    if (resource === undefined) throw new Error(`kubeprop: ${file}: kind ${object.kind} is not modelled`);
-    const metadata = Object.fromEntries(Object.entries(object.metadata).filter(([k]) => !(SERVER_SET as readonly string[]).includes(k)));
-    return { op: 'create', resource, namespace: 'default', object: { ...object, metadata } as KubeObject };
-  });
-}
-
-/**
- * The WordPress stack of the walkthrough (wordpress-*.yaml): nginx and php Deployments of 2
- * with their Services and ConfigMaps, and mysql, whose Secret `mysql-pass` no manifest
- * defines: its pod waits in CreateContainerConfigError, as on a real cluster, and its
- * Service lists no address. Two nodes of 2 CPUs hold the 250m pods.
- */
-export const wordpressStack: Scenario = {
-  ...BASE,
-  name: 'wordpress',
-  description: 'The WordPress stack: nginx and php run behind their Services; mysql waits on its missing Secret (CreateContainerConfigError) and its Service stays empty.',
-  controllers: ['deployment', 'replicaset', 'endpoints'],
-  nodes: [node('node-1', '2', '4Gi'), node('node-2', '2', '4Gi')],
-  users: [{
-    name: 'alice',
-    script: ['wordpress-nginx-configmap.yaml', 'wordpress-wp-config-configmap.yaml', 'wordpress-mysql.yaml', 'wordpress-php.yaml', 'wordpress-nginx.yaml'].flatMap(createAll),
-  }],
-  faults: { ...NO_FAULTS, controllerManagerRestart: true, requestFailure: ['controller'], watchDrop: true, containerCrash: true },
-  stepsMax: 200, convergeStepsMax: 8_000,
-  goals: ['podBecomesReady', 'containerConfigErrorReported'],
 };
 
 /** A Deployment of `replicas` small pods of `image` (container `nginx`), selecting app=`app`. */

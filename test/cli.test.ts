@@ -1,8 +1,10 @@
 // The command line, run as a process: exit codes, the replay of a written trace, and
 // bad input that gets one clear line and exit code 2, never a stack trace.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { kubeprop } from './helpers/cli.ts';
 import { catchDefect } from './helpers/caught.ts';
@@ -11,6 +13,7 @@ import { informerAcceptsOlderList } from './defects/informer.ts';
 import { TRACE_FORMAT } from '../reports/trace.ts';
 import { SCENARIOS } from '../scenarios/index.ts';
 
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'kubeprop-cli-'));
 function file(name: string, text: string): string {
   const path = join(dir, name);
@@ -63,7 +66,7 @@ describe('kubeprop replay', () => {
   const good = { format: TRACE_FORMAT, version: 2, scenario: 'watch-basics', defect: null, options: { stepsMax: 60, convergeStepsMax: 500, settleMs: 0, faultRarity: 1, properties: [] }, seed: 1, path: '0', choices: [], labels: [], originalSteps: 0, violation: { property: 'x', kind: 'always', message: 'm', step: 0 } };
   const bad: [string, string, string][] = [
     ['malformed JSON', '{"format": "kubeprop-trace", ', 'not JSON (Expected double-quoted property name in JSON at position 29)'],
-    ['a future version', JSON.stringify({ ...good, version: 3 }), 'trace format version 3 is not supported by this kubeprop (it reads versions 1 and 2)'],
+    ['a future version', JSON.stringify({ ...good, version: 4 }), 'trace format version 4 is not supported by this kubeprop (it reads versions 1 and 2 and 3)'],
     ['another format', JSON.stringify({ ...good, format: 'jepsen-history' }), 'not a kubeprop trace: "format" is "jepsen-history", expected "kubeprop-trace"'],
     ['negative choices', JSON.stringify({ ...good, choices: [-1] }), '"choices" must be a list of non-negative integers'],
     ['an unknown scenario', JSON.stringify({ ...good, scenario: 'nope' }), 'unknown scenario "nope" (kubeprop list shows the built-in ones)'],
@@ -88,11 +91,47 @@ describe('kubeprop replay', () => {
 
 describe('kubeprop check', () => {
   it('prints a summary and exits 0 when every property holds and every goal is reached', () => {
-    const r = kubeprop('check', 'watch-basics', '--runs', '100', '--seed', '7');
-    expect(r.stdout).toContain('watch-basics: 100 runs,');
-    expect(r.stdout).toContain('seed 7: ok');
-    expect(r.stdout).toMatch(/eventually informerCachesMatchStore +held/);
-    expect(r.stdout).toMatch(/sometimes {2}goneForcesRelist +reached in \d+ runs/);
+    const r = kubeprop('check', 'watch-basics', '--runs', '100', '--seed', '7', '--verbose');
+    expect(r.stdout).toMatch(/^scenario +runs +steps +goals +verdict\nwatch-basics +100 +[\d,]+ +2\/2 +ok\n/);
+    expect(r.stdout).toMatch(/\n {2}eventually informerCachesMatchStore +held\n/);
+    expect(r.stdout).toMatch(/\n {2}sometimes {2}goneForcesRelist +reached in \d+ runs\n/);
+    expect(r.stdout).toMatch(/\n\n1 scenario, 100 runs, [\d,]+ steps, \d+\.\d s, seed 7: all properties held\n$/);
+    expect(r.code).toBe(0);
+  });
+
+  it('as a process with its output piped: plain progress lines on stderr, the table alone on stdout', () => {
+    const r = spawnSync('npx', ['tsx', 'checker/kubeprop.ts', 'check', 'watch-basics', '--runs', '30', '--seed', '1'],
+      { cwd: ROOT, encoding: 'utf8', stdio: 'pipe', timeout: 120_000 });
+    expect(r.stderr).not.toContain('\r');
+    expect(r.stderr).toMatch(new RegExp([
+      '^checking 1 scenario with seed 1: up to 30 runs each',
+      'watch-basics: started \\(1 of 1\\)',
+      'watch-basics: 30 runs, [\\d,]+ steps, \\d+\\.\\d s: ok',
+      '$',
+    ].join('\n')));
+    const stdout = r.stdout.split('\n');
+    expect(stdout).toHaveLength(5);
+    expect(stdout[0]).toMatch(/^scenario +runs +steps +goals +verdict$/);
+    expect(stdout[1]).toMatch(/^watch-basics +30 +[\d,]+ +2\/2 +ok$/);
+    expect(stdout.slice(2, 3)).toEqual(['']);
+    expect(stdout[3]).toMatch(/^1 scenario, 30 runs, [\d,]+ steps, \d+\.\d s, seed 1: all properties held$/);
+    expect(stdout[4]).toBe('');
+    // The columns line up: each header ends where its numbers end.
+    for (const column of ['runs', 'steps', 'goals']) expect(stdout[1]![stdout[0]!.indexOf(column) + column.length - 1]).toMatch(/\d/);
+    expect(r.status).toBe(0);
+  });
+
+  it("with --workers 2, prints each scenario's start and end lines in order, and the same table", () => {
+    const r = kubeprop('check', 'watch-basics', 'store-and-informers', '--runs', '6', '--seed', '3', '--workers', '2');
+    expect(r.stderr).toMatch(new RegExp([
+      '^checking 2 scenarios with seed 3: up to 6 runs each, 2 workers',
+      'watch-basics: started \\(1 of 2\\)',
+      'watch-basics: 6 runs, [\\d,]+ steps, \\d+\\.\\d s: \\S+',
+      'store-and-informers: started \\(2 of 2\\)',
+      'store-and-informers: 6 runs, [\\d,]+ steps, \\d+\\.\\d s: \\S+',
+      '$',
+    ].join('\n')));
+    expect(r.stdout).toMatch(/^scenario +runs +steps +goals +verdict\nwatch-basics +6 +[\d,]+ +[\d-/]+ +\S+\nstore-and-informers +6 +[\d,]+ +[\d-/]+ +\S+\n\n2 scenarios, 12 runs, /);
     expect(r.code).toBe(0);
   });
 
@@ -112,7 +151,7 @@ describe('kubeprop check', () => {
   });
 
   it('rejects an unknown scenario and a bad flag with exit code 2', () => {
-    expect(kubeprop('check', 'nope')).toMatchObject({ code: 2, stderr: `kubeprop: unknown scenario "nope"; known: ${SCENARIOS.map((x) => x.name).join(', ')}\nRun 'kubeprop --help' for usage.\n` });
+    expect(kubeprop('check', 'nope')).toMatchObject({ code: 2, stderr: `kubeprop: unknown scenario "nope" (a scenario file must end in .yaml); known: ${SCENARIOS.map((x) => x.name).join(', ')}\nRun 'kubeprop --help' for usage.\n` });
     expect(kubeprop('check', '--runs', 'many')).toMatchObject({ code: 2, stderr: "kubeprop: --runs must be a non-negative integer, got \"many\"\nRun 'kubeprop --help' for usage.\n" });
   });
 });

@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { explore } from '../checker/explore.ts';
 import { findProperty } from '../properties/index.ts';
-import { deploymentOperations, nginxDeployment, overlappingDeployments, replicaSetBasics, wordpressStack } from '../scenarios/workloads.ts';
+import { nginxDeployment, wordpressStack } from '../scenarios/index.ts';
+import { deploymentOperations, overlappingDeployments, replicaSetBasics } from '../scenarios/workloads.ts';
 import {
   deploymentIgnoresControllerRef, deploymentIgnoresPause, deploymentIgnoresReplicaSetEvents, endpointsListUnreadyPods, replicaSetIgnoresPodEvents, replicaSetWithoutExpectations,
   rolloutIgnoresMaxSurge, rolloutIgnoresMaxUnavailable,

@@ -9,7 +9,7 @@ import { PROPERTIES } from '../properties/index.ts';
 import { podEvent } from '../properties/observe.ts';
 import type { TransitionProperty } from '../properties/property.ts';
 import { podRow } from '../reports/pod-table.ts';
-import { ManifestError, readManifests } from '../scenarios/manifests.ts';
+import { readManifests } from '../scenarios/manifests.ts';
 import { downwardApiPod, livenessPod, secretVolumePod } from '../scenarios/pods.ts';
 import type { Scenario } from '../scenarios/scenario.ts';
 import { TestStore } from './helpers/store.ts';
@@ -77,31 +77,5 @@ describe('the seed pods, as a cluster runs them', () => {
     const [pod] = readManifests('volume-secret-pod.yaml');
     expect(new TestStore().error({ verb: 'create', resource: 'pods', namespace: 'default', object: pod! })).toBe(
       '422 Invalid: Pod "volume-secret" is invalid: spec.containers[0].volumeMounts[0].name: Not found: "mysql-cred"');
-  });
-});
-
-describe('manifests', () => {
-  it('reads every seed manifest', () => {
-    const counts = ['downwardapi-pod.yaml', 'liveness-pod.yaml', 'nginx-deployment.yaml', 'secret.yaml', 'volume-secret-pod.yaml',
-      'wordpress-mysql.yaml', 'wordpress-nginx-configmap.yaml', 'wordpress-nginx.yaml', 'wordpress-php.yaml', 'wordpress-wp-config-configmap.yaml']
-      .map((f) => `${f}: ${readManifests(f).map((o) => o.kind).join(',')}`);
-    expect(counts).toMatchInlineSnapshot(`
-      [
-        "downwardapi-pod.yaml: Pod",
-        "liveness-pod.yaml: Pod",
-        "nginx-deployment.yaml: Deployment",
-        "secret.yaml: Secret",
-        "volume-secret-pod.yaml: Pod",
-        "wordpress-mysql.yaml: Service,Deployment",
-        "wordpress-nginx-configmap.yaml: ConfigMap",
-        "wordpress-nginx.yaml: Service,Deployment",
-        "wordpress-php.yaml: Service,Deployment",
-        "wordpress-wp-config-configmap.yaml: ConfigMap",
-      ]
-    `);
-  });
-
-  it('names the file and the reason when a manifest cannot be read', () => {
-    expect(() => readManifests('no-such.yaml')).toThrow(new ManifestError('no-such.yaml: cannot read (ENOENT)'));
   });
 });

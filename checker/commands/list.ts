@@ -1,0 +1,28 @@
+// `kubeprop list`: what a user can name on the command line, with what each means.
+import { FAULT_KINDS, REQUEST_FAILURE_CLIENTS } from '../../model/system.ts';
+import { PROPERTIES } from '../../properties/index.ts';
+import { SCENARIOS } from '../../scenarios/index.ts';
+import { loadDefects } from '../defect.ts';
+import { parse } from './args.ts';
+
+export const LIST_HELP = `usage: kubeprop list [--defects]
+
+Lists the built-in scenarios, the properties (always, transition, eventually, and the
+sometimes-goals a scenario file names) with their descriptions, and the fault kinds.
+  --defects   list the planted defects of test/defects instead`;
+
+export async function list(args: string[]): Promise<number> {
+  const { values } = parse(args, { defects: { type: 'boolean' } });
+  if (values.help) return console.log(LIST_HELP), 0;
+  if (values.defects) {
+    for (const d of await loadDefects()) console.log(`  ${d.name.padEnd(40)} ${d.description}`);
+    return 0;
+  }
+  console.log('scenarios:');
+  for (const s of SCENARIOS) console.log(`  ${s.name.padEnd(26)} ${s.description}`);
+  console.log('\nproperties:');
+  for (const p of PROPERTIES) console.log(`  ${p.kind.padEnd(10)} ${p.name.padEnd(40)} ${p.description}`);
+  console.log(`\nfaults (--faults, and faults.kinds in a scenario file):\n  ${FAULT_KINDS.join(', ')}`);
+  console.log(`  requestFailure:<component> (faults.requestFailure in a file): ${REQUEST_FAILURE_CLIENTS.join(', ')}`);
+  return 0;
+}

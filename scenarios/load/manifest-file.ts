@@ -1,0 +1,85 @@
+// Kubernetes manifests as `kubectl create -f FILE` reads them: many documents per file, a
+// `kind: List` unpacked into its items, every field checked strictly (server-side field
+// validation, Strict, as kubectl applies by default), the fields the server sets in a
+// `kubectl get -o yaml` dump dropped, and every object of a kind the model stores, by kind.
+// Kinds the model does not store are set apart, for the caller to refuse or skip.
+import { RESOURCES, type KubeObject, type Resource } from '../../model/resources.ts';
+import { strictDecodingErrors } from '../strict-decoding.ts';
+import { InputError, type Problem } from './input-error.ts';
+import { parseYaml, type PathSegment, type YamlDocument } from './yaml-source.ts';
+
+export interface ManifestObject {
+  readonly resource: Resource;
+  readonly object: KubeObject;
+  readonly file: string;
+  readonly line: number;
+  /** The line of a field of the object, by its path inside the object. */
+  readonly lineOf: (path: readonly PathSegment[]) => number;
+}
+
+export interface UnmodelledObject {
+  readonly file: string;
+  readonly line: number;
+  /** `Ingress "web"`, as kubectl names an object. */
+  readonly what: string;
+}
+
+export interface ManifestFile {
+  readonly objects: readonly ManifestObject[];
+  readonly unmodelled: readonly UnmodelledObject[];
+}
+
+/** Metadata only the API server sets: a create must not carry it (resourceVersion is refused). */
+const SERVER_SET_METADATA = ['uid', 'resourceVersion', 'creationTimestamp', 'managedFields', 'generation', 'selfLink', 'deletionTimestamp', 'deletionGracePeriodSeconds'];
+
+/** The resource a kind is stored as, by apiVersion and kind. */
+export function resourceOfKind(apiVersion: string, kind: string): Resource | undefined {
+  return (Object.keys(RESOURCES) as Resource[]).find((r) => RESOURCES[r].kind === kind && RESOURCES[r].apiVersion === apiVersion);
+}
+
+/** What a create sends for an object read from a dump: no server-set metadata, no status (create resets it). */
+function asCreated(object: KubeObject): KubeObject {
+  const metadata = Object.fromEntries(Object.entries(object.metadata ?? {}).filter(([k]) => !SERVER_SET_METADATA.includes(k)));
+  const { status: _status, ...rest } = object;
+  return { ...rest, metadata } as KubeObject;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Reads every object of a manifest file; throws InputError listing every problem in it. */
+export function loadManifestFile(file: string): ManifestFile {
+  const source = parseYaml(file);
+  const objects: ManifestObject[] = [];
+  const unmodelled: UnmodelledObject[] = [];
+  const problems: Problem[] = [];
+  const visit = (doc: YamlDocument, value: unknown, at: readonly PathSegment[]) => {
+    const line = doc.lineOf(at);
+    if (value === null || value === undefined) return;
+    if (!isObject(value)) return void problems.push({ file, line, message: 'not a Kubernetes object: a document must be a map with apiVersion, kind and metadata' });
+    const missing = ['apiVersion', 'kind'].filter((k) => typeof value[k] !== 'string' || value[k] === '');
+    if (missing.length > 0) return void problems.push({ file, line, message: `error validating data: [${missing.map((k) => `${k} not set`).join(', ')}]` });
+    const apiVersion = value.apiVersion as string;
+    const kind = value.kind as string;
+    if (kind === 'List' && apiVersion === 'v1') {
+      if (!Array.isArray(value.items)) return void problems.push({ file, line, message: 'a List needs items' });
+      return value.items.forEach((item, i) => visit(doc, item, [...at, 'items', i]));
+    }
+    const name = isObject(value.metadata) && typeof value.metadata.name === 'string' ? value.metadata.name : '';
+    const resource = resourceOfKind(apiVersion, kind);
+    if (resource === undefined) {
+      const storedAs = (Object.keys(RESOURCES) as Resource[]).find((r) => RESOURCES[r].kind === kind);
+      if (storedAs) return void problems.push({ file, line, message: `no matches for kind "${kind}" in version "${apiVersion}" (the model serves ${kind} as ${RESOURCES[storedAs].apiVersion})` });
+      return void unmodelled.push({ file, line, what: `${kind} ${JSON.stringify(name)}` });
+    }
+    for (const error of strictDecodingErrors(value)) {
+      problems.push({ file, line: doc.lineOf([...at, ...error.path]), message: `${kind} ${JSON.stringify(name)}: ${error.message}` });
+    }
+    if (!isObject(value.metadata) || (!name && typeof value.metadata.generateName !== 'string')) {
+      return void problems.push({ file, line, message: `${kind}: metadata.name: Required value: name or generateName is required` });
+    }
+    objects.push({ resource, object: asCreated(value as KubeObject), file, line, lineOf: (path) => doc.lineOf([...at, ...path]) });
+  };
+  for (const doc of source.documents) visit(doc, doc.value, []);
+  if (problems.length > 0) throw new InputError(problems);
+  return { objects, unmodelled };
+}

@@ -1,0 +1,212 @@
+// A scenario written as a YAML file (see the README's "Writing a scenario"): the cluster's
+// nodes, the manifests created at the start, what the user does after, what the containers'
+// processes do, which faults strike and how often, the budgets, and the sometimes-goals that
+// prove a run went somewhere. Loading checks everything and reports every problem at once,
+// each with its file, line and field.
+import { dirname, resolve } from 'node:path';
+import type { Taint } from 'kubernetes-types/core/v1.js';
+import { CONTROLLERS } from '../../model/controllers/index.ts';
+import { parseQuantity } from '../../model/quantity.ts';
+import { FAULT_KINDS, NO_FAULTS, REQUEST_FAILURE_CLIENTS, type FaultProfile } from '../../model/system.ts';
+import { PROPERTIES } from '../../properties/index.ts';
+import type { NodeDefinition, Scenario } from '../scenario.ts';
+import type { UserOp } from '../user.ts';
+import { dryRunCreates } from './dry-run.ts';
+import { Field } from './field.ts';
+import { displayPath, formatProblem, InputError, type Problem } from './input-error.ts';
+import { loadManifestFile, type ManifestObject, type UnmodelledObject } from './manifest-file.ts';
+import { operation } from './operations.ts';
+import { processRule } from './processes.ts';
+import { parseYaml } from './yaml-source.ts';
+
+export interface LoadOptions {
+  /** Go on without the objects of kinds the model does not store (they are listed as warnings); otherwise they are bad input. */
+  readonly skipUnmodelled?: boolean;
+}
+
+export interface LoadedScenario {
+  readonly scenario: Scenario;
+  /** What loading set aside: objects of kinds not modelled, when skipping them was asked for. */
+  readonly warnings: readonly string[];
+}
+
+const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] as const;
+const GOALS = PROPERTIES.filter((p) => p.kind === 'sometimes').map((p) => p.name);
+
+/** Budgets a file may leave out: the ones the built-in workload scenarios use. */
+export const BUDGET_DEFAULTS = { stepsMax: 200, convergeStepsMax: 6_000, settleMs: 360_000, historyMax: 512, streamQueueMax: 128, faultsMax: 3, faultRarity: 8 };
+
+function node(f: Field): NodeDefinition | undefined {
+  if (!f.map(['name', 'capacity', 'labels', 'taints', 'unschedulable', 'images', 'joinsLater', 'kubelet'])) return f.problem('required');
+  const name = f.child('name').required((x) => x.string());
+  const capacity = f.child('capacity').need().map(['cpu', 'memory', 'pods']);
+  const quantity = (q: Field) => {
+    const text = q.required((x) => x.string());
+    return text !== undefined && parseQuantity(text) === null ? q.problem(`must be a quantity such as "2", "500m" or "4Gi", got ${JSON.stringify(text)}`) : text;
+  };
+  const cpu = capacity && quantity(capacity.child('cpu'));
+  const memory = capacity && quantity(capacity.child('memory'));
+  const pods = capacity?.child('pods').integer(1) ?? 110;
+  const labels = Object.fromEntries(f.child('labels').entries().map(([k, v]) => [k, v.string() ?? '']));
+  const taints = f.child('taints').list().map((t): Taint | undefined => {
+    if (!t.map(['key', 'value', 'effect'])) return t.problem('required');
+    const key = t.child('key').required((x) => x.string());
+    const value = t.child('value').string();
+    const effect = t.child('effect').required((x) => x.oneOf(TAINT_EFFECTS));
+    return key && effect ? { key, effect, ...(value !== undefined ? { value } : {}) } : undefined;
+  });
+  const images = f.child('images').list().map((i) => i.string()).filter((i) => i !== undefined);
+  const unschedulable = f.child('unschedulable').boolean();
+  const joinsLater = f.child('joinsLater').boolean();
+  const kubelet = f.child('kubelet').boolean();
+  if (kubelet === false && joinsLater) f.problem('a node without a kubelet cannot join later: it exists only as an API object');
+  if (name === undefined || cpu === undefined || memory === undefined) return undefined;
+  return {
+    name, allocatable: { cpu, memory, pods },
+    ...(Object.keys(labels).length > 0 ? { labels } : {}),
+    ...(taints.length > 0 && taints.every((t) => t !== undefined) ? { taints: taints as Taint[] } : {}),
+    ...(unschedulable ? { unschedulable: true } : {}), ...(images.length > 0 ? { images } : {}),
+    ...(joinsLater ? { startsDown: true as const } : {}), ...(kubelet === false ? { kubelet: false as const } : {}),
+  };
+}
+
+function faults(f: Field, controllers: boolean, scheduler: boolean): { profile: FaultProfile; faultsMax: number; faultRarity: number } {
+  if (!f.present) {
+    // What a user gets without saying: the faults every cluster sees, on the components it runs.
+    return {
+      profile: {
+        ...NO_FAULTS, watchDrop: true, containerCrash: true, kubeletRestart: true,
+        controllerManagerRestart: controllers, schedulerRestart: scheduler, requestFailure: controllers ? ['controller'] : [],
+      },
+      faultsMax: BUDGET_DEFAULTS.faultsMax, faultRarity: BUDGET_DEFAULTS.faultRarity,
+    };
+  }
+  f.map(['kinds', 'requestFailure', 'max', 'rarity', 'outagesLastUntilHealed']);
+  const kinds = f.child('kinds').list().map((k) => k.oneOf(FAULT_KINDS)).filter((k) => k !== undefined);
+  const requestFailure = f.child('requestFailure').list().map((c) => c.oneOf(REQUEST_FAILURE_CLIENTS)).filter((c) => c !== undefined);
+  const outagesLastUntilHealed = f.child('outagesLastUntilHealed').boolean();
+  return {
+    profile: { ...NO_FAULTS, ...Object.fromEntries(kinds.map((k) => [k, true])), requestFailure, ...(outagesLastUntilHealed ? { outagesLastUntilHealed } : {}) },
+    faultsMax: f.child('max').integer() ?? BUDGET_DEFAULTS.faultsMax,
+    faultRarity: f.child('rarity').integer(1) ?? BUDGET_DEFAULTS.faultRarity,
+  };
+}
+
+/** The controllers the objects need, when the file names none: what a controller-manager would run for them. */
+function controllersFor(objects: readonly ManifestObject[], script: readonly UserOp[], profile: FaultProfile): string[] {
+  const kinds = new Set(objects.map((o) => o.resource));
+  const needed = new Set<string>();
+  if (kinds.has('deployments')) ['deployment', 'replicaset'].forEach((c) => needed.add(c));
+  if (kinds.has('replicasets')) needed.add('replicaset');
+  if (kinds.has('services')) needed.add('endpoints');
+  if (script.some((op) => op.op === 'delete' && (op.resource === 'deployments' || op.resource === 'replicasets'))) needed.add('garbage-collector');
+  if (profile.nodeCrash || profile.nodePartition) ['node-lifecycle', 'taint-eviction'].forEach((c) => needed.add(c));
+  return CONTROLLERS.map((c) => c.name).filter((c) => needed.has(c));
+}
+
+/** Every image the objects and operations name: what the registry serves when the file does not say. */
+function imagesNamed(objects: readonly ManifestObject[], script: readonly UserOp[]): string[] {
+  const images = new Set<string>();
+  const visit = (v: unknown, key?: string): void => {
+    if (key === 'image' && typeof v === 'string') images.add(v);
+    else if (Array.isArray(v)) v.forEach((x) => visit(x));
+    else if (typeof v === 'object' && v !== null) Object.entries(v).forEach(([k, x]) => visit(x, k));
+  };
+  objects.forEach((o) => visit(o.object.spec));
+  script.forEach((op) => { if (op.op === 'setImage') images.add(op.image); });
+  return [...images];
+}
+
+/** Loads a scenario file; throws InputError listing every problem found. */
+export function loadScenarioFile(file: string, options: LoadOptions = {}): LoadedScenario {
+  const source = parseYaml(file);
+  const problems: Problem[] = [];
+  if (source.documents.length !== 1) throw new InputError([{ file, message: `a scenario file holds one YAML document, this one has ${source.documents.length}` }]);
+  const doc = source.documents[0]!;
+  const top = new Field(doc, file, problems, [], doc.value);
+  if (!top.map(['name', 'description', 'cluster', 'manifests', 'operations', 'processes', 'faults', 'budgets', 'goals'])) {
+    throw new InputError([{ file, line: doc.line, message: 'a scenario file is a map with name, description, cluster, manifests, operations, processes, faults, budgets and goals' }]);
+  }
+  const name = top.child('name').required((x) => x.string());
+  if (name !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) top.child('name').problem('must be lower-case letters, digits and dashes');
+  const description = top.child('description').string() ?? '';
+
+  const cluster = top.child('cluster').need().map(['nodes', 'scheduler', 'controllers', 'registry']);
+  const nodeFields = cluster?.child('nodes').need().list() ?? [];
+  const nodes = nodeFields.map(node);
+  // Names as written, even of nodes with other mistakes: operations that name them are not wrong too.
+  const nodeNames = nodeFields.flatMap((f) => (typeof f.child('name').value === 'string' ? [f.child('name').value as string] : []));
+  nodeNames.forEach((n, i) => { if (nodeNames.indexOf(n) !== i) nodeFields[i]!.child('name').problem(`duplicate node name "${n}"`); });
+  const scheduler = cluster?.child('scheduler').boolean() ?? true;
+
+  // Manifests are created first, in order, then the operations run.
+  const dir = dirname(file);
+  const objects: ManifestObject[] = [];
+  const unmodelled: UnmodelledObject[] = [];
+  const createAll = (f: Field, namespace: string): UserOp[] => {
+    const path = f.string();
+    if (path === undefined) return f.present ? [] : (f.problem('required'), []);
+    try {
+      const loaded = loadManifestFile(resolve(dir, path));
+      unmodelled.push(...loaded.unmodelled);
+      objects.push(...loaded.objects);
+      return loaded.objects.map((o): UserOp => ({ op: 'create', resource: o.resource, namespace: o.object.metadata.namespace ?? namespace, object: o.object }));
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      if (e.problems.length === 1 && e.problems[0]!.line === undefined) return (f.problem(`${path}: ${e.problems[0]!.message}`), []);
+      problems.push(...e.problems);
+      return [];
+    }
+  };
+  const script: UserOp[] = top.child('manifests').list().flatMap((m) => createAll(m, 'default'));
+  script.push(...top.child('operations').list().flatMap((o) => operation(o, { nodes: nodeNames, createAll })));
+  for (const o of objects) {
+    const nodeName = (o.object.spec as { nodeName?: string } | undefined)?.nodeName;
+    if (o.resource === 'pods' && nodeName !== undefined && !nodeNames.includes(nodeName)) {
+      problems.push({ file: o.file, line: o.lineOf(['spec', 'nodeName']), message: `Pod ${JSON.stringify(o.object.metadata.name)}: spec.nodeName names "${nodeName}", which is not in the scenario's cluster.nodes (${nodeNames.join(', ')})` });
+    }
+    if (o.resource === 'nodes') problems.push({ file: o.file, line: o.line, message: `Node ${JSON.stringify(o.object.metadata.name)}: nodes are declared under cluster.nodes in the scenario file, not as manifests` });
+  }
+  const budgets = top.child('budgets').map(['stepsMax', 'convergeStepsMax', 'settle', 'historyMax', 'streamQueueMax']);
+  const historyMax = budgets?.child('historyMax').integer(1) ?? BUDGET_DEFAULTS.historyMax;
+  const streamQueueMax = budgets?.child('streamQueueMax').integer(1) ?? BUDGET_DEFAULTS.streamQueueMax;
+  const stepsMax = budgets?.child('stepsMax').integer() ?? BUDGET_DEFAULTS.stepsMax;
+  const convergeStepsMax = budgets?.child('convergeStepsMax').integer() ?? BUDGET_DEFAULTS.convergeStepsMax;
+  const settleMs = budgets?.child('settle').durationMs() ?? BUDGET_DEFAULTS.settleMs;
+  problems.push(...dryRunCreates(objects, historyMax));
+  if (unmodelled.length > 0 && !options.skipUnmodelled) {
+    for (const u of unmodelled) problems.push({ file: u.file, line: u.line, message: `${u.what}: kind not modelled by kubeprop (run with --skip-unmodelled to go on without it)` });
+  }
+
+  const controllerNames = CONTROLLERS.map((c) => c.name);
+  const controllersField = cluster?.child('controllers');
+  const controllers = controllersField?.present
+    ? controllersField.list().map((c) => c.oneOf(controllerNames)).filter((c) => c !== undefined)
+    : undefined;
+  const registryField = cluster?.child('registry');
+  const registry = registryField?.present ? registryField.list().map((r) => r.string()).filter((r) => r !== undefined) : imagesNamed(objects, script);
+  const fault = faults(top.child('faults'), (controllers ?? controllersFor(objects, script, NO_FAULTS)).length > 0, scheduler);
+  const behaviours = top.child('processes').list().map(processRule);
+  const goalsField = top.child('goals');
+  const goals = goalsField.list().map((g) => {
+    const goal = g.string();
+    if (goal !== undefined && !GOALS.includes(goal)) return g.problem(`"${goal}" is not a sometimes-goal (kubeprop list shows them: ${GOALS.join(', ')})`);
+    return goal;
+  });
+  if (goals.length === 0) goalsField.problem(`name at least one sometimes-goal that proves a run went somewhere (kubeprop list shows them: ${GOALS.join(', ')})`);
+
+  if (problems.length > 0) throw new InputError(problems);
+  const warnings = unmodelled.map((u) => formatProblem({ file: u.file, line: u.line, message: `${u.what}: kind not modelled by kubeprop, left out of the run` }));
+  const scenario: Scenario = {
+    name: name!, description, source: { path: displayPath(file), skipUnmodelled: options.skipUnmodelled === true },
+    informers: [], users: [{ name: 'alice', script }],
+    nodes: nodes as NodeDefinition[], scheduler, controllers: controllers ?? controllersFor(objects, script, fault.profile),
+    registry, behaviours: behaviours as NonNullable<(typeof behaviours)[number]>[],
+    faults: fault.profile,
+    bounds: { faultsMax: fault.faultsMax, historyMax, streamQueueMax },
+    stepsMax, convergeStepsMax, settleMs,
+    faultRarity: fault.faultRarity,
+    goals: goals as string[],
+  };
+  return { scenario, warnings };
+}

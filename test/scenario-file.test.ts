@@ -1,0 +1,61 @@
+// Scenario files: the built-in ones load as the scenarios they replace, and bad input gets
+// one line per problem naming the file, the line, the field and the reason.
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../scenarios/load/input-error.ts';
+import { loadScenarioFile } from '../scenarios/load/scenario-file.ts';
+
+const file = (name: string) => fileURLToPath(new URL(`./scenario-files/${name}`, import.meta.url));
+
+function problems(name: string): string[] {
+  try {
+    loadScenarioFile(file(name));
+  } catch (e) {
+    if (e instanceof InputError) return e.message.split('\n');
+    throw e;
+  }
+  throw new Error(`${name} loaded`);
+}
+
+describe('bad scenario files', () => {
+  it.each([
+    ['syntax-error.yaml', ['test/scenario-files/syntax-error.yaml:6: YAML syntax error: Flow map in block collection must be sufficiently indented and end with a } (column 1)']],
+    ['unknown-field.yaml', ['scenarios/manifests/volume-secret-pod.yaml:14: Pod "volume-secret": strict decoding error: unknown field "spec.containers[0].volumes"']],
+    ['invalid-replicas.yaml', ['test/scenario-files/manifests/negative-replicas.yaml:6: The Deployment "web" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0']],
+    ['missing-manifest.yaml', ['test/scenario-files/missing-manifest.yaml:8: manifests[1]: manifests/no-such-file.yaml: cannot read: no such file']],
+    ['unknown-kind.yaml', [
+      'test/scenario-files/manifests/with-ingress.yaml:1: Ingress "web": kind not modelled by kubeprop (run with --skip-unmodelled to go on without it)',
+      'test/scenario-files/manifests/with-ingress.yaml:9: PersistentVolumeClaim "data": kind not modelled by kubeprop (run with --skip-unmodelled to go on without it)',
+    ]],
+    ['unknown-node.yaml', ['test/scenario-files/unknown-node.yaml:9: operations[0].drain: unknown node "node-2" (cluster.nodes has node-1)']],
+    ['misplaced-field.yaml', ['test/scenario-files/misplaced-field.yaml:6: cluster.manifests: unknown field "manifests" (expected one of: nodes, scheduler, controllers, registry)']],
+  ])('%s is refused', (name, expected) => {
+    expect(problems(name)).toEqual(expected);
+  });
+
+  it('reports every problem of a file at once, in reading order', () => {
+    expect(problems('many-mistakes.yaml')).toEqual([
+      'test/scenario-files/many-mistakes.yaml:1: name: must be lower-case letters, digits and dashes',
+      'test/scenario-files/many-mistakes.yaml:5: cluster.nodes[0].capacity.cpu: must be a quantity such as "2", "500m" or "4Gi", got "two"',
+      'test/scenario-files/many-mistakes.yaml:6: cluster.nodes[0].colour: unknown field "colour" (expected one of: name, capacity, labels, taints, unschedulable, images, joinsLater, kubelet)',
+      'test/scenario-files/many-mistakes.yaml:10: operations[0].scale.replicas: must be an integer of at least 0, got -1',
+      'test/scenario-files/many-mistakes.yaml:11: operations[1].cordon: unknown node "node-9" (cluster.nodes has node-1)',
+      'test/scenario-files/many-mistakes.yaml:12: operations[2].when.timeout: must be a duration such as "30s", "1m30s" or "500ms", got "soon"',
+      'test/scenario-files/many-mistakes.yaml:14: operations[3].setImage.container: required',
+      'test/scenario-files/many-mistakes.yaml:14: operations[3].setImage.image: required',
+      'test/scenario-files/many-mistakes.yaml:15: operations[4]: needs exactly one action (create, scale, setImage, rolloutUndo, pause, resume, delete, cordon, uncordon, drain, patch, wait), got cordon and drain',
+      'test/scenario-files/many-mistakes.yaml:16: budgets.stepsMax: must be an integer of at least 0, got "lots"',
+      'test/scenario-files/many-mistakes.yaml:17: goals[0]: "rolloutCompleted" is not a sometimes-goal (kubeprop list shows them: ownerDeletedWhileCollectorDown, foregroundDeletionCompletes, orphanedDependentsReleased, watchDropLeadsToRelist, goneForcesRelist, writeConflictIsRetried, crashLoopBackOffReached, livenessRestartHappens, gracefulTerminationCompletes, imagePullBackOffReached, podBecomesReady, podWaitsForVolume, containerConfigErrorReported, podScheduledAfterWaiting, bindFailureRetried, replicaSetReadyAfterControllerRestart, rolloutCompletes, rollbackCompletes, proportionalScalingHappens, drainEvictsManagedPods, evictionReplacesPod, nodeFailsMidRolloutAndCompletes)',
+    ]);
+  });
+
+  it('goes on without the kinds it does not model only when asked, and says what it left out', () => {
+    const { scenario, warnings } = loadScenarioFile(file('unknown-kind.yaml'), { skipUnmodelled: true });
+    expect(warnings).toEqual([
+      'test/scenario-files/manifests/with-ingress.yaml:1: Ingress "web": kind not modelled by kubeprop, left out of the run',
+      'test/scenario-files/manifests/with-ingress.yaml:9: PersistentVolumeClaim "data": kind not modelled by kubeprop, left out of the run',
+    ]);
+    expect(scenario.users[0]!.script.map((op) => (op.op === 'create' ? `create ${op.object.kind}` : op.op))).toEqual(['create Deployment']);
+    expect(scenario.source).toEqual({ path: 'test/scenario-files/unknown-kind.yaml', skipUnmodelled: true });
+  });
+});
