@@ -42,6 +42,7 @@ export interface ExploreResult {
   readonly scenario: string;
   readonly seed: number;
   readonly runs: number;
+  /** Steps of the search's runs (a failure's shrinking re-runs are not counted). */
   readonly steps: number;
   /** For each sometimes-goal, how many runs reached it. */
   readonly reached: ReadonlyMap<string, number>;
@@ -158,7 +159,8 @@ export function explore(scenario: Scenario, options: ExploreOptions): ExploreRes
       if (first === null && position++ % shard.count !== shard.index) return true;
       if (first === null && mainRuns > 0 && performance.now() > deadline) return (cutByTime = true);
       const result = run(stepsCut === undefined ? config : { ...config, stepsCut }, arrayChooser(choices));
-      steps += result.steps;
+      // The search's steps, as its runs count them; shrinking's re-runs are not more exploration.
+      if (first === null) steps += result.steps;
       const held = judge(result);
       options.onProgress?.(mainRuns, steps, first !== null);
       return held;
