@@ -10,6 +10,7 @@ import { step } from '../model/step.ts';
 import type { System } from '../model/system.ts';
 import { initialWorld, type World } from '../model/world.ts';
 import type { AlwaysProperty, EventuallyProperty, Property, Settlement, SometimesGoal, TransitionProperty } from '../properties/property.ts';
+import { usersFinished } from '../scenarios/user.ts';
 import type { Chooser } from './chooser.ts';
 
 export interface RunConfig {
@@ -17,7 +18,7 @@ export interface RunConfig {
   readonly stepsMax: number;
   readonly convergeStepsMax: number;
   /**
-   * Logical time after healing within which the system must settle. A cluster never goes
+   * Logical time after healing (or after the users' last operation, if later) within which the system must settle. A cluster never goes
    * quiet (leases renew, probes run, a crash-looping pod cycles), so "settled" means:
    * nothing is left to do at this instant, and the clock's next deadline lies beyond the window.
    */
@@ -126,10 +127,14 @@ export function run(config: RunConfig, chooser: Chooser): RunResult {
     // Heal: no more faults (recoveries are ordinary actions). Fair scheduling: always take the
     // enabled action that has waited longest since it was last taken (never taken: first),
     // and let the clock move only when nothing else is left to do at this instant.
-    const windowEndMs = world.nowMs + config.settleMs;
+    // The settle window runs from the later of healing and the users' last operation: the
+    // system gets settleMs after the last change anyone made to it, and a user still in the
+    // middle of its script (waiting, or polling for a condition) keeps the run going.
+    let windowEndMs = world.nowMs + config.settleMs;
+    let usersDone = usersFinished(world);
     const healedAtRv = world.store.context.rv;
     const settled = (actions: readonly Action[]) =>
-      actions.length === 0 || (actions.length === 1 && actions[0]!.kind === 'tick' && actions[0]!.toMs > windowEndMs);
+      actions.length === 0 || (usersDone && actions.length === 1 && actions[0]!.kind === 'tick' && actions[0]!.toMs > windowEndMs);
     const lastTaken = new Map<string, number>();
     const fairest = (actions: readonly Action[]): Action => {
       let best = actions[0]!;
@@ -152,6 +157,10 @@ export function run(config: RunConfig, chooser: Chooser): RunResult {
       lastTaken.set(actionKey(action), taken);
       take(action);
       taken++;
+      if (!usersDone && usersFinished(world)) {
+        usersDone = true;
+        windowEndMs = Math.max(windowEndMs, world.nowMs + config.settleMs);
+      }
       actions = enabled(world, { faults: false });
     }
     // A cut run is not judged: it stopped before the system had its chance to settle.

@@ -12,6 +12,7 @@ import { controllerOf } from '../model/controllers/controller.ts';
 import { mergePatch } from '../model/merge-patch.ts';
 import type { Request, WriteRequest } from '../model/requests.ts';
 import type { KubeObject, Resource } from '../model/resources.ts';
+import type { World } from '../model/world.ts';
 import { rollbackDeployment } from '../model/semantics/rollback.ts';
 import { judge, timedOut, type WaitCondition } from './wait-condition.ts';
 
@@ -191,6 +192,11 @@ function write(op: UserOp, read: KubeObject, replicaSets: readonly KubeObject[],
   const edited = edit(op, read, replicaSets);
   if (typeof edited === 'string') return finish(edited);
   return { read: null, request: { verb: 'update', resource: target(op)!.resource, object: edited } };
+}
+
+/** Every scripted user of the world has come to the end of its script (or given up on it). */
+export function usersFinished(world: World): boolean {
+  return world.system.clients.every((c, i) => c.kind !== 'user' || world.clients[i]!.status === 'done');
 }
 
 export const userMachine = setup({

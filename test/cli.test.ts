@@ -47,7 +47,7 @@ describe('kubeprop replay', () => {
     // The run cut short before the lagging list that went back in time: the violation no longer happens.
     const path = file('cut-short.json', JSON.stringify({ ...trace, choices: trace.choices.slice(0, 3), labels: trace.labels.slice(0, 3) }));
     const r = kubeprop('replay', path);
-    expect(r.stdout).toBe('replayed 15 steps of watch-basics with planted defect informerAcceptsOlderList\n' +
+    expect(r.stdout).toBe('replayed 33 steps of watch-basics with planted defect informerAcceptsOlderList\n' +
       'not reproduced: every recorded step happened again, but informerResourceVersionNeverGoesBack did not fail at step 6; the model or the property has changed since the trace was written\n');
     expect(r.code).toBe(3);
   });

@@ -41,12 +41,12 @@ describe('controller properties catch planted defects, with short replayable tra
         + 'disagree, or one acts on a view it never corrects.',
     },
     {
-      property: 'deploymentsComplete', scenario: nginxDeployment, defect: deploymentIgnoresReplicaSetEvents, explored: 0, steps: 520,
+      property: 'deploymentsComplete', scenario: nginxDeployment, defect: deploymentIgnoresReplicaSetEvents, explored: 0, steps: 538,
       message: 'Deployment default/nginx-deployment did not complete its rollout once faults healed: its status says replicas 5, updatedReplicas '
         + '3, readyReplicas 5, availableReplicas 5, not 4.',
     },
     {
-      property: 'replicaSetsOwnTheirReplicas', scenario: replicaSetBasics, defect: replicaSetIgnoresPodEvents, explored: 0, steps: 277,
+      property: 'replicaSetsOwnTheirReplicas', scenario: replicaSetBasics, defect: replicaSetIgnoresPodEvents, explored: 0, steps: 280,
       message: 'ReplicaSet default/web wants 3 pods but owns 4 active ones (web-bbbbf, web-bbbbd, web-bbbbc, web-bbbbb) once faults healed.',
     },
     {

@@ -58,7 +58,7 @@ describe('node properties catch planted defects, with short replayable traces', 
   it('deletedPodsAreGone catches a kubelet that never sends the final delete', () => {
     const { trace, explored, replayed } = catchDefect(podDeletion, kubeletNeverDeletesPods, 'deletedPodsAreGone');
     expect(explored).toEqual([]);
-    expect(trace.violation.message).toBe('pods still terminating at 2026-01-01T00:00:30Z with their grace periods over: '
+    expect(trace.violation.message).toBe('pods still terminating at 2026-01-01T00:00:40Z with their grace periods over: '
       + 'default/stubborn (grace 3s, ended 2026-01-01T00:00:13Z, on node-1), default/web (grace 30s, ended 2026-01-01T00:00:40Z, on node-1)');
     expect(replayed.reproduced).toBe(true);
   });

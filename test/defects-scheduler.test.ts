@@ -39,11 +39,11 @@ describe('scheduling properties catch planted defects, with short replayable tra
       message: 'the kubelet of node-1 admitted pods beyond its allocatable (cpu 5000 of 2000): a, c, bypass.',
     },
     {
-      property: 'schedulablePodsAreBound', scenario: schedulingResources, defect: schedulerNeverRetriesUnschedulable, explored: 0, steps: 260,
+      property: 'schedulablePodsAreBound', scenario: schedulingResources, defect: schedulerNeverRetriesUnschedulable, explored: 0, steps: 266,
       message: 'pods still pending though a node could take them: default/e fits node-1.',
     },
     {
-      property: 'unschedulablePodsSayWhy', scenario: schedulingResources, defect: schedulerKeepsQuiet, explored: 0, steps: 277,
+      property: 'unschedulablePodsSayWhy', scenario: schedulingResources, defect: schedulerKeepsQuiet, explored: 0, steps: 283,
       message: 'default/huge says no PodScheduled condition, but should say Unschedulable: 0/2 nodes are available: 2 Insufficient cpu. '
         + 'preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.',
     },
