@@ -67,3 +67,8 @@ export function objectKey(resource: Resource, namespace: string, name: string): 
 export function keyOf(resource: Resource, object: KubeObject): string {
   return objectKey(resource, object.metadata.namespace ?? '', object.metadata.name ?? '');
 }
+
+/** The resource an apiVersion and kind map to (the REST mapping), if the model serves it. */
+export function resourceFor(apiVersion: string, kind: string): Resource | undefined {
+  return (Object.keys(RESOURCES) as Resource[]).find((r) => RESOURCES[r].kind === kind && RESOURCES[r].apiVersion === apiVersion);
+}

@@ -28,7 +28,7 @@ export interface BehaviourRule {
 }
 
 export interface ScenarioSource {
-  /** As the user named it: relative to the working directory when inside it. */
+  /** Absolute, so that a trace replays from any working directory. */
   readonly path: string;
   /** Objects of kinds the model does not store were left out, as asked. */
   readonly skipUnmodelled: boolean;

@@ -34,11 +34,13 @@ export type UserOp =
   | { readonly op: 'waitUntil'; readonly atMs: number }
   /**
    * kubectl rollout status / kubectl wait: GETs the object every `pollMs` until the condition
-   * holds; past `timeoutMs`, or when kubectl would give up, the user prints why and stops its
-   * script, as a shell script run with `set -e` does. (kubectl watches; polling reads the same
-   * states, fewer of them, and keeps the user one request at a time.)
+   * holds, at most `pollsMax` times; then, or when kubectl would give up, the user prints why and
+   * stops its script, as a shell script run with `set -e` does. (kubectl watches; polling reads
+   * the same states, fewer of them, and keeps the user one request at a time. The timeout counts
+   * polls, not the clock, so a jump of the logical clock while a GET is in flight, which the
+   * model allows, does not use it up.)
    */
-  | { readonly op: 'waitFor'; readonly condition: WaitCondition; readonly timeoutMs: number; readonly pollMs: number };
+  | { readonly op: 'waitFor'; readonly condition: WaitCondition; readonly pollsMax: number; readonly pollMs: number };
 
 export const CONFLICT_RETRIES_MAX = 5;
 
@@ -49,8 +51,8 @@ export interface UserContext extends ClientContext {
   readonly attempts: number;
   /** Conflicts met so far (each one retried or, past the bound, given up). */
   readonly conflicts: number;
-  /** When a waitFor gives up. */
-  readonly deadlineMs: number | null;
+  /** Polls a waitFor has left before it gives up. */
+  readonly pollsLeft: number | null;
   /** The object an edit read, while the operation needs more reads (rollout undo). */
   readonly read: KubeObject | null;
   /** Writes of the operation still to send, in order (a drain's deletions). */
@@ -63,7 +65,7 @@ export interface UserInput {
   readonly script: readonly UserOp[];
 }
 
-type Progress = Pick<UserContext, 'pc' | 'request' | 'wakeAtMs' | 'attempts' | 'read' | 'pending' | 'deadlineMs'>;
+type Progress = Pick<UserContext, 'pc' | 'request' | 'wakeAtMs' | 'attempts' | 'read' | 'pending' | 'pollsLeft'>;
 
 const getOf = (resource: Resource, namespace: string, name: string): Request => ({ verb: 'get', resource, namespace, name });
 const poll = (condition: WaitCondition): Request => getOf(condition.target.resource, condition.target.namespace, condition.target.name);
@@ -81,14 +83,14 @@ function target(op: UserOp): { resource: Resource; namespace: string; name: stri
 /** The context for starting operation `pc` at `nowMs`. */
 function start(script: readonly UserOp[], pc: number, nowMs: number): Progress {
   const op = script[pc];
-  const base: Progress = { pc, attempts: 0, wakeAtMs: null, request: null, read: null, pending: [], deadlineMs: null };
+  const base: Progress = { pc, attempts: 0, wakeAtMs: null, request: null, read: null, pending: [], pollsLeft: null };
   if (!op) return base;
   const edited = target(op);
   if (edited) return { ...base, request: getOf(edited.resource, edited.namespace, edited.name) };
   switch (op.op) {
     case 'wait': return { ...base, wakeAtMs: nowMs + op.ms };
     case 'waitUntil': return op.atMs > nowMs ? { ...base, wakeAtMs: op.atMs } : start(script, pc + 1, nowMs);
-    case 'waitFor': return { ...base, request: poll(op.condition), deadlineMs: nowMs + op.timeoutMs };
+    case 'waitFor': return { ...base, request: poll(op.condition), pollsLeft: op.pollsMax - 1 };
     case 'create': return { ...base, request: { verb: 'create', resource: op.resource, namespace: op.namespace, object: op.object } };
     case 'delete': {
       const request: Request = {
@@ -177,14 +179,14 @@ function onPolled(context: UserContext, op: Extract<UserOp, { op: 'waitFor' }>, 
   const stop = (line: string): Partial<UserContext> => ({ ...start(context.script, context.script.length, nowMs), printed: [...context.printed, line] });
   if (verdict.kind === 'met') return { ...start(context.script, context.pc + 1, nowMs), printed: [...context.printed, verdict.line] };
   if (verdict.kind === 'failed') return stop(verdict.line);
-  if (nowMs + op.pollMs > context.deadlineMs!) return stop(timedOut(op.condition));
+  if (context.pollsLeft === 0) return stop(timedOut(op.condition));
   return { request: null, wakeAtMs: nowMs + op.pollMs };
 }
 
 /** A timer went off: a waitFor polls again; a wait is over. */
 function onTimer(context: UserContext, nowMs: number): Partial<UserContext> {
   const op = context.script[context.pc];
-  if (op?.op === 'waitFor') return { wakeAtMs: null, request: poll(op.condition) };
+  if (op?.op === 'waitFor') return { wakeAtMs: null, request: poll(op.condition), pollsLeft: context.pollsLeft! - 1 };
   return start(context.script, context.pc + 1, nowMs);
 }
 

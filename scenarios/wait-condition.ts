@@ -48,11 +48,15 @@ function rolloutStatus(d: Deployment): Verdict {
   return { kind: 'met', line: `deployment "${d.metadata?.name}" successfully rolled out` };
 }
 
-/** The verdict on `object` (null: the GET found nothing). */
+/**
+ * The verdict on `object` (null: the GET found nothing). An object that does not exist ends the
+ * wait at once, as kubectl's does, unless the wait is for its deletion.
+ */
 export function judge(condition: WaitCondition, object: KubeObject | null): Verdict {
   const met: Verdict = { kind: 'met', line: `${printedName(condition.target)} condition met` };
   if (condition.kind === 'deleted') return object === null ? met : WAITING;
-  if (object === null) return WAITING;
+  const { resource, name } = condition.target;
+  if (object === null) return { kind: 'failed', line: `Error from server (NotFound): ${RESOURCES[resource].qualified} "${name}" not found` };
   switch (condition.kind) {
     case 'rolloutComplete': return rolloutStatus(object as unknown as Deployment);
     case 'condition': {

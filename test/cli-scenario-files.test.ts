@@ -1,12 +1,15 @@
 // The command line on scenario files, as a user runs it: a separate process, its output and
 // its exit code. Bad input is one line per problem and exit code 2; a failure found in a
 // scenario file writes a trace that replays from the file; worker threads find the same failure.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { kubeprop } from './helpers/cli.ts';
 
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const NOTHING_RUN = 'kubeprop: the input has a problem; nothing was run\n';
 
 describe('kubeprop check on bad scenario files', () => {
@@ -18,6 +21,16 @@ describe('kubeprop check on bad scenario files', () => {
     ['unknown-node.yaml', 'test/scenario-files/unknown-node.yaml:9: operations[0].drain: unknown node "node-2" (cluster.nodes has node-1)\n'],
   ])('%s: the problem, and exit code 2', (file, problem) => {
     expect(kubeprop('check', `test/scenario-files/${file}`, '--runs', '1')).toEqual({ code: 2, stdout: '', stderr: problem + NOTHING_RUN });
+  });
+
+  it('every bad file of a check at once', () => {
+    expect(kubeprop('check', 'test/scenario-files/unknown-node.yaml', 'test/scenario-files/syntax-error.yaml')).toEqual({
+      code: 2, stdout: '', stderr: [
+        'test/scenario-files/unknown-node.yaml:9: operations[0].drain: unknown node "node-2" (cluster.nodes has node-1)',
+        'test/scenario-files/syntax-error.yaml:6: YAML syntax error: Flow map in block collection must be sufficiently indented and end with a } (column 1)',
+        'kubeprop: the input has 2 problems; nothing was run', '',
+      ].join('\n'),
+    });
   });
 
   it('a scenario file that does not exist', () => {
@@ -62,9 +75,13 @@ describe('kubeprop check and replay on a scenario file', () => {
     const file = join(out, 'rollout-rolloutIgnoresMaxSurge-rollingUpdateStaysWithinSurge-seed1.json');
     expect(ran.stdout).toContain(`replay: npm run replay -- ${file}`);
     const trace = JSON.parse(readFileSync(file, 'utf8'));
-    expect(trace.scenarioFile).toEqual({ path: 'test/scenario-files/rollout.yaml', skipUnmodelled: false });
+    expect(trace.scenarioFile).toEqual({ path: join(ROOT, 'test/scenario-files/rollout.yaml'), skipUnmodelled: false });
     expect(trace.options.faults).toMatchObject({ watchDrop: true, nodeCrash: false, requestFailure: [] });
-    expect(kubeprop('replay', file)).toMatchObject({ code: 1, stdout: expect.stringMatching(/^replayed 39 steps of rollout with planted defect rolloutIgnoresMaxSurge\nreproduced: rollingUpdateStaysWithinSurge failed at step 39: /) });
+    const reproduced = { code: 1, stdout: expect.stringMatching(/^replayed 39 steps of rollout with planted defect rolloutIgnoresMaxSurge\nreproduced: rollingUpdateStaysWithinSurge failed at step 39: /) };
+    expect(kubeprop('replay', file)).toMatchObject(reproduced);
+    // The trace names its scenario file by absolute path: it replays from any working directory.
+    const elsewhere = spawnSync(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'checker/kubeprop.ts'), 'replay', file], { cwd: out, encoding: 'utf8' });
+    expect({ code: elsewhere.status, stdout: elsewhere.stdout }).toMatchObject(reproduced);
   });
 
   it('--workers 2 finds the failure one worker finds, shrunk the same', () => {

@@ -49,6 +49,17 @@ describe('bad scenario files', () => {
     ]);
   });
 
+  it('refuses what would silently do nothing: an empty manifest, times out of order, objects nobody creates, pods nothing binds', () => {
+    expect(problems('order-mistakes.yaml')).toEqual([
+      'test/scenario-files/order-mistakes.yaml:9: manifests[1]: manifests/empty.yaml: no objects passed to create',
+      'test/scenario-files/order-mistakes.yaml:13: operations[1].at: is earlier than the at of an operation before it: operations run in order',
+      'test/scenario-files/order-mistakes.yaml:14: operations[1].pause: no manifest or earlier operation creates deployment/nginx-deploymnt',
+      'test/scenario-files/order-mistakes.yaml:15: operations[2].when: needs exactly one of rolloutComplete, condition, phase, deleted, got rolloutComplete and phase',
+      'test/scenario-files/order-mistakes.yaml:16: operations[2].delete: no manifest or earlier operation creates pod/web-0',
+      'scenarios/manifests/nginx-deployment.yaml:1: Deployment "nginx-deployment": its pods name no spec.nodeName, and cluster.scheduler is false: nothing would ever bind them',
+    ]);
+  });
+
   it('goes on without the kinds it does not model only when asked, and says what it left out', () => {
     const { scenario, warnings } = loadScenarioFile(file('unknown-kind.yaml'), { skipUnmodelled: true });
     expect(warnings).toEqual([
@@ -56,6 +67,6 @@ describe('bad scenario files', () => {
       'test/scenario-files/manifests/with-ingress.yaml:9: PersistentVolumeClaim "data": kind not modelled by kubeprop, left out of the run',
     ]);
     expect(scenario.users[0]!.script.map((op) => (op.op === 'create' ? `create ${op.object.kind}` : op.op))).toEqual(['create Deployment']);
-    expect(scenario.source).toEqual({ path: 'test/scenario-files/unknown-kind.yaml', skipUnmodelled: true });
+    expect(scenario.source).toEqual({ path: file('unknown-kind.yaml'), skipUnmodelled: true });
   });
 });

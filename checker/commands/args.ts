@@ -3,6 +3,7 @@
 // with the command line's overrides applied and the planted defect, if one is asked for.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { SCENARIOS } from '../../scenarios/index.ts';
+import { InputError, type Problem } from '../../scenarios/load/input-error.ts';
 import { resolveScenario } from '../../scenarios/resolve.ts';
 import type { Scenario } from '../../scenarios/scenario.ts';
 import { loadDefects, type Defect } from '../defect.ts';
@@ -63,12 +64,22 @@ export async function scenariosOf(refs: readonly string[], values: Values): Prom
   const overrides: Overrides = {
     ...(stepsMax !== undefined ? { stepsMax } : {}), ...(faults !== undefined ? { faults } : {}), ...(faultsMax !== undefined ? { faultsMax } : {}),
   };
-  const chosen = refs.length === 0 ? SCENARIOS : refs.map((ref) => {
-    const loaded = resolveScenario(ref, { skipUnmodelled: values['skip-unmodelled'] === true });
+  // Every file is loaded before any problem is reported, so that one run shows them all.
+  const problems: Problem[] = [];
+  const chosen = refs.length === 0 ? SCENARIOS : refs.flatMap((ref) => {
+    let loaded;
+    try {
+      loaded = resolveScenario(ref, { skipUnmodelled: values['skip-unmodelled'] === true });
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      problems.push(...e.problems);
+      return [];
+    }
     if (!loaded) throw new UsageError(`unknown scenario "${ref}" (a scenario file must end in .yaml); known: ${SCENARIOS.map((x) => x.name).join(', ')}`);
     for (const warning of loaded.warnings) console.error(`kubeprop: warning: ${warning}`);
-    return loaded.scenario;
+    return [loaded.scenario];
   });
+  if (problems.length > 0) throw new InputError(problems);
   let defect: Defect | undefined;
   if (values.defect !== undefined) {
     const defects = await loadDefects();

@@ -1,5 +1,6 @@
 // `kubeprop replay`: re-runs a trace file and says whether its violation happened again.
 import { readTrace, TraceError } from '../../reports/trace.ts';
+import { InputError } from '../../scenarios/load/input-error.ts';
 import { loadDefects } from '../defect.ts';
 import { replay as replayTrace } from '../replay.ts';
 import { parse, UsageError } from './args.ts';
@@ -44,6 +45,7 @@ export async function replay(args: string[]): Promise<number> {
     return outcome.reproduced ? 1 : 3;
   } catch (e) {
     if (e instanceof TraceError) throw new TraceError(`${file}: ${e.message}`);
+    if (e instanceof InputError) throw new TraceError(`${file}: the scenario file it was recorded from no longer loads:\n${e.message}`);
     throw e;
   }
 }

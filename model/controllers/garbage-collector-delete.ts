@@ -11,12 +11,12 @@
 import type { OwnerReference } from 'kubernetes-types/meta/v1.js';
 import { deepEqual } from '../equal.ts';
 import { FOREGROUND_FINALIZER, ORPHAN_FINALIZER, type PropagationPolicy, type Reply, type Request } from '../requests.ts';
-import type { KubeObject } from '../resources.ts';
+import { resourceFor, type KubeObject } from '../resources.ts';
 import { enqueue, send } from './controller.ts';
 import { blockingDependents, type GraphNode } from './garbage-collector-graph.ts';
 import { addAbsent, lookupAbsent, ownerIdentity } from './garbage-collector-identity.ts';
 import {
-  deleteKey, finish, getRequest, namespaceFor, ownerReferencesPatch, removeFinalizer, resourceFor, virtualDelete,
+  deleteKey, finish, getRequest, namespaceFor, ownerReferencesPatch, removeFinalizer, virtualDelete,
   type GarbageCollectorContext, type Work,
 } from './garbage-collector-work.ts';
 import { forgetFailures } from './garbage-collector-rate-limiter.ts';

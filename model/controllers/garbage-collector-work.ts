@@ -12,7 +12,7 @@
 import type { OwnerReference } from 'kubernetes-types/meta/v1.js';
 import type { Caches } from '../client.ts';
 import { ORPHAN_FINALIZER, type PropagationPolicy, type Reply, type Request } from '../requests.ts';
-import { objectKey, RESOURCES, type KubeObject, type Resource } from '../resources.ts';
+import { objectKey, resourceFor, RESOURCES, type KubeObject, type Resource } from '../resources.ts';
 import { cacheOf, enqueue, send } from './controller.ts';
 import { processGraphChanges, type GraphEvent, type GraphNode, type GraphState } from './garbage-collector-graph.ts';
 import type { Identity } from './garbage-collector-identity.ts';
@@ -55,11 +55,6 @@ export const ORPHAN_PREFIX = 'orphan:';
 
 export function deleteKey(uid: string): string {
   return DELETE_PREFIX + uid;
-}
-
-/** The resource an owner reference's apiVersion and kind map to (the REST mapping), if the model serves it. */
-export function resourceFor(apiVersion: string, kind: string): Resource | undefined {
-  return (Object.keys(RESOURCES) as Resource[]).find((r) => RESOURCES[r].kind === kind && RESOURCES[r].apiVersion === apiVersion);
 }
 
 /** resourceDefaultNamespace: a cluster-scoped object is asked for without one. */

@@ -7,6 +7,8 @@ import type { Reply } from '../../model/requests.ts';
 import { storeMachine } from '../../model/store.ts';
 import type { StoreSnapshot } from '../../model/world.ts';
 import type { Problem } from './input-error.ts';
+import type { KubeObject } from '../../model/resources.ts';
+import type { UserOp } from '../user.ts';
 import type { ManifestObject } from './manifest-file.ts';
 import type { PathSegment } from './yaml-source.ts';
 
@@ -23,18 +25,29 @@ function printedError(reason: string, message: string): string {
   return `Error from server (${reason}): ${message}`;
 }
 
-/** The problems the API server would report creating `objects` in order into an empty cluster. */
-export function dryRunCreates(objects: readonly ManifestObject[], historyMax: number): Problem[] {
+/**
+ * The problems the API server would report to the script's creates, made in script order into
+ * an empty cluster, each in the namespace its operation gives; the script's deletes are applied
+ * too (at once: the time a graceful deletion takes is the run's business), so that an object
+ * deleted and created again is no conflict. `sources` says where each created object was read.
+ */
+export function dryRunScript(script: readonly UserOp[], sources: ReadonlyMap<KubeObject, ManifestObject>, historyMax: number): Problem[] {
   let store = initialSnapshot(storeMachine, { historyMax }) as StoreSnapshot;
   const problems: Problem[] = [];
-  for (const o of objects) {
-    const namespace = o.object.metadata.namespace ?? 'default';
-    const request = { verb: 'create', resource: o.resource, namespace, object: o.object };
+  for (const op of script) {
+    if (op.op === 'delete') {
+      const request = { verb: 'delete', resource: op.resource, namespace: op.namespace, name: op.name, gracePeriodSeconds: 0 };
+      store = transition(storeMachine, store, { type: 'delete', request, nowMs: 0 });
+      continue;
+    }
+    if (op.op !== 'create') continue;
+    const request = { verb: 'create', resource: op.resource, namespace: op.namespace, object: op.object };
     store = transition(storeMachine, store, { type: 'create', request, nowMs: 0 });
     const reply = store.context.reply as Reply;
-    if (reply.ok) continue;
+    const source = sources.get(op.object);
+    if (reply.ok || !source) continue;
     const field = fieldOfMessage(reply.status.message);
-    problems.push({ file: o.file, line: field ? o.lineOf(field) : o.line, message: printedError(reply.status.reason, reply.status.message) });
+    problems.push({ file: source.file, line: field ? source.lineOf(field) : source.line, message: printedError(reply.status.reason, reply.status.message) });
   }
   return problems;
 }

@@ -3,7 +3,7 @@
 // validation, Strict, as kubectl applies by default), the fields the server sets in a
 // `kubectl get -o yaml` dump dropped, and every object of a kind the model stores, by kind.
 // Kinds the model does not store are set apart, for the caller to refuse or skip.
-import { RESOURCES, type KubeObject, type Resource } from '../../model/resources.ts';
+import { resourceFor, RESOURCES, type KubeObject, type Resource } from '../../model/resources.ts';
 import { strictDecodingErrors } from '../strict-decoding.ts';
 import { InputError, type Problem } from './input-error.ts';
 import { parseYaml, type PathSegment, type YamlDocument } from './yaml-source.ts';
@@ -31,11 +31,6 @@ export interface ManifestFile {
 
 /** Metadata only the API server sets: a create must not carry it (resourceVersion is refused). */
 const SERVER_SET_METADATA = ['uid', 'resourceVersion', 'creationTimestamp', 'managedFields', 'generation', 'selfLink', 'deletionTimestamp', 'deletionGracePeriodSeconds'];
-
-/** The resource a kind is stored as, by apiVersion and kind. */
-export function resourceOfKind(apiVersion: string, kind: string): Resource | undefined {
-  return (Object.keys(RESOURCES) as Resource[]).find((r) => RESOURCES[r].kind === kind && RESOURCES[r].apiVersion === apiVersion);
-}
 
 /** What a create sends for an object read from a dump: no server-set metadata, no status (create resets it). */
 function asCreated(object: KubeObject): KubeObject {
@@ -65,7 +60,7 @@ export function loadManifestFile(file: string): ManifestFile {
       return value.items.forEach((item, i) => visit(doc, item, [...at, 'items', i]));
     }
     const name = isObject(value.metadata) && typeof value.metadata.name === 'string' ? value.metadata.name : '';
-    const resource = resourceOfKind(apiVersion, kind);
+    const resource = resourceFor(apiVersion, kind);
     if (resource === undefined) {
       const storedAs = (Object.keys(RESOURCES) as Resource[]).find((r) => RESOURCES[r].kind === kind);
       if (storedAs) return void problems.push({ file, line, message: `no matches for kind "${kind}" in version "${apiVersion}" (the model serves ${kind} as ${RESOURCES[storedAs].apiVersion})` });

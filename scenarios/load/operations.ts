@@ -9,59 +9,92 @@ import { objectRef } from './object-ref.ts';
 
 /** How often a waiting user reads the object again (kubectl watches; see UserOp waitFor). */
 export const WAIT_POLL_MS = 2_000;
-/** How long a `when` waits by default before the user gives up, as `kubectl wait --timeout`. */
+/** How long a `when` waits by default before the user gives up: kubeprop's choice (kubectl wait's is 30 s, rollout status's none). */
 export const WAIT_TIMEOUT_MS_DEFAULT = 300_000;
 
 const ACTIONS = ['create', 'scale', 'setImage', 'rolloutUndo', 'pause', 'resume', 'delete', 'cordon', 'uncordon', 'drain', 'patch', 'wait'] as const;
 const QUALIFIERS = ['at', 'when', 'namespace'] as const;
 const CASCADE = { background: 'Background', foreground: 'Foreground', orphan: 'Orphan' } as const;
 
+
+
+/** What the loader knows of the scenario while it reads the operations, in order. */
 export interface OperationContext {
   /** The node names the cluster has, for operations that name one. */
   readonly nodes: readonly string[];
   /** `kubectl create -f FILE`: the creates of every object of a manifest file the field names. */
   readonly createAll: (field: Field, namespace: string) => UserOp[];
+  /** Whether a manifest or an earlier operation creates the object. */
+  readonly creates: (ref: ObjectRef) => boolean;
+  /** The latest `at` so far: operations run in order, so a later one cannot be earlier. */
+  lastAtMs: number;
 }
+
+/**
+ * Kinds only a user creates by name: an operation naming one that nobody creates is a mistake.
+ * (ReplicaSets are left out: a Deployment's are named by its template's hash, which a user may know.)
+ */
+const USER_NAMED: readonly Resource[] = ['pods', 'deployments', 'services', 'configmaps', 'secrets'];
+
+/** A problem if `ref` names a node the cluster lacks, or an object of a user-named kind nobody creates. */
+function checkExists(f: Field, ref: ObjectRef | undefined, ctx: OperationContext): void {
+  if (ref?.resource === 'nodes' && !ctx.nodes.includes(ref.name)) f.problem(unknownNode(ref.name, ctx));
+  else if (ref && USER_NAMED.includes(ref.resource) && !ctx.creates(ref)) {
+    f.problem(`no manifest or earlier operation creates ${ref.resource === 'pods' ? 'pod' : ref.resource.replace(/s$/, '')}/${ref.name}${ref.namespace !== 'default' ? ` in namespace ${ref.namespace}` : ''}`);
+  }
+}
+
+const unknownNode = (name: string, ctx: OperationContext) => `unknown node "${name}" (cluster.nodes has ${ctx.nodes.join(', ')})`;
 
 function nodeName(f: Field, ctx: OperationContext): string | undefined {
   const name = f.string();
-  if (name !== undefined && !ctx.nodes.includes(name)) return f.problem(`unknown node "${name}" (cluster.nodes has ${ctx.nodes.join(', ')})`);
+  if (name !== undefined && !ctx.nodes.includes(name)) return f.problem(unknownNode(name, ctx));
   return name;
 }
 
-/** A problem if `ref` names a node the cluster does not have. */
-function checkNode(f: Field, ref: ObjectRef | undefined, ctx: OperationContext): void {
-  if (ref?.resource === 'nodes' && !ctx.nodes.includes(ref.name)) f.problem(`unknown node "${ref.name}" (cluster.nodes has ${ctx.nodes.join(', ')})`);
-}
+/** The keys each kind of condition takes besides its own. */
+const CONDITION_KEYS = { rolloutComplete: ['timeout'], condition: ['of', 'status', 'timeout'], phase: ['of', 'timeout'], deleted: ['timeout'] } as const;
 
-function condition(f: Field, namespace: string, ctx: OperationContext): { condition: WaitCondition; timeoutMs: number } | undefined {
-  if (!f.map(['rolloutComplete', 'condition', 'status', 'phase', 'of', 'deleted', 'timeout'])) return undefined;
+function condition(f: Field, namespace: string, ctx: OperationContext): { condition: WaitCondition; pollsMax: number } | undefined {
+  const present = Object.keys(CONDITION_KEYS).filter((k) => f.child(k).present) as (keyof typeof CONDITION_KEYS)[];
+  if (!f.map() || present.length !== 1) {
+    return f.problem(`needs exactly one of ${Object.keys(CONDITION_KEYS).join(', ')}${present.length > 1 ? `, got ${present.join(' and ')}` : ''}`);
+  }
+  const kind = present[0]!;
+  f.map([kind, ...CONDITION_KEYS[kind]]);
   const timeoutMs = f.child('timeout').durationMs() ?? WAIT_TIMEOUT_MS_DEFAULT;
-  const of = () => {
-    const ref = objectRef(f.child('of').need(), namespace);
-    checkNode(f.child('of'), ref, ctx);
+  const target = (field: Field, only?: readonly Resource[]) => {
+    const ref = objectRef(field, namespace, only);
+    checkExists(field, ref, ctx);
     return ref;
   };
   let c: WaitCondition | undefined;
-  if (f.child('rolloutComplete').present) {
-    const target = objectRef(f.child('rolloutComplete'), namespace, ['deployments']);
-    c = target && { kind: 'rolloutComplete', target };
-  } else if (f.child('condition').present) {
-    const type = f.child('condition').string();
-    const status = f.child('status').oneOf(['True', 'False', 'Unknown']) ?? 'True';
-    const target = of();
-    c = target && type !== undefined ? { kind: 'condition', target, type, status } : undefined;
-  } else if (f.child('phase').present) {
-    const phase = f.child('phase').oneOf(['Pending', 'Running', 'Succeeded', 'Failed', 'Unknown']);
-    const target = objectRef(f.child('of').need(), namespace, ['pods']);
-    c = target && phase !== undefined ? { kind: 'phase', target, phase } : undefined;
-  } else if (f.child('deleted').present) {
-    const target = objectRef(f.child('deleted'), namespace);
-    c = target && { kind: 'deleted', target };
-  } else {
-    return f.problem('needs one of rolloutComplete, condition (with of), phase (with of) or deleted');
+  switch (kind) {
+    case 'rolloutComplete': {
+      const ref = target(f.child('rolloutComplete'), ['deployments']);
+      c = ref && { kind, target: ref };
+      break;
+    }
+    case 'condition': {
+      const type = f.child('condition').string();
+      const status = f.child('status').oneOf(['True', 'False', 'Unknown']) ?? 'True';
+      const ref = target(f.child('of').need());
+      c = ref && type !== undefined ? { kind, target: ref, type, status } : undefined;
+      break;
+    }
+    case 'phase': {
+      const phase = f.child('phase').oneOf(['Pending', 'Running', 'Succeeded', 'Failed', 'Unknown']);
+      const ref = target(f.child('of').need(), ['pods']);
+      c = ref && phase !== undefined ? { kind, target: ref, phase } : undefined;
+      break;
+    }
+    case 'deleted': {
+      const ref = target(f.child('deleted'));
+      c = ref && { kind, target: ref };
+      break;
+    }
   }
-  return c && { condition: c, timeoutMs };
+  return c && { condition: c, pollsMax: Math.max(1, Math.ceil(timeoutMs / WAIT_POLL_MS)) };
 }
 
 /** The user's operations for one item of `operations`: the wait it asks for, then its action. */
@@ -74,7 +107,11 @@ export function operation(f: Field, ctx: OperationContext): UserOp[] {
   const namespace = f.child('namespace').string() ?? 'default';
   const before: UserOp[] = [];
   const atMs = f.child('at').durationMs();
-  if (atMs !== undefined) before.push({ op: 'waitUntil', atMs });
+  if (atMs !== undefined && atMs < ctx.lastAtMs) f.child('at').problem(`is earlier than the at of an operation before it: operations run in order`);
+  if (atMs !== undefined) {
+    ctx.lastAtMs = Math.max(ctx.lastAtMs, atMs);
+    before.push({ op: 'waitUntil', atMs });
+  }
   if (f.child('when').present) {
     const w = condition(f.child('when'), namespace, ctx);
     if (w) before.push({ op: 'waitFor', ...w, pollMs: WAIT_POLL_MS });
@@ -87,7 +124,7 @@ export function operation(f: Field, ctx: OperationContext): UserOp[] {
     const map = typeof a.value === 'string' ? undefined : a.map(['object', ...options]);
     const field = map ? map.child('object').need() : a;
     const ref = objectRef(field, namespace, only);
-    checkNode(field, ref, ctx);
+    checkExists(field, ref, ctx);
     return { ref, options: map };
   };
   switch (action) {

@@ -8,12 +8,14 @@ import type { Taint } from 'kubernetes-types/core/v1.js';
 import { CONTROLLERS } from '../../model/controllers/index.ts';
 import { parseQuantity } from '../../model/quantity.ts';
 import { FAULT_KINDS, NO_FAULTS, REQUEST_FAILURE_CLIENTS, type FaultProfile } from '../../model/system.ts';
+import { RESOURCES, type KubeObject } from '../../model/resources.ts';
 import { PROPERTIES } from '../../properties/index.ts';
+import type { ObjectRef } from '../wait-condition.ts';
 import type { NodeDefinition, Scenario } from '../scenario.ts';
 import type { UserOp } from '../user.ts';
-import { dryRunCreates } from './dry-run.ts';
+import { dryRunScript } from './dry-run.ts';
 import { Field } from './field.ts';
-import { displayPath, formatProblem, InputError, type Problem } from './input-error.ts';
+import { formatProblem, InputError, type Problem } from './input-error.ts';
 import { loadManifestFile, type ManifestObject, type UnmodelledObject } from './manifest-file.ts';
 import { operation } from './operations.ts';
 import { processRule } from './processes.ts';
@@ -143,14 +145,23 @@ export function loadScenarioFile(file: string, options: LoadOptions = {}): Loade
   const dir = dirname(file);
   const objects: ManifestObject[] = [];
   const unmodelled: UnmodelledObject[] = [];
+  /** Where each object created came from, for the dry run's problems. */
+  const sources = new Map<KubeObject, ManifestObject>();
+  const created: ObjectRef[] = [];
   const createAll = (f: Field, namespace: string): UserOp[] => {
     const path = f.string();
     if (path === undefined) return f.present ? [] : (f.problem('required'), []);
     try {
       const loaded = loadManifestFile(resolve(dir, path));
+      if (loaded.objects.length === 0 && loaded.unmodelled.length === 0) return (f.problem(`${path}: no objects passed to create`), []);
       unmodelled.push(...loaded.unmodelled);
       objects.push(...loaded.objects);
-      return loaded.objects.map((o): UserOp => ({ op: 'create', resource: o.resource, namespace: o.object.metadata.namespace ?? namespace, object: o.object }));
+      return loaded.objects.map((o): UserOp => {
+        sources.set(o.object, o);
+        const ns = RESOURCES[o.resource].namespaced ? o.object.metadata.namespace ?? namespace : '';
+        created.push({ resource: o.resource, namespace: ns, name: o.object.metadata.name ?? '' });
+        return { op: 'create', resource: o.resource, namespace: ns, object: o.object };
+      });
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       if (e.problems.length === 1 && e.problems[0]!.line === undefined) return (f.problem(`${path}: ${e.problems[0]!.message}`), []);
@@ -159,13 +170,20 @@ export function loadScenarioFile(file: string, options: LoadOptions = {}): Loade
     }
   };
   const script: UserOp[] = top.child('manifests').list().flatMap((m) => createAll(m, 'default'));
-  script.push(...top.child('operations').list().flatMap((o) => operation(o, { nodes: nodeNames, createAll })));
+  const creates = (ref: ObjectRef) => created.some((c) => c.resource === ref.resource && c.namespace === ref.namespace && c.name === ref.name);
+  const operations = { nodes: nodeNames, createAll, creates, lastAtMs: 0 };
+  script.push(...top.child('operations').list().flatMap((o) => operation(o, operations)));
   for (const o of objects) {
     const nodeName = (o.object.spec as { nodeName?: string } | undefined)?.nodeName;
     if (o.resource === 'pods' && nodeName !== undefined && !nodeNames.includes(nodeName)) {
       problems.push({ file: o.file, line: o.lineOf(['spec', 'nodeName']), message: `Pod ${JSON.stringify(o.object.metadata.name)}: spec.nodeName names "${nodeName}", which is not in the scenario's cluster.nodes (${nodeNames.join(', ')})` });
     }
     if (o.resource === 'nodes') problems.push({ file: o.file, line: o.line, message: `Node ${JSON.stringify(o.object.metadata.name)}: nodes are declared under cluster.nodes in the scenario file, not as manifests` });
+    const unbound = o.resource === 'pods' ? nodeName === undefined
+      : (o.resource === 'deployments' || o.resource === 'replicasets') && (o.object.spec as { template?: { spec?: { nodeName?: string } } } | undefined)?.template?.spec?.nodeName === undefined;
+    if (!scheduler && unbound) {
+      problems.push({ file: o.file, line: o.line, message: `${o.object.kind} ${JSON.stringify(o.object.metadata.name)}: its pods name no spec.nodeName, and cluster.scheduler is false: nothing would ever bind them` });
+    }
   }
   const budgets = top.child('budgets').map(['stepsMax', 'convergeStepsMax', 'settle', 'historyMax', 'streamQueueMax']);
   const historyMax = budgets?.child('historyMax').integer(1) ?? BUDGET_DEFAULTS.historyMax;
@@ -173,7 +191,7 @@ export function loadScenarioFile(file: string, options: LoadOptions = {}): Loade
   const stepsMax = budgets?.child('stepsMax').integer() ?? BUDGET_DEFAULTS.stepsMax;
   const convergeStepsMax = budgets?.child('convergeStepsMax').integer() ?? BUDGET_DEFAULTS.convergeStepsMax;
   const settleMs = budgets?.child('settle').durationMs() ?? BUDGET_DEFAULTS.settleMs;
-  problems.push(...dryRunCreates(objects, historyMax));
+  problems.push(...dryRunScript(script, sources, historyMax));
   if (unmodelled.length > 0 && !options.skipUnmodelled) {
     for (const u of unmodelled) problems.push({ file: u.file, line: u.line, message: `${u.what}: kind not modelled by kubeprop (run with --skip-unmodelled to go on without it)` });
   }
@@ -198,7 +216,7 @@ export function loadScenarioFile(file: string, options: LoadOptions = {}): Loade
   if (problems.length > 0) throw new InputError(problems);
   const warnings = unmodelled.map((u) => formatProblem({ file: u.file, line: u.line, message: `${u.what}: kind not modelled by kubeprop, left out of the run` }));
   const scenario: Scenario = {
-    name: name!, description, source: { path: displayPath(file), skipUnmodelled: options.skipUnmodelled === true },
+    name: name!, description, source: { path: resolve(file), skipUnmodelled: options.skipUnmodelled === true },
     informers: [], users: [{ name: 'alice', script }],
     nodes: nodes as NodeDefinition[], scheduler, controllers: controllers ?? controllersFor(objects, script, fault.profile),
     registry, behaviours: behaviours as NonNullable<(typeof behaviours)[number]>[],
