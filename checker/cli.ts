@@ -1,5 +1,5 @@
 // The kubeprop command line: check scenarios, run one and read its outcome, replay a trace,
-// list what exists. Bad input of any kind (usage, a scenario file, a manifest, a trace) is
+// write its HTML report, list what exists. Bad input of any kind (usage, a scenario file, a manifest, a trace) is
 // printed as one line per problem, never as a stack trace, and exits 2.
 import { TraceError } from '../reports/trace.ts';
 import { InputError } from '../scenarios/load/input-error.ts';
@@ -7,6 +7,7 @@ import { UsageError } from './commands/args.ts';
 import { check } from './commands/check.ts';
 import { list } from './commands/list.ts';
 import { replay } from './commands/replay.ts';
+import { report } from './commands/report.ts';
 import { run } from './commands/run.ts';
 
 const HELP = `kubeprop: a property-based model checker of Kubernetes control-plane invariants
@@ -14,13 +15,14 @@ const HELP = `kubeprop: a property-based model checker of Kubernetes control-pla
 usage:
   kubeprop check [scenario...] [--runs N] [--time S] [--seed S] [--shard I/N] [--workers N] [--out DIR] [--json] [--verbose]
   kubeprop run <scenario> [--seed S] [--log] [--out DIR]
-  kubeprop replay <trace.json>
+  kubeprop replay <trace.json> [--log]
+  kubeprop report <trace.json>
   kubeprop list [--defects]
 
 A scenario is a built-in one's name (kubeprop list) or a scenario file (*.yaml).
 Run 'kubeprop <command> --help' for a command's options.`;
 
-const COMMANDS: Readonly<Record<string, (args: string[]) => Promise<number>>> = { check, run, replay, list };
+const COMMANDS: Readonly<Record<string, (args: string[]) => Promise<number>>> = { check, run, replay, report, list };
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

@@ -4,7 +4,8 @@
 import fc from 'fast-check';
 import { PROPERTIES } from '../properties/index.ts';
 import type { Property } from '../properties/property.ts';
-import { TRACE_FORMAT, TRACE_VERSION, writeTrace, type Trace } from '../reports/trace.ts';
+import { TRACE_FORMAT, TRACE_VERSION, type Trace } from '../reports/trace.ts';
+import { writeFailure } from '../reports/write-report.ts';
 import { buildSystem } from '../scenarios/build.ts';
 import type { Scenario } from '../scenarios/scenario.ts';
 import { arrayChooser } from './chooser.ts';
@@ -48,7 +49,8 @@ export interface ExploreResult {
   readonly reached: ReadonlyMap<string, number>;
   /** The scenario's goals that no run reached: the exploration did not get where it should. */
   readonly missingGoals: readonly string[];
-  readonly failure: { readonly trace: Trace; readonly file: string | null } | null;
+  /** The failure found, shrunk; its trace file and HTML report, when written. */
+  readonly failure: { readonly trace: Trace; readonly file: string | null; readonly report: string | null } | null;
   /** The time budget ran out before `runs` runs: too few, perhaps, to reach every goal. */
   readonly cutByTime: boolean;
   /** The failing run's position among the seed's runs (shards count the runs they skip). */
@@ -180,7 +182,7 @@ export function explore(scenario: Scenario, options: ExploreOptions): ExploreRes
     if (!result.violation) throw new Error(`kubeprop: the step-shrunk counterexample of ${scenario.name} did not fail again; the model is nondeterministic`);
     const original = (first as { explorationSteps: number } | null)?.explorationSteps ?? result.explorationSteps;
     const trace = traceOf(scenario, recorded, result, options.defect, details.seed, details.counterexamplePath, original);
-    failure = { trace, file: options.outDir === null ? null : writeTrace(options.outDir, trace) };
+    failure = { trace, ...(options.outDir === null ? { file: null, report: null } : writeFailure(options.outDir, trace, options.defect)) };
   } else if (details.failed) {
     throw details.errorInstance ?? new Error(`kubeprop: exploring ${scenario.name} failed without a counterexample`);
   }

@@ -2,7 +2,10 @@
 // recorded choices. Every step's label must match the recorded one; the first that
 // does not is reported as nondeterminism, never skipped over.
 import { findProperty } from '../properties/index.ts';
-import type { Property } from '../properties/property.ts';
+import type { Property, TransitionProperty } from '../properties/property.ts';
+import type { Action } from '../model/actions.ts';
+import type { World } from '../model/world.ts';
+import type { Scenario } from '../scenarios/scenario.ts';
 import { TraceError, type Trace } from '../reports/trace.ts';
 import { resolveScenario } from '../scenarios/resolve.ts';
 import { NondeterminismError, replayChooser } from './chooser.ts';
@@ -23,6 +26,8 @@ export interface ReplayOutcome {
   /** The same property failed with the same message at the same step. */
   readonly reproduced: boolean;
   readonly mismatch: LabelMismatch | null;
+  /** The scenario replayed (absent when the replay stopped at a mismatch). */
+  readonly scenario?: Scenario;
 }
 
 /**
@@ -39,8 +44,14 @@ function firstMismatch(recorded: readonly string[], replayed: readonly string[])
   return null;
 }
 
-/** Replays `trace`. `defects` resolves the trace's planted defect, if it names one. */
-export function replay(trace: Trace, defects: readonly Defect[] = []): ReplayOutcome {
+/** Sees every step of a replay: the world before, the action, the world after. */
+export type StepObserver = (before: World, action: Action, after: World) => void;
+
+/**
+ * Replays `trace`. `defects` resolves the trace's planted defect, if it names one; `observe`, if
+ * given, sees every step (a report is built from them), before any property judges it.
+ */
+export function replay(trace: Trace, defects: readonly Defect[] = [], observe?: StepObserver): ReplayOutcome {
   const file = trace.scenarioFile;
   const scenario = resolveScenario(file?.path ?? trace.scenario, { skipUnmodelled: file?.skipUnmodelled ?? false })?.scenario;
   if (!scenario) throw new TraceError(`unknown scenario "${trace.scenario}" (kubeprop list shows the built-in ones)`);
@@ -53,7 +64,11 @@ export function replay(trace: Trace, defects: readonly Defect[] = []): ReplayOut
     return property;
   });
   const { faults, bounds, ...options } = trace.options;
-  const config = runConfig({ ...scenario, ...options, faults: faults ?? scenario.faults, bounds: bounds ?? scenario.bounds }, defect, properties, true);
+  const observer: TransitionProperty[] = observe ? [{
+    kind: 'transition', name: 'observeStep', description: 'records the step for a report; never fails',
+    check: (before, action, after) => (observe(before, action, after), null),
+  }] : [];
+  const config = runConfig({ ...scenario, ...options, faults: faults ?? scenario.faults, bounds: bounds ?? scenario.bounds }, defect, [...observer, ...properties], true);
   let result;
   try {
     result = run(config, replayChooser(trace.choices));
@@ -65,5 +80,5 @@ export function replay(trace: Trace, defects: readonly Defect[] = []): ReplayOut
   const v = result.violation;
   const reproduced = mismatch === null && v !== null && v.property === trace.violation.property &&
     v.message === trace.violation.message && v.step === trace.violation.step;
-  return { steps: result.steps, violation: v, reproduced, mismatch };
+  return { steps: result.steps, violation: v, reproduced, mismatch, scenario };
 }

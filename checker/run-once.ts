@@ -4,7 +4,7 @@
 import { PROPERTIES } from '../properties/index.ts';
 import { printedByUsers } from '../properties/observe.ts';
 import { humanDuration, podTable } from '../reports/pod-table.ts';
-import { writeTrace } from '../reports/trace.ts';
+import { writeFailure } from '../reports/write-report.ts';
 import type { Scenario } from '../scenarios/scenario.ts';
 import { seededChooser } from './chooser.ts';
 import type { Defect } from './defect.ts';
@@ -36,8 +36,8 @@ export function runOnce(scenario: Scenario, options: RunOnceOptions): RunOnceOut
   if (v) {
     lines.push(`VIOLATED ${v.property} at step ${v.step}: ${v.message}`);
     if (options.outDir !== null) {
-      const file = writeTrace(options.outDir, traceOf(scenario, config, result, options.defect, null, null, result.explorationSteps));
-      lines.push(`trace: ${file}`, `replay: npm run replay -- ${file}`);
+      const { file, report } = writeFailure(options.outDir, traceOf(scenario, config, result, options.defect, null, null, result.explorationSteps), options.defect);
+      lines.push(`trace: ${file}`, `report: ${report}`, `replay: npm run replay -- ${file}`);
     }
   } else {
     lines.push('every property held');

@@ -8,7 +8,8 @@
 // it is done; a scenario's merged result is ready once every worker has posted its result, so
 // workers may be on different scenarios at once.
 import { Worker } from 'node:worker_threads';
-import { writeTrace } from '../reports/trace.ts';
+import { writeFailure } from '../reports/write-report.ts';
+import type { Defect } from './defect.ts';
 import type { Scenario } from '../scenarios/scenario.ts';
 import type { ExploreOptions, ExploreResult } from './explore.ts';
 
@@ -64,11 +65,13 @@ function runWorker(input: WorkerInput, onMessage: (message: WorkerMessage) => vo
 }
 
 /** The shards' results as one check's. */
-function merge(parts: readonly ExploreResult[], outDir: string | null): ExploreResult {
+function merge(parts: readonly ExploreResult[], outDir: string | null, defect: Defect | undefined): ExploreResult {
   const reached = new Map<string, number>();
   for (const part of parts) for (const [goal, n] of part.reached) reached.set(goal, (reached.get(goal) ?? 0) + n);
   const failed = parts.filter((p) => p.failure !== null).sort((a, b) => a.failedAtRun! - b.failedAtRun!)[0];
-  const failure = failed?.failure ? { trace: failed.failure.trace, file: outDir === null ? null : writeTrace(outDir, failed.failure.trace) } : null;
+  const failure = failed?.failure
+    ? { trace: failed.failure.trace, ...(outDir === null ? { file: null, report: null } : writeFailure(outDir, failed.failure.trace, defect)) }
+    : null;
   return {
     scenario: parts[0]!.scenario,
     seed: parts[0]!.seed,
@@ -101,7 +104,7 @@ export async function exploreInWorkers(scenarios: readonly Scenario[], options: 
     // A worker finishes its scenarios in order, so the last one to finish scenario i has finished every earlier one.
     while (merged.length < names.length && parts[merged.length]!.filter(Boolean).length === workers) {
       const i = merged.length;
-      merged.push(merge(parts[i]!, options.outDir));
+      merged.push(merge(parts[i]!, options.outDir, options.defect));
       events?.done(i, merged[i]!);
     }
   };

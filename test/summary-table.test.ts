@@ -37,7 +37,7 @@ const results = [
   // Every property held, every goal reached.
   result('watch-basics', { steps: 32_118, reached: new Map([['goneForcesRelist', 312]]) }),
   // A property violated at run 41 (the goal not reached before it is no story of its own).
-  result('wordpress', { runs: 42, steps: 9_020, failure: { trace: trace as Trace, file: 'out/traces/wordpress-podBoundAtMostOnce.json' }, failedAtRun: 41, missingGoals: ['podBecomesReady'] }),
+  result('wordpress', { runs: 42, steps: 9_020, failure: { trace: trace as Trace, file: 'out/traces/wordpress-podBoundAtMostOnce.json', report: 'out/traces/wordpress-podBoundAtMostOnce.html' }, failedAtRun: 41, missingGoals: ['podBecomesReady'] }),
   // A goal never reached in all the runs.
   result('nginx-deployment', { steps: 1_204_337, reached: new Map([['podBecomesReady', 1000]]), missingGoals: ['rolloutCompletes'] }),
   // Cut short by the time budget, a goal not reached: too few runs to tell.
@@ -62,6 +62,7 @@ describe('the summary table', () => {
       'wordpress: podBoundAtMostOnce failed at step 5: pod default/web bound to node-2, but it was bound to node-1',
       '  shrunk to 5 exploration steps (from 140); 23 steps in all',
       '  trace: out/traces/wordpress-podBoundAtMostOnce.json',
+      '  report: out/traces/wordpress-podBoundAtMostOnce.html',
       '  replay: npm run replay -- out/traces/wordpress-podBoundAtMostOnce.json',
       '',
       '5 scenarios, 3,054 runs, 2,060,476 steps, 9.8 s, seed 7: 1 property violated, 1 goal never reached, 1 goal not reached (time budget)',
@@ -85,6 +86,7 @@ describe('the summary table', () => {
       'wordpress: podBoundAtMostOnce failed at step 5: pod default/web bound to node-2, but it was bound to node-1',
       '  shrunk to 5 exploration steps (from 140); 23 steps in all',
       '  trace: out/traces/wordpress-podBoundAtMostOnce.json',
+      '  report: out/traces/wordpress-podBoundAtMostOnce.html',
       '  replay: npm run replay -- out/traces/wordpress-podBoundAtMostOnce.json',
       '',
       '2 scenarios, 1,042 runs, 41,138 steps, 1.1 s, seed 7: 1 property violated',
@@ -107,7 +109,7 @@ describe('the summary table', () => {
   });
 
   it('counts a property violated in two scenarios once, saying in how many', () => {
-    const again = result('nginx-deployment', { runs: 7, steps: 700, reached: new Map([['podBecomesReady', 7], ['rolloutCompletes', 2]]), failure: { trace: trace as Trace, file: null }, failedAtRun: 6 });
+    const again = result('nginx-deployment', { runs: 7, steps: 700, reached: new Map([['podBecomesReady', 7], ['rolloutCompletes', 2]]), failure: { trace: trace as Trace, file: null, report: null }, failedAtRun: 6 });
     const lines = summaryTable([results[1]!, again], scenarios, { partial: false, wallMs: 2_000, properties });
     expect(lines.slice(0, 5)).toEqual([
       'scenario          runs  steps  goals  verdict',

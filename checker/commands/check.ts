@@ -46,7 +46,7 @@ function shardOf(value: unknown): { index: number; count: number } | undefined {
 }
 
 function json(r: ExploreResult): string {
-  return JSON.stringify({ ...r, reached: Object.fromEntries(r.reached), failure: r.failure && { file: r.failure.file, violation: r.failure.trace.violation } });
+  return JSON.stringify({ ...r, reached: Object.fromEntries(r.reached), failure: r.failure && { file: r.failure.file, report: r.failure.report, violation: r.failure.trace.violation } });
 }
 
 export async function check(args: string[]): Promise<number> {

@@ -28,7 +28,7 @@ export function exploreEndToEnd(title: string, scenarios: readonly Scenario[]): 
         if (result.failure) {
           const t = result.failure.trace;
           expect.fail(`${t.violation.property} failed at step ${t.violation.step}: ${t.violation.message}\n` +
-            `shrunk to ${t.choices.length} steps; replay with: npm run replay -- ${result.failure.file}`);
+            `shrunk to ${t.choices.length} steps; report: ${result.failure.report}; replay with: npm run replay -- ${result.failure.file}`);
         }
         expect(result.missingGoals).toEqual([]);
         expect(result.runs).toBe(runs);

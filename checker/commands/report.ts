@@ -1,0 +1,30 @@
+// `kubeprop report`: writes the HTML report of a trace file, next to it.
+import { readTrace, TraceError } from '../../reports/trace.ts';
+import { writeReport } from '../../reports/write-report.ts';
+import { InputError } from '../../scenarios/load/input-error.ts';
+import { loadDefects } from '../defect.ts';
+import { parse, UsageError } from './args.ts';
+
+export const REPORT_HELP = `usage: kubeprop report <trace.json>
+
+Replays the trace and writes its HTML report next to it (<trace>.html): the violated
+property in words, how to replay it, a lane per component with a row per step (fault
+windows shaded, the violating step marked), the objects each step changed, and each pod's
+phase and each container's state over the steps. The file is self-contained: no network,
+no external script. A check writes one for every failure by itself.`;
+
+export async function report(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, {});
+  if (values.help) return console.log(REPORT_HELP), 0;
+  if (positionals.length !== 1) throw new UsageError('report takes exactly one trace file');
+  const file = positionals[0]!;
+  try {
+    const trace = readTrace(file);
+    console.log(`report: ${writeReport(file, trace, trace.defect === null ? [] : await loadDefects())}`);
+    return 0;
+  } catch (e) {
+    if (e instanceof TraceError) throw new TraceError(`${file}: ${e.message}`);
+    if (e instanceof InputError) throw new TraceError(`${file}: the scenario file it was recorded from no longer loads:\n${e.message}`);
+    throw e;
+  }
+}
