@@ -9,6 +9,7 @@ import { writeFailure } from '../reports/write-report.ts';
 import { buildSystem } from '../scenarios/build.ts';
 import type { Scenario } from '../scenarios/scenario.ts';
 import { arrayChooser } from './chooser.ts';
+import { collectCoverage, countAction, emptyCoverage, type CoverageData } from './coverage.ts';
 import type { Defect } from './defect.ts';
 import { run, type RunConfig, type RunResult } from './run.ts';
 import { shrinkSteps } from './shrink-steps.ts';
@@ -53,6 +54,8 @@ export interface ExploreResult {
   readonly failure: { readonly trace: Trace; readonly file: string | null; readonly report: string | null } | null;
   /** The time budget ran out before `runs` runs: too few, perhaps, to reach every goal. */
   readonly cutByTime: boolean;
+  /** The states and handlers of the component machines the search's runs exercised, and its actions by kind. */
+  readonly coverage: CoverageData;
   /** The failing run's position among the seed's runs (shards count the runs they skip). */
   readonly failedAtRun: number | null;
 }
@@ -138,6 +141,8 @@ export function explore(scenario: Scenario, options: ExploreOptions): ExploreRes
   let cutByTime = false;
   let position = 0;
   const shard = options.shard ?? { index: 0, count: 1 };
+  const coverage = emptyCoverage();
+  const measured: RunConfig = { ...config, onAction: (action) => countAction(coverage, action) };
 
   /** Counts a run made and says whether it held (false: it fails, or fails the same way as the failure being shrunk). */
   const judge = (result: RunResult): boolean => {
@@ -160,7 +165,10 @@ export function explore(scenario: Scenario, options: ExploreOptions): ExploreRes
       if (first !== null && shrinkRuns++ >= SHRINK_RUNS_MAX) return true;
       if (first === null && position++ % shard.count !== shard.index) return true;
       if (first === null && mainRuns > 0 && performance.now() > deadline) return (cutByTime = true);
-      const result = run(stepsCut === undefined ? config : { ...config, stepsCut }, arrayChooser(choices));
+      // The search's runs are measured for coverage; shrinking's re-runs are not more exploration.
+      const result = first === null
+        ? collectCoverage(coverage, () => run(measured, arrayChooser(choices)))
+        : run(stepsCut === undefined ? config : { ...config, stepsCut }, arrayChooser(choices));
       // The search's steps, as its runs count them; shrinking's re-runs are not more exploration.
       if (first === null) steps += result.steps;
       const held = judge(result);
@@ -187,5 +195,5 @@ export function explore(scenario: Scenario, options: ExploreOptions): ExploreRes
     throw details.errorInstance ?? new Error(`kubeprop: exploring ${scenario.name} failed without a counterexample`);
   }
   const failedAtRun = failure === null ? null : (first as { run: number } | null)?.run ?? null;
-  return { scenario: scenario.name, seed: details.seed, runs: mainRuns, steps, reached, missingGoals, failure, cutByTime, failedAtRun };
+  return { scenario: scenario.name, seed: details.seed, runs: mainRuns, steps, reached, missingGoals, failure, cutByTime, failedAtRun, coverage };
 }

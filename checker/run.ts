@@ -38,6 +38,8 @@ export interface RunConfig {
    * candidate that breaks it no sooner is no shorter, so it need not run to convergence.
    */
   readonly stepsCut?: number;
+  /** Told of every action taken (a check counts them by kind). */
+  readonly onAction?: (action: Action) => void;
 }
 
 export interface Violation {
@@ -87,6 +89,7 @@ export function run(config: RunConfig, chooser: Chooser): RunResult {
     }
   };
   const take = (action: Action): void => {
+    config.onAction?.(action);
     if (config.recordLabels) labels.push(label(world, action));
     let next: World;
     try {

@@ -9,6 +9,7 @@
 // workers may be on different scenarios at once.
 import { Worker } from 'node:worker_threads';
 import { writeFailure } from '../reports/write-report.ts';
+import { mergeCoverage } from './coverage.ts';
 import type { Defect } from './defect.ts';
 import type { Scenario } from '../scenarios/scenario.ts';
 import type { ExploreOptions, ExploreResult } from './explore.ts';
@@ -82,6 +83,7 @@ function merge(parts: readonly ExploreResult[], outDir: string | null, defect: D
     failure,
     cutByTime: parts.some((p) => p.cutByTime),
     failedAtRun: failed?.failedAtRun ?? null,
+    coverage: mergeCoverage(parts.map((p) => p.coverage)),
   };
 }
 

@@ -3,6 +3,7 @@
 // a machine's own `transition` with one reused actor scope runs several times faster
 // and is just as pure for machines whose actions are all `assign`, which ours are.
 import { createActor, type AnyActorScope, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
+import { coverageSink } from './coverage.ts';
 
 const scopes = new WeakMap<AnyStateMachine, AnyActorScope>();
 
@@ -21,5 +22,7 @@ export function initialSnapshot(machine: AnyStateMachine, input: unknown): AnyMa
 }
 
 export function transition<S extends AnyMachineSnapshot>(machine: AnyStateMachine, snapshot: S, event: { readonly type: string; readonly [field: string]: unknown }): S {
-  return machine.transition(snapshot, event, scopeOf(machine)) as S;
+  const next = machine.transition(snapshot, event, scopeOf(machine)) as S;
+  coverageSink()?.(machine, snapshot, event.type, next);
+  return next;
 }

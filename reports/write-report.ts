@@ -1,7 +1,10 @@
-// A failure written to disk: its trace file, and its HTML report next to it (`<trace>.html`).
-import { writeFileSync } from 'node:fs';
+// A failure written to disk: its trace file, and its HTML report next to it (`<trace>.html`);
+// and a check's summary page.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Defect } from '../checker/defect.ts';
 import { failureReport } from './html/failure-report.ts';
+import { summaryReport, type SummaryInput } from './html/summary-report.ts';
 import { reportData } from './report-data.ts';
 import { writeTrace, type Trace } from './trace.ts';
 
@@ -21,4 +24,12 @@ export interface WrittenFailure {
 export function writeFailure(dir: string, trace: Trace, defect: Defect | undefined): WrittenFailure {
   const file = writeTrace(dir, trace);
   return { file, report: writeReport(file, trace, defect ? [defect] : []) };
+}
+
+/** Writes a check's summary page as `summary.html` under `dir` and returns its path. */
+export function writeSummary(dir: string, input: Omit<SummaryInput, 'file'>): string {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'summary.html');
+  writeFileSync(file, summaryReport({ ...input, file }));
+  return file;
 }

@@ -32,6 +32,12 @@ export const DEFAULT_MACHINES: Machines = {
   controllers: Object.fromEntries(CONTROLLERS.map((c) => [c.name, c.machine])),
 };
 
+/** Every component machine, for measuring which of their states and handlers a check exercised. */
+export const COMPONENT_MACHINES: readonly AnyStateMachine[] = [
+  DEFAULT_MACHINES.store, DEFAULT_MACHINES.informer, DEFAULT_MACHINES.user, DEFAULT_MACHINES.kubelet, DEFAULT_MACHINES.runtime,
+  DEFAULT_MACHINES.scheduler, ...CONTROLLERS.map((c) => c.machine),
+];
+
 function behaviourOf(rules: readonly BehaviourRule[]): System['behaviour'] {
   return (podKey, container, image): ProcessBehaviour => {
     const rule = rules.find((r) =>

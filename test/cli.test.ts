@@ -95,7 +95,7 @@ describe('kubeprop check', () => {
     expect(r.stdout).toMatch(/^scenario +runs +steps +goals +verdict\nwatch-basics +100 +[\d,]+ +2\/2 +ok\n/);
     expect(r.stdout).toMatch(/\n {2}eventually informerCachesMatchStore +held\n/);
     expect(r.stdout).toMatch(/\n {2}sometimes {2}goneForcesRelist +reached in \d+ runs\n/);
-    expect(r.stdout).toMatch(/\n\n1 scenario, 100 runs, [\d,]+ steps, \d+\.\d s, seed 7: all properties held\n$/);
+    expect(r.stdout).toMatch(/\n\n1 scenario, 100 runs, [\d,]+ steps, \d+\.\d s, seed 7: all properties held\nsummary: out\/traces\/summary\.html\n$/);
     expect(r.code).toBe(0);
   });
 
@@ -110,12 +110,13 @@ describe('kubeprop check', () => {
       '$',
     ].join('\n')));
     const stdout = r.stdout.split('\n');
-    expect(stdout).toHaveLength(5);
+    expect(stdout).toHaveLength(6);
     expect(stdout[0]).toMatch(/^scenario +runs +steps +goals +verdict$/);
     expect(stdout[1]).toMatch(/^watch-basics +30 +[\d,]+ +2\/2 +ok$/);
     expect(stdout.slice(2, 3)).toEqual(['']);
     expect(stdout[3]).toMatch(/^1 scenario, 30 runs, [\d,]+ steps, \d+\.\d s, seed 1: all properties held$/);
-    expect(stdout[4]).toBe('');
+    expect(stdout[4]).toBe('summary: out/traces/summary.html');
+    expect(stdout[5]).toBe('');
     // The columns line up: each header ends where its numbers end.
     for (const column of ['runs', 'steps', 'goals']) expect(stdout[1]![stdout[0]!.indexOf(column) + column.length - 1]).toMatch(/\d/);
     expect(r.status).toBe(0);

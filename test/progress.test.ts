@@ -1,5 +1,6 @@
 // The progress of a check on stderr: plain lines where stderr is not a terminal, a bar redrawn
 // in place (at most every 100 ms) where it is; explore's onProgress that feeds it.
+import { emptyCoverage } from '../checker/coverage.ts';
 import { describe, expect, it, vi } from 'vitest';
 import { explore, type ExploreResult } from '../checker/explore.ts';
 import { CheckProgress, runsPlanned, type CheckPlan } from '../checker/progress.ts';
@@ -17,7 +18,7 @@ function clock() {
 
 const plan: CheckPlan = { scenarios: ['watch-basics', 'wordpress'], runs: 50, seed: 1, workers: 1, partial: false };
 const ok = (scenario: string, runs: number, steps: number): ExploreResult =>
-  ({ scenario, seed: 1, runs, steps, reached: new Map(), missingGoals: [], failure: null, cutByTime: false, failedAtRun: null });
+  ({ scenario, seed: 1, runs, steps, reached: new Map(), missingGoals: [], failure: null, cutByTime: false, failedAtRun: null, coverage: emptyCoverage() });
 
 describe('check progress', () => {
   it('prints a plain line when the check and each scenario start and end, nothing per run, no carriage return', () => {

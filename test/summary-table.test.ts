@@ -1,6 +1,7 @@
 // The summary `kubeprop check` prints on stdout, pinned on hand-made results: a row per
 // scenario, rows only for what went wrong (or, verbose, for every property), each failure's
 // trace and replay command, and one totals line.
+import { emptyCoverage } from '../checker/coverage.ts';
 import { describe, expect, it } from 'vitest';
 import type { ExploreResult } from '../checker/explore.ts';
 import { summaryTable } from '../checker/summary-table.ts';
@@ -30,7 +31,7 @@ const trace: Pick<Trace, 'choices' | 'labels' | 'originalSteps' | 'violation'> =
 };
 
 function result(scenario: string, fields: Partial<ExploreResult>): ExploreResult {
-  return { scenario, seed: 7, runs: 1000, steps: 61204, reached: new Map(), missingGoals: [], failure: null, cutByTime: false, failedAtRun: null, ...fields };
+  return { scenario, seed: 7, runs: 1000, steps: 61204, reached: new Map(), missingGoals: [], failure: null, cutByTime: false, failedAtRun: null, coverage: emptyCoverage(), ...fields };
 }
 
 const results = [

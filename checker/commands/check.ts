@@ -1,4 +1,7 @@
 // `kubeprop check`: explores scenarios with fast-check and prints a summary table.
+import { PROPERTIES } from '../../properties/index.ts';
+import { writeSummary } from '../../reports/write-report.ts';
+import { COMPONENT_MACHINES } from '../../scenarios/build.ts';
 import type { Scenario } from '../../scenarios/scenario.ts';
 import { explore, type ExploreResult } from '../explore.ts';
 import { CheckProgress, runsPlanned } from '../progress.ts';
@@ -31,7 +34,8 @@ goal was never reached; 2 bad input.
               matrix; a shard alone does not fail on goals it did not reach
   --workers N worker threads sharing each scenario's runs (default 1); the verdicts are
               those of one worker for the same seed
-  --out DIR   where failing traces are written (default ${OUT_DIR_DEFAULT})
+  --out DIR   where failing traces and their HTML reports are written, and the check's
+              summary page, summary.html (default ${OUT_DIR_DEFAULT})
   --json      print the summary as JSON lines instead of a table
   --verbose   a row in the table for every property of every scenario
 ${SCENARIO_FLAGS_HELP}`;
@@ -85,7 +89,9 @@ export async function check(args: string[]): Promise<number> {
   } finally {
     progress.close();
   }
+  const wallMs = performance.now() - startedAt;
+  const summary = writeSummary(outDir, { results, scenarios, properties: PROPERTIES, machines: COMPONENT_MACHINES, partial, wallMs });
   if (values.json) for (const r of results) console.log(json(r));
-  else for (const line of summaryTable(results, scenarios, { partial, verbose: values.verbose === true, wallMs: performance.now() - startedAt })) console.log(line);
+  else for (const line of [...summaryTable(results, scenarios, { partial, verbose: values.verbose === true, wallMs }), `summary: ${summary}`]) console.log(line);
   return results.every((r) => !r.failure && !goalsFail(r, partial)) ? 0 : 1;
 }

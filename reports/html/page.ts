@@ -6,8 +6,9 @@ import { escapeHtml } from './escape.ts';
 
 const hash = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
 
-export function page(title: string, body: string, style: string, script: string): string {
-  const csp = `default-src 'none'; style-src ${hash(style)}; script-src ${hash(script)}; img-src data:; base-uri 'none'; form-action 'none'`;
+/** A page; without `script`, the policy allows no script at all. */
+export function page(title: string, body: string, style: string, script?: string): string {
+  const csp = `default-src 'none'; style-src ${hash(style)}; script-src ${script === undefined ? "'none'" : hash(script)}; img-src data:; base-uri 'none'; form-action 'none'`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -19,7 +20,7 @@ export function page(title: string, body: string, style: string, script: string)
 </head>
 <body>
 ${body}
-<script>${script}</script>
+${script === undefined ? '' : `<script>${script}</script>`}
 </body>
 </html>
 `;

@@ -150,6 +150,7 @@
   window.addEventListener('hashchange', () => {
     const m = /^#step-(\d+)$/.exec(location.hash);
     if (m) select(Number(m[1]), true);
+    window.scrollTo(0, 0);
   });
 
   // Each pod's phase and each container's state over the steps.
