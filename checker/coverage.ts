@@ -1,7 +1,10 @@
 // What a check exercised: each component machine's states entered and event handlers run
 // (a handler is a state, or "*" for the machine as a whole, and an event it handles, as the
 // xstate definition declares them), and how often each kind of action ran. Counts, so that
-// shards and workers add up; the definitions say what was never exercised.
+// shards and workers add up; the definitions say what was never exercised. A handler counts
+// as run when its event arrived in its state, whichever of its guarded branches (if any) was
+// taken; a state counts as entered when a transition ends in it, so a transient state (one
+// left at once by an `always`) never does.
 import type { AnyMachineSnapshot, AnyStateMachine, StateValue } from 'xstate';
 import type { Action } from '../model/actions.ts';
 import { setCoverageSink } from '../model/coverage.ts';
@@ -44,17 +47,18 @@ function handlerOf(machine: AnyStateMachine, path: string, eventType: string): s
 const bump = (map: Record<string, number>, key: string, by = 1) => { map[key] = (map[key] ?? 0) + by; };
 const of = (table: Record<string, Record<string, number>>, id: string) => (table[id] ??= {});
 
+/** The handler of a state and event, looked up once per machine definition (a defect's variant shares its original's). */
+const HANDLERS = new Map<string, string | null>();
+function handler(machine: AnyStateMachine, path: string, eventType: string): string | null {
+  const key = `${machine.id}\0${path}\0${eventType}`;
+  let h = HANDLERS.get(key);
+  if (h === undefined) HANDLERS.set(key, (h = handlerOf(machine, path, eventType)));
+  return h;
+}
+
 /** Collects into `into` while `during` runs: machine transitions through the coverage sink. */
 export function collectCoverage<T>(into: CoverageData, during: () => T): T {
-  // Every machine here is flat (a state value is a string) but the store's and the user's few
-  // nested ones; the handler of a state and event is looked up once per check.
-  const handlers = new Map<string, string | null>();
-  const handler = (machine: AnyStateMachine, path: string, eventType: string) => {
-    const key = `${machine.id}\0${path}\0${eventType}`;
-    let h = handlers.get(key);
-    if (h === undefined) handlers.set(key, (h = handlerOf(machine, path, eventType)));
-    return h;
-  };
+  // Every machine here is flat: a state value is a string, or {} for a machine with no states.
   const count = (machine: AnyStateMachine, from: string, eventType: string, to: string) => {
     bump(of(into.states, machine.id), to);
     const h = handler(machine, from, eventType);

@@ -4,6 +4,7 @@
 import { PROPERTIES } from '../properties/index.ts';
 import { printedByUsers } from '../properties/observe.ts';
 import { humanDuration, podTable } from '../reports/pod-table.ts';
+import { replayCommand } from '../reports/replay-command.ts';
 import { writeFailure } from '../reports/write-report.ts';
 import type { Scenario } from '../scenarios/scenario.ts';
 import { seededChooser } from './chooser.ts';
@@ -37,7 +38,7 @@ export function runOnce(scenario: Scenario, options: RunOnceOptions): RunOnceOut
     lines.push(`VIOLATED ${v.property} at step ${v.step}: ${v.message}`);
     if (options.outDir !== null) {
       const { file, report } = writeFailure(options.outDir, traceOf(scenario, config, result, options.defect, null, null, result.explorationSteps), options.defect);
-      lines.push(`trace: ${file}`, `report: ${report}`, `replay: npm run replay -- ${file}`);
+      lines.push(`trace: ${file}`, `report: ${report}`, `replay: ${replayCommand(file)}`);
     }
   } else {
     lines.push('every property held');

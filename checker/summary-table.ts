@@ -5,6 +5,7 @@
 import { PROPERTIES } from '../properties/index.ts';
 import type { Property } from '../properties/property.ts';
 import type { Scenario } from '../scenarios/scenario.ts';
+import { replayCommand } from '../reports/replay-command.ts';
 import type { ExploreResult } from './explore.ts';
 
 export interface SummaryOptions {
@@ -102,7 +103,7 @@ export function summaryTable(results: readonly ExploreResult[], scenarios: reado
     const t = r.failure.trace;
     lines.push('', `${r.scenario}: ${t.violation.property} failed at step ${t.violation.step}: ${t.violation.message}`);
     lines.push(`  shrunk to ${t.choices.length} exploration steps (from ${t.originalSteps}); ${t.labels.length} steps in all`);
-    if (r.failure.file) lines.push(`  trace: ${r.failure.file}`, ...(r.failure.report ? [`  report: ${r.failure.report}`] : []), `  replay: npm run replay -- ${r.failure.file}`);
+    if (r.failure.file) lines.push(`  trace: ${r.failure.file}`, ...(r.failure.report ? [`  report: ${r.failure.report}`] : []), `  replay: ${replayCommand(r.failure.file)}`);
   }
 
   const failed = results.filter((r) => r.failure);

@@ -9,12 +9,17 @@ export const FAULTS_LANE = 'faults';
 export const CLOCK_LANE = 'clock';
 export const CONTROLLER_MANAGER_LANE = 'controller-manager';
 
+/** A node's lane is its kubelet's name ("kubelet node-1"), which no other lane can take. */
+function nodeLane(world: World, node: number): string {
+  return `kubelet ${world.system.nodes[node]!.name}`;
+}
+
 /** The lane of a client: itself, or for an informer, what it feeds. */
 function clientLane(world: World, client: number): string {
   const spec = world.system.clients[client]!;
-  if (spec.node !== undefined) return world.system.nodes[spec.node]!.name;
+  if (spec.node !== undefined) return nodeLane(world, spec.node);
   switch (spec.kind) {
-    case 'kubelet': return spec.id.replace(/^kubelet /, '');
+    case 'kubelet': return spec.id;
     case 'informer': {
       const owners = spec.owners ?? [];
       if (owners.length === 1) return clientLane(world, owners[0]!);
@@ -30,7 +35,7 @@ export function laneOf(world: World, action: Action): string {
   switch (action.kind) {
     case 'tick': return CLOCK_LANE;
     case 'send': case 'deliver': case 'reconcile': return clientLane(world, action.client);
-    case 'sync': case 'probe': case 'exit': case 'rebootNode': case 'reconnectNode': return world.system.nodes[action.node]!.name;
+    case 'sync': case 'probe': case 'exit': case 'rebootNode': case 'reconnectNode': return nodeLane(world, action.node);
     case 'schedule': case 'pickNode': return 'scheduler';
     default: return FAULTS_LANE;
   }
@@ -46,7 +51,7 @@ export function lanesOf(world: World): string[] {
     add(CONTROLLER_MANAGER_LANE);
     for (const c of world.system.controllerManager.controllers) add(world.system.clients[c.client]!.id);
   }
-  for (const n of world.system.nodes) add(n.name);
+  world.system.nodes.forEach((_, i) => add(nodeLane(world, i)));
   world.system.clients.forEach((c, i) => { if (c.kind === 'informer') add(clientLane(world, i)); });
   add(FAULTS_LANE);
   return lanes;

@@ -2,11 +2,16 @@
 // label; what each step committed to the store, as differences of objects; the fault windows;
 // each pod's phase and each container's state over the steps; and the step that broke the
 // property. Objects are stored once as they first appear and then as differences, so a trace
-// of 10,000 steps makes a report of a few megabytes, not a world per step.
+// of 10,000 steps makes a report of a few megabytes, not a world per step. Every row is the
+// replay's own (its label, its lane, its changes): when the replay leaves the recording, the
+// report says where.
 import type { ContainerStatus, PodStatus } from 'kubernetes-types/core/v1.js';
-import { isFault, type Action } from '../model/actions.ts';
-import { logAt, logSize } from '../model/append-log.ts';
-import type { World } from '../model/world.ts';
+import { label } from '../model/action-labels.ts';
+import { faultKind, isFault, type Action } from '../model/actions.ts';
+import { initialWorld, type World } from '../model/world.ts';
+import { buildSystem } from '../scenarios/build.ts';
+import { resolveScenario } from '../scenarios/resolve.ts';
+import { replayCommand } from './replay-command.ts';
 import { findProperty } from '../properties/index.ts';
 import type { Defect } from '../checker/defect.ts';
 import { replay } from '../checker/replay.ts';
@@ -39,6 +44,10 @@ export interface ReportData {
   readonly shrunkChoices: number;
   readonly originalSteps: number;
   readonly reproduced: boolean;
+  /** Where the replay left the recorded trace, if it did: the rows are the replay's, not the recording's. */
+  readonly mismatch: { readonly step: number; readonly recorded: string; readonly replayed: string } | null;
+  /** The objects the cluster held before the first step. */
+  readonly initial: readonly StoreChange[];
   readonly lanes: readonly string[];
   readonly steps: readonly StepRow[];
   /** Fault windows: [first, last, lane index and label as "lane|label"]. */
@@ -71,43 +80,41 @@ function extend(spans: Span[], step: number, what: string): void {
 
 export function reportData(trace: Trace, defects: readonly Defect[], traceFile: string): ReportData {
   const steps: StepRow[] = [];
-  let lanes: string[] = [];
+  const lanes = lanesForReplay(trace, defects);
   const open = new Map<string, { first: number; lane: string }>();
   const faults: Span[] = [];
   const pods = new Map<string, { phases: Span[]; containers: Map<string, Span[]>; gone: boolean }>();
-  const observe = (before: World, action: Action, after: World) => {
-    if (steps.length === 0) lanes = lanesOf(before);
-    const step = steps.length + 1;
-    const lane = laneOf(before, action);
-    const committed = after.store.context.rv - before.store.context.rv;
-    const history = after.store.context.history;
+  /** The objects a step (or the cluster's start, from an empty store) changed, each as a difference. */
+  const changesBetween = (before: World | null, after: World): StoreChange[] => {
     const changes: StoreChange[] = [];
-    for (let i = Math.max(0, logSize(history) - committed); i < logSize(history); i++) {
-      const e = logAt(history, i);
-      const { set, removed } = e.type === 'DELETED' ? { set: [], removed: [] } : diffLeaves(e.previous, e.object);
-      changes.push([`${e.resource}/${e.key}`, e.type, e.rv, set, removed]);
-      if (e.resource === 'pods') {
-        const pod = pods.get(e.key) ?? { phases: [], containers: new Map(), gone: false };
-        pods.set(e.key, pod);
-        pod.gone = e.type === 'DELETED';
-        const status = (e.object.status ?? {}) as PodStatus;
-        if (!pod.gone) {
-          extend(pod.phases, step, status.phase ?? 'Pending');
-          for (const c of [...(status.initContainerStatuses ?? []), ...(status.containerStatuses ?? [])]) {
-            const spans = pod.containers.get(c.name) ?? [];
-            pod.containers.set(c.name, spans);
-            extend(spans, step, containerState(c));
-          }
-        }
+    const objects = after.store.context.objects;
+    const old = before?.store.context.objects ?? {};
+    for (const resource of new Set([...Object.keys(old), ...Object.keys(objects)]) as Set<keyof typeof objects>) {
+      const was = old[resource];
+      const now = objects[resource];
+      if (was === now) continue;
+      for (const [key, object] of now ?? []) {
+        const previous = was?.get(key) ?? null;
+        if (previous === object) continue;
+        const { set, removed } = diffLeaves(previous, object);
+        changes.push([`${resource}/${key}`, previous ? 'MODIFIED' : 'ADDED', Number(object.metadata.resourceVersion ?? 0), set, removed]);
+      }
+      for (const [key, object] of was ?? []) {
+        if (!now?.has(key)) changes.push([`${resource}/${key}`, 'DELETED', Number(object.metadata.resourceVersion ?? 0), [], []]);
       }
     }
-    // Spans last until the state changes: carry every live pod's current spans to this step.
-    for (const pod of pods.values()) {
-      if (pod.gone) continue;
-      const last = pod.phases.at(-1);
-      if (last) extend(pod.phases, step, last[2]);
-      for (const spans of pod.containers.values()) extend(spans, step, spans.at(-1)![2]);
+    return changes.sort((a, b) => a[2] - b[2]);
+  };
+  let initial: StoreChange[] = [];
+  const observe = (before: World, action: Action, after: World) => {
+    const step = steps.length + 1;
+    if (step === 1) {
+      initial = changesBetween(null, before);
+      recordPods(initial, before, 0);
     }
+    const lane = laneOf(before, action);
+    const changes = changesBetween(before, after);
+    recordPods(changes, after, step);
     const window = faultWindowKey(before, action);
     if (window?.opens && !open.has(window.key)) open.set(window.key, { first: step, lane: nodeLane(before, action) });
     if (window && !window.opens && open.has(window.key)) {
@@ -115,26 +122,67 @@ export function reportData(trace: Trace, defects: readonly Defect[], traceFile: 
       faults.push([o.first, step, `${o.lane}|${window.key}`]);
       open.delete(window.key);
     } else if (isFault(action) && !window) {
-      faults.push([step, step, `${FAULTS_LANE}|${action.kind}`]);
+      faults.push([step, step, `${nodeLane(before, action)}|${faultKind(action)}`]);
     }
-    steps.push([lanes.indexOf(lane), after.nowMs, '', changes]);
+    steps.push([lanes.indexOf(lane), after.nowMs, label(before, action), changes]);
+  };
+  /** Each pod's phase and containers after `step`, from the pods the step changed, carried on for the rest. */
+  const recordPods = (changes: readonly StoreChange[], after: World, step: number) => {
+    for (const [key, type] of changes) {
+      if (!key.startsWith('pods/')) continue;
+      const name = key.slice('pods/'.length);
+      let pod = pods.get(name);
+      // A pod created again under the same name is a new pod: a timeline of its own.
+      if (type === 'ADDED' || !pod) {
+        const seen = [...pods.keys()].filter((k) => k === name || k.startsWith(`${name} (`)).length;
+        if (pod) pods.set(`${name} (${seen})`, pod);
+        pod = { phases: [], containers: new Map(), gone: false };
+        pods.set(name, pod);
+      }
+      if (type === 'DELETED') {
+        pod.gone = true;
+        continue;
+      }
+      const object = after.store.context.objects.pods?.get(name);
+      const status = (object?.status ?? {}) as PodStatus;
+      extend(pod.phases, step, status.phase ?? 'Pending');
+      const current = [...(status.initContainerStatuses ?? []), ...(status.containerStatuses ?? [])];
+      for (const c of current) {
+        const spans = pod.containers.get(c.name) ?? [];
+        pod.containers.set(c.name, spans);
+        extend(spans, step, containerState(c));
+      }
+    }
+    // Spans last until the state changes: carry every live pod's current spans to this step.
+    for (const pod of pods.values()) {
+      if (pod.gone || step === 0) continue;
+      const last = pod.phases.at(-1);
+      if (last) extend(pod.phases, step, last[2]);
+      for (const spans of pod.containers.values()) if (spans.length > 0) extend(spans, step, spans.at(-1)![2]);
+    }
   };
   const outcome = replay(trace, defects, observe);
   for (const [key, o] of open) faults.push([o.first, steps.length, `${o.lane}|${key}`]);
-  const labelled = steps.map((s, i): StepRow => [s[0], s[1], trace.labels[i] ?? '', s[3]]);
   const property = findProperty(trace.violation.property);
   return {
     property: { name: trace.violation.property, kind: trace.violation.kind, description: property?.description ?? '', message: trace.violation.message, step: trace.violation.step },
     scenario: { name: trace.scenario, description: outcome.scenario?.description ?? '', file: trace.scenarioFile?.path ?? null },
     defect: trace.defect, seed: trace.seed, path: trace.path,
-    replayCommand: `npm run replay -- ${traceFile}`,
+    replayCommand: replayCommand(traceFile),
     shrunkChoices: trace.choices.length, originalSteps: trace.originalSteps, reproduced: outcome.reproduced,
-    lanes, steps: labelled, faults: faults.sort((a, b) => a[0] - b[0]),
+    mismatch: outcome.mismatch, initial, lanes, steps, faults: faults.sort((a, b) => a[0] - b[0]),
     pods: [...pods].map(([key, p]) => ({ key, phases: p.phases, containers: [...p.containers].map(([name, states]) => ({ name, states })) })),
   };
 }
 
-/** The lane a fault window shades: its node's, or the faults' own for the registry. */
+/** The lane a fault shades: its node's, or the faults' own. */
 function nodeLane(before: World, action: Action): string {
-  return 'node' in action ? before.system.nodes[action.node]!.name : FAULTS_LANE;
+  return 'node' in action ? laneOf(before, { kind: 'rebootNode', node: action.node }) : FAULTS_LANE;
+}
+
+/** The lanes of the trace's system, known before any step (a trace may fail before its first). */
+function lanesForReplay(trace: Trace, defects: readonly Defect[]): string[] {
+  const scenario = resolveScenario(trace.scenarioFile?.path ?? trace.scenario, { skipUnmodelled: trace.scenarioFile?.skipUnmodelled ?? false })?.scenario;
+  const defect = defects.find((d) => d.name === trace.defect);
+  return scenario ? lanesOf(initialWorld(buildSystem(scenario, defect?.machines))) : [];
 }

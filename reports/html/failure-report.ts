@@ -21,7 +21,11 @@ export function failureReport(data: ReportData): string {
     ['length', `shrunk to ${data.shrunkChoices} chosen steps (from ${data.originalSteps}); ${data.steps.length} steps in all; violated at step <a href="#step-${data.property.step}">${data.property.step}</a>`],
     ['replay', `<div class="replay"><pre>${e(data.replayCommand)}</pre><button id="copy" type="button">copy</button></div>`],
   ];
-  if (!data.reproduced) meta.push(['warning', 'replaying the trace did not reproduce the violation: the model or the property has changed since it was written']);
+  if (data.mismatch) {
+    meta.push(['warning', `the replay left the recorded trace at step ${data.mismatch.step}: recorded <code>${e(data.mismatch.recorded)}</code>, replayed <code>${e(data.mismatch.replayed)}</code>; the rows below are the replay's`]);
+  } else if (!data.reproduced) {
+    meta.push(['warning', 'replaying the trace did not reproduce the violation: the model or the property has changed since it was written']);
+  }
   const body = `<header>
 <h1><span class="kind">${e(data.property.kind)}</span>${e(data.property.name)} violated</h1>
 <p class="message">${e(data.property.message)}</p>

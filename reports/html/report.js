@@ -66,7 +66,6 @@
 
   // The objects after a step, rebuilt from the differences (a checkpoint every 500 steps).
   const CHECKPOINT = 500;
-  const checkpoints = new Map([[0, new Map()]]);
   const apply = (objects, [key, type, , set, removed]) => {
     if (type === 'DELETED') { objects.delete(key); return; }
     const leaves = new Map(objects.get(key) || []);
@@ -74,6 +73,9 @@
     for (const [p, v] of set) leaves.set(p, v);
     objects.set(key, leaves);
   };
+  const start = new Map();
+  for (const c of data.initial) apply(start, c);
+  const checkpoints = new Map([[0, start]]);
   const objectsAfter = (n) => {
     const base = Math.floor(n / CHECKPOINT) * CHECKPOINT;
     let from = base;
@@ -159,8 +161,9 @@
     const t = el('div', 'track');
     for (const [first, last, what] of spans) {
       const d = el('div', `s-${what.split(':')[0]}`);
-      d.style.left = `${((first - 1) / total) * 100}%`;
-      d.style.width = `${((last - first + 1) / total) * 100}%`;
+      const from = Math.max(1, first);
+      d.style.left = `${((from - 1) / total) * 100}%`;
+      d.style.width = `${((last - from + 1) / total) * 100}%`;
       d.title = `${what}: steps ${first}-${last}`;
       d.addEventListener('click', () => select(first, true));
       t.append(d);

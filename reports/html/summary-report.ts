@@ -68,6 +68,9 @@ function coverage(input: SummaryInput): string {
     const d = machineDefinition(m);
     const states = total.states[d.id] ?? {};
     const handlers = total.handlers[d.id] ?? {};
+    if (Object.keys(states).length === 0 && Object.keys(handlers).length === 0) {
+      return `<tr><td><code>${e(d.id)}</code></td><td colspan="4" class="muted">not in these scenarios</td></tr>`;
+    }
     const missedStates = d.states.filter((s) => !states[s]);
     const missedHandlers = d.handlers.filter((h) => !handlers[h]);
     const part = (done: number, all: number) => `${done}/${all}`;
