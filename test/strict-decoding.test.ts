@@ -20,6 +20,17 @@ function messages(yaml: string) {
   return decode(yaml).map((e) => e.message);
 }
 
+/** A Pod named p with one container c, whose further fields are `container` (indented as a list item's). */
+const podWith = (container: string) => `
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  containers:
+  - name: c
+${container}
+`;
+
 const deployment = (spec: string) => `
 apiVersion: apps/v1
 kind: Deployment
@@ -100,17 +111,9 @@ describe('type mismatches', () => {
   });
 
   it('a string containerPort: the Go field path has no indices', () => {
-    expect(decode(`
-apiVersion: v1
-kind: Pod
-metadata: {name: p}
-spec:
-  containers:
-  - name: c
-    image: nginx
+    expect(decode(podWith(`    image: nginx
     ports:
-    - containerPort: "80"
-`)).toEqual([{
+    - containerPort: "80"`))).toEqual([{
       path: ['spec', 'containers', 0, 'ports', 0, 'containerPort'],
       message: 'json: cannot unmarshal string into Go struct field ContainerPort.spec.containers.ports.containerPort of type int32',
     }]);
@@ -237,15 +240,7 @@ spec:
   });
 
   it('a Quantity as a string or a number; anything else fails to parse as one', () => {
-    const pod = (limits: string) => `
-apiVersion: v1
-kind: Pod
-metadata: {name: p}
-spec:
-  containers:
-  - name: c
-    resources: {limits: ${limits}}
-`;
+    const pod = (limits: string) => podWith(`    resources: {limits: ${limits}}`);
     expect(decode(pod('{cpu: 500m, memory: 1Gi}'))).toEqual([]);
     expect(decode(pod('{cpu: 0.5, memory: 1073741824}'))).toEqual([]);
     expect(decode(pod('{cpu: true}'))).toEqual([{
