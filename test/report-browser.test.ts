@@ -9,6 +9,8 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explore } from '../checker/explore.ts';
 import { runOnce } from '../checker/run-once.ts';
+import { failureReport } from '../reports/html/failure-report.ts';
+import type { ReportData } from '../reports/report-data.ts';
 import type { Trace } from '../reports/trace.ts';
 import { writeReport, writeSummary } from '../reports/write-report.ts';
 import { PROPERTIES } from '../properties/index.ts';
@@ -94,6 +96,37 @@ describe('the failure report in Chromium', () => {
       expect(errors).toEqual([]);
     }
   }, 120_000);
+
+  it('keeps markup inert in every field a report shows, even names and labels the API server would refuse', async () => {
+    // Names and label values with markup never pass the API server's validation, so no run can
+    // store them; a report made from such data (a tampered or foreign one) must stay inert all the same.
+    const x = (where: string) => `<script>window.__pwned = '${where}'</script>"><img src=x onerror="window.__pwned = '${where}-img'">`;
+    const data: ReportData = {
+      property: { name: x('property'), kind: 'transition', description: x('description'), message: x('message'), step: 2 },
+      scenario: { name: x('scenario'), description: x('scenario-description'), file: x('file') },
+      defect: x('defect'), seed: 1, path: x('path'), replayCommand: x('command'), shrunkChoices: 1, originalSteps: 2, reproduced: false,
+      mismatch: { step: 2, recorded: x('recorded'), replayed: x('replayed') },
+      initial: [[`pods/default/${x('name')}`, 'ADDED', 2, [[`metadata.labels.${x('label-key')}`, JSON.stringify(x('label-value'))]], []]],
+      lanes: ['clock', 'store', x('lane'), 'faults'],
+      steps: [
+        [2, 1000, x('label'), [[`pods/default/${x('name')}`, 'MODIFIED', 3, [['metadata.annotations.a', JSON.stringify(x('annotation'))]], [x('removed')]]]],
+        [3, 2000, x('fault'), []],
+      ],
+      faults: [[2, 2, `${x('lane')}|${x('window')}`]],
+      pods: [{ key: `default/${x('name')}`, phases: [[1, 2, x('phase')]], containers: [{ name: x('container'), states: [[1, 2, x('state')]] }] }],
+    };
+    const file = join(mkdtempSync(join(tmpdir(), 'kubeprop-report-')), 'crafted.html');
+    writeFileSync(file, failureReport(data));
+    const { page, errors } = await open(browser, file, '#step-1');
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned)).toBeUndefined();
+    expect(await page.locator('img').count()).toBe(0);
+    expect(await page.locator('script').count()).toBe(2);
+    const text = await page.locator('body').textContent();
+    for (const where of ['property', 'message', 'scenario-description', 'file', 'defect', 'command', 'recorded', 'lane', 'label']) expect(text).toContain(x(where));
+    expect(await page.locator('#detail').textContent()).toContain(`metadata.annotations.a: ${JSON.stringify(x('annotation'))}`);
+    expect(await page.locator('#detail').textContent()).toContain(`metadata.labels.${x('label-key')}: ${JSON.stringify(x('label-value'))}`);
+    expect(errors).toEqual([]);
+  }, 60_000);
 
   it('the summary page of a check: verdicts, the matrix, machine coverage, actions, and working links to the failure reports', async () => {
     const out = mkdtempSync(join(tmpdir(), 'kubeprop-summary-'));
