@@ -30,8 +30,13 @@ const keyOf = (o: KubeObject) => `${o.metadata.namespace}/${o.metadata.name}`;
 const asPod = (o: KubeObject) => o as unknown as Pod;
 const controlledBy = (owner: KubeObject) => (o: KubeObject) => controllerOf(o)?.uid === owner.metadata.uid;
 
-/** Why a pod is not ready, when it is stuck in a way only a change to the cluster can mend. */
+/**
+ * Why a pod is not ready, when it is stuck in a way only a change to the cluster can mend: no
+ * node fits it (the scheduler says so in PodScheduled), or a container cannot start.
+ */
 function stuckReason(pod: Pod): string | undefined {
+  const scheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
+  if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable') return 'Unschedulable';
   return pod.status?.containerStatuses?.map((s) => s.state?.waiting?.reason).find((r) => r !== undefined && STUCK_REASONS.has(r));
 }
 
@@ -47,17 +52,19 @@ function deploymentShortfall(world: World, object: KubeObject): string | null {
   const current = rss.filter((rs) => equalIgnoreHash((rs.spec as ReplicaSet['spec'])?.template, d.spec?.template));
   if (current.length !== 1) return `it has ${current.length} ReplicaSets with its current template`;
   const old = rss.filter((rs) => rs !== current[0]);
-  const scaledOld = old.filter((rs) => specReplicas(rs as unknown as ReplicaSet) > 0);
-  if (scaledOld.length > 0) return `old ReplicaSet(s) ${scaledOld.map(keyOf).join(', ')} still have replicas`;
   const limit = d.spec?.revisionHistoryLimit ?? REVISION_HISTORY_LIMIT_DEFAULT;
   if (old.length > limit) return `it keeps ${old.length} old ReplicaSets, more than revisionHistoryLimit ${limit}`;
+  // Pods of the current template that cannot run explain a rollout that cannot finish, as on a
+  // real cluster: the new ReplicaSet stays short, and the old ones keep what maxUnavailable
+  // does not let go.
+  const unready = objects(world, 'pods').filter(controlledBy(current[0]!)).map(asPod).filter((p) => !isPodReady(p));
+  if (unready.length > 0 && unready.every((p) => stuckReason(p) !== undefined)) return null;
+  const scaledOld = old.filter((rs) => specReplicas(rs as unknown as ReplicaSet) > 0);
+  if (scaledOld.length > 0) return `old ReplicaSet(s) ${scaledOld.map(keyOf).join(', ')} still have replicas`;
   if (specReplicas(current[0] as unknown as ReplicaSet) !== replicas) return `its ReplicaSet ${keyOf(current[0]!)} has ${specReplicas(current[0] as unknown as ReplicaSet)} replicas`;
   const counts = { replicas: status.replicas ?? 0, updatedReplicas: status.updatedReplicas ?? 0, readyReplicas: status.readyReplicas ?? 0, availableReplicas: status.availableReplicas ?? 0 };
   const short = Object.entries(counts).filter(([, n]) => n !== replicas);
   if (short.length === 0) return null;
-  // Pods that cannot run explain a rollout that cannot finish: a real cluster waits on them too.
-  const pods = objects(world, 'pods').filter(controlledBy(current[0]!)).map(asPod).filter((p) => !isPodReady(p));
-  if (pods.length > 0 && pods.every((p) => stuckReason(p) !== undefined)) return null;
   return `its status says ${short.map(([k, n]) => `${k} ${n}`).join(', ')}, not ${replicas}`;
 }
 
