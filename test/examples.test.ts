@@ -12,14 +12,14 @@ import { loadScenarioFile } from '../scenarios/load/scenario-file.ts';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 describe('example scenarios', () => {
-  it("the README's scenario file, with web.yaml as its k8s/web.yaml, loads and holds in 30 runs", () => {
+  it("the README's scenario file, with web.yaml as its k8s/web.yaml, loads and holds in 10 runs", () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const example = /```yaml\n(name: my-rollout[\s\S]*?)```/.exec(readme)![1]!;
     const dir = mkdtempSync(join(tmpdir(), 'kubeprop-readme-'));
     mkdirSync(join(dir, 'k8s'));
     copyFileSync(join(ROOT, 'scenarios/manifests/web.yaml'), join(dir, 'k8s/web.yaml'));
     writeFileSync(join(dir, 'my-rollout.yaml'), example);
-    const result = explore(loadScenarioFile(join(dir, 'my-rollout.yaml')).scenario, { runs: 30, seed: 1, outDir: null });
+    const result = explore(loadScenarioFile(join(dir, 'my-rollout.yaml')).scenario, { runs: 10, seed: 1, outDir: null });
     expect(result.failure?.trace.violation ?? null).toBeNull();
     expect(result.missingGoals).toEqual([]);
   });
@@ -31,11 +31,11 @@ describe('example scenarios', () => {
     // maxUnavailable let one old pod go (the one that never ran); the new template's two wait.
     expect(lines.slice(lines.indexOf('') + 1)).toEqual([
       'NAME                   READY   STATUS    RESTARTS   AGE',
-      'web-5b9bcf687c-bbbbb   1/1     Running   0          6m30s',
-      'web-5b9bcf687c-bbbbc   1/1     Running   0          6m30s',
-      'web-5b9bcf687c-bbbbd   1/1     Running   0          6m30s',
-      'web-7fdd58d574-bbbbg   0/1     Pending   0          6m',
-      'web-7fdd58d574-bbbbh   0/1     Pending   0          6m',
+      'web-5db6d585fc-bbbbb   1/1     Running   0          6m30s',
+      'web-5db6d585fc-bbbbc   1/1     Running   0          6m30s',
+      'web-5db6d585fc-bbbbd   1/1     Running   0          6m30s',
+      'web-7d6577549b-bbbbg   0/1     Pending   0          6m',
+      'web-7d6577549b-bbbbh   0/1     Pending   0          6m',
     ]);
   });
 });
