@@ -15,7 +15,7 @@ const seed = process.env.KUBEPROP_SEED ? Number(process.env.KUBEPROP_SEED) : Dat
  */
 const runsFor = (scenario: Scenario) => {
   if ((scenario.controllers ?? []).length > 0) return 100;
-  return scenario.nodes.length > 0 ? 300 : 1000;
+  return scenario.nodes.length > 0 ? 200 : 1000;
 };
 
 export function exploreEndToEnd(title: string, scenarios: readonly Scenario[]): void {
