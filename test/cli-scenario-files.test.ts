@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { kubeprop } from './helpers/cli.ts';
+import { cli, kubeprop } from './helpers/cli.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const NOTHING_RUN = 'kubeprop: the input has a problem; nothing was run\n';
@@ -19,11 +19,11 @@ describe('kubeprop check on bad scenario files', () => {
     ['invalid-replicas.yaml', 'test/scenario-files/manifests/negative-replicas.yaml:6: The Deployment "web" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0\n'],
     ['missing-manifest.yaml', 'test/scenario-files/missing-manifest.yaml:8: manifests[1]: manifests/no-such-file.yaml: cannot read: no such file\n'],
     ['unknown-node.yaml', 'test/scenario-files/unknown-node.yaml:9: operations[0].drain: unknown node "node-2" (cluster.nodes has node-1)\n'],
-  ])('%s: the problem, and exit code 2', (file, problem) => {
-    expect(kubeprop('check', `test/scenario-files/${file}`, '--runs', '1')).toEqual({ code: 2, stdout: '', stderr: problem + NOTHING_RUN });
+  ])('%s: the problem, and exit code 2', async (file, problem) => {
+    expect(await cli('check', `test/scenario-files/${file}`, '--runs', '1')).toEqual({ code: 2, stdout: '', stderr: problem + NOTHING_RUN });
   });
 
-  it('every bad file of a check at once', () => {
+  it('every bad file of a check at once, as a process', () => {
     expect(kubeprop('check', 'test/scenario-files/unknown-node.yaml', 'test/scenario-files/syntax-error.yaml')).toEqual({
       code: 2, stdout: '', stderr: [
         'test/scenario-files/unknown-node.yaml:9: operations[0].drain: unknown node "node-2" (cluster.nodes has node-1)',
@@ -33,21 +33,21 @@ describe('kubeprop check on bad scenario files', () => {
     });
   });
 
-  it('a scenario file that does not exist', () => {
-    expect(kubeprop('check', 'test/scenario-files/nope.yaml')).toEqual({
+  it('a scenario file that does not exist', async () => {
+    expect(await cli('check', 'test/scenario-files/nope.yaml')).toEqual({
       code: 2, stdout: '', stderr: `test/scenario-files/nope.yaml: cannot read: no such file\n${NOTHING_RUN}`,
     });
   });
 
-  it('kinds not modelled: refused, or left out with a warning when asked', () => {
-    const refused = kubeprop('check', 'test/scenario-files/unknown-kind.yaml', '--runs', '1');
+  it('kinds not modelled: refused, or left out with a warning when asked', async () => {
+    const refused = await cli('check', 'test/scenario-files/unknown-kind.yaml', '--runs', '1');
     expect(refused.code).toBe(2);
     expect(refused.stderr).toBe([
       'test/scenario-files/manifests/with-ingress.yaml:1: Ingress "web": kind not modelled by kubeprop (run with --skip-unmodelled to go on without it)',
       'test/scenario-files/manifests/with-ingress.yaml:9: PersistentVolumeClaim "data": kind not modelled by kubeprop (run with --skip-unmodelled to go on without it)',
       'kubeprop: the input has 2 problems; nothing was run', '',
     ].join('\n'));
-    const skipped = kubeprop('check', 'test/scenario-files/unknown-kind.yaml', '--skip-unmodelled', '--runs', '3', '--seed', '1');
+    const skipped = await cli('check', 'test/scenario-files/unknown-kind.yaml', '--skip-unmodelled', '--runs', '3', '--seed', '1', '--out', mkdtempSync(join(tmpdir(), 'kubeprop-')));
     expect(skipped.code).toBe(0);
     expect(skipped.stderr.split('\n').slice(0, 2)).toEqual([
       'kubeprop: warning: test/scenario-files/manifests/with-ingress.yaml:1: Ingress "web": kind not modelled by kubeprop, left out of the run',
@@ -56,14 +56,14 @@ describe('kubeprop check on bad scenario files', () => {
     expect(skipped.stdout).toMatch(/^unknown-kind +3 +[\d,]+ +1\/1 +ok$/m);
   });
 
-  it('a bad --faults value names the faults there are', () => {
-    expect(kubeprop('check', 'rollout', '--faults', 'meteor')).toMatchObject({ code: 2, stderr: expect.stringMatching(/^kubeprop: --faults: unknown fault "meteor" \(known: none, watchDrop, /) });
+  it('a bad --faults value names the faults there are', async () => {
+    expect(await cli('check', 'rollout', '--faults', 'meteor')).toMatchObject({ code: 2, stderr: expect.stringMatching(/^kubeprop: --faults: unknown fault "meteor" \(known: none, watchDrop, /) });
   });
 });
 
 describe('kubeprop check and replay on a scenario file', () => {
-  it('checks a scenario file like a built-in scenario', () => {
-    const ran = kubeprop('check', 'test/scenario-files/rollout.yaml', '--runs', '20', '--seed', '1');
+  it('checks a scenario file like a built-in scenario', async () => {
+    const ran = await cli('check', 'test/scenario-files/rollout.yaml', '--runs', '20', '--seed', '1', '--out', mkdtempSync(join(tmpdir(), 'kubeprop-')));
     expect(ran.stdout).toMatch(/^rollout +20 +[\d,]+ +1\/1 +ok$/m);
     expect(ran.code).toBe(0);
   });

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { kubeprop } from './helpers/cli.ts';
+import { cli, kubeprop } from './helpers/cli.ts';
 import { catchDefect } from './helpers/caught.ts';
 import { watchBasics } from '../scenarios/watch-basics.ts';
 import { informerAcceptsOlderList } from './defects/informer.ts';
@@ -73,17 +73,17 @@ describe('kubeprop replay', () => {
     ['an unknown property', JSON.stringify({ ...good, options: { ...good.options, properties: ['nope'] } }), 'unknown property "nope"'],
   ];
   for (const [what, text, reason] of bad) {
-    it(`rejects ${what} with one line and exit code 2`, () => {
+    it(`rejects ${what} with one line and exit code 2`, async () => {
       const path = file(`${what.replace(/ /g, '-')}.json`, text);
-      const r = kubeprop('replay', path);
+      const r = await cli('replay', path);
       expect(r.stderr).toBe(`kubeprop: ${path}: ${reason}\n`);
       expect(r.stdout).toBe('');
       expect(r.code).toBe(2);
     });
   }
 
-  it('rejects a missing trace file with exit code 2', () => {
-    const r = kubeprop('replay', join(dir, 'absent.json'));
+  it('rejects a missing trace file with exit code 2', async () => {
+    const r = await cli('replay', join(dir, 'absent.json'));
     expect(r.stderr).toBe(`kubeprop: ${join(dir, 'absent.json')}: no such file\n`);
     expect(r.code).toBe(2);
   });
