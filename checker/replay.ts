@@ -26,8 +26,6 @@ export interface ReplayOutcome {
   /** The same property failed with the same message at the same step. */
   readonly reproduced: boolean;
   readonly mismatch: LabelMismatch | null;
-  /** The scenario replayed (absent when the replay stopped at a mismatch). */
-  readonly scenario?: Scenario;
 }
 
 /**
@@ -44,6 +42,15 @@ function firstMismatch(recorded: readonly string[], replayed: readonly string[])
   return null;
 }
 
+/** The scenario a trace was recorded on: a built-in one by name, or its scenario file read again. */
+export function traceScenario(trace: Trace): Scenario {
+  const file = trace.scenarioFile;
+  const scenario = resolveScenario(file?.path ?? trace.scenario, { skipUnmodelled: file?.skipUnmodelled ?? false })?.scenario;
+  if (!scenario) throw new TraceError(`unknown scenario "${trace.scenario}" (kubeprop list shows the built-in ones)`);
+  if (scenario.name !== trace.scenario) throw new TraceError(`${file!.path} now holds scenario "${scenario.name}", not "${trace.scenario}"`);
+  return scenario;
+}
+
 /** Sees every step of a replay: the world before, the action, the world after. */
 export type StepObserver = (before: World, action: Action, after: World) => void;
 
@@ -52,10 +59,7 @@ export type StepObserver = (before: World, action: Action, after: World) => void
  * given, sees every step (a report is built from them), before any property judges it.
  */
 export function replay(trace: Trace, defects: readonly Defect[] = [], observe?: StepObserver): ReplayOutcome {
-  const file = trace.scenarioFile;
-  const scenario = resolveScenario(file?.path ?? trace.scenario, { skipUnmodelled: file?.skipUnmodelled ?? false })?.scenario;
-  if (!scenario) throw new TraceError(`unknown scenario "${trace.scenario}" (kubeprop list shows the built-in ones)`);
-  if (scenario.name !== trace.scenario) throw new TraceError(`${file!.path} now holds scenario "${scenario.name}", not "${trace.scenario}"`);
+  const scenario = traceScenario(trace);
   const defect = trace.defect === null ? undefined : defects.find((d) => d.name === trace.defect);
   if (trace.defect !== null && !defect) throw new TraceError(`unknown planted defect "${trace.defect}"`);
   const properties = trace.options.properties.map((name): Property => {
@@ -80,5 +84,5 @@ export function replay(trace: Trace, defects: readonly Defect[] = [], observe?: 
   const v = result.violation;
   const reproduced = mismatch === null && v !== null && v.property === trace.violation.property &&
     v.message === trace.violation.message && v.step === trace.violation.step;
-  return { steps: result.steps, violation: v, reproduced, mismatch, scenario };
+  return { steps: result.steps, violation: v, reproduced, mismatch };
 }

@@ -8,15 +8,14 @@
 import type { ContainerStatus, PodStatus } from 'kubernetes-types/core/v1.js';
 import { label } from '../model/action-labels.ts';
 import { faultKind, isFault, type Action } from '../model/actions.ts';
-import { initialWorld, type World } from '../model/world.ts';
+import type { World } from '../model/world.ts';
 import { buildSystem } from '../scenarios/build.ts';
-import { resolveScenario } from '../scenarios/resolve.ts';
 import { replayCommand } from './replay-command.ts';
 import { findProperty } from '../properties/index.ts';
 import type { Defect } from '../checker/defect.ts';
-import { replay } from '../checker/replay.ts';
+import { replay, traceScenario } from '../checker/replay.ts';
 import { diffLeaves, type Leaf } from './flatten.ts';
-import { FAULTS_LANE, laneOf, lanesOf } from './lanes.ts';
+import { FAULTS_LANE, laneOf, lanesOf, nodeLane } from './lanes.ts';
 import type { Trace } from './trace.ts';
 
 /** One store event of a step: the object's key (`pods/default/web`), the event, its rv, and the leaves it set and removed. */
@@ -80,7 +79,9 @@ function extend(spans: Span[], step: number, what: string): void {
 
 export function reportData(trace: Trace, defects: readonly Defect[], traceFile: string): ReportData {
   const steps: StepRow[] = [];
-  const lanes = lanesForReplay(trace, defects);
+  const scenario = traceScenario(trace);
+  // The lanes are known before any step: a trace may fail before its first.
+  const lanes = lanesOf(buildSystem(scenario));
   const open = new Map<string, { first: number; lane: string }>();
   const faults: Span[] = [];
   const pods = new Map<string, { phases: Span[]; containers: Map<string, Span[]>; gone: boolean }>();
@@ -112,17 +113,17 @@ export function reportData(trace: Trace, defects: readonly Defect[], traceFile: 
       initial = changesBetween(null, before);
       recordPods(initial, before, 0);
     }
-    const lane = laneOf(before, action);
+    const lane = laneOf(before.system, action);
     const changes = changesBetween(before, after);
     recordPods(changes, after, step);
     const window = faultWindowKey(before, action);
-    if (window?.opens && !open.has(window.key)) open.set(window.key, { first: step, lane: nodeLane(before, action) });
+    if (window?.opens && !open.has(window.key)) open.set(window.key, { first: step, lane: faultLane(before, action) });
     if (window && !window.opens && open.has(window.key)) {
       const o = open.get(window.key)!;
       faults.push([o.first, step, `${o.lane}|${window.key}`]);
       open.delete(window.key);
     } else if (isFault(action) && !window) {
-      faults.push([step, step, `${nodeLane(before, action)}|${faultKind(action)}`]);
+      faults.push([step, step, `${faultLane(before, action)}|${faultKind(action)}`]);
     }
     steps.push([lanes.indexOf(lane), after.nowMs, label(before, action), changes]);
   };
@@ -166,7 +167,7 @@ export function reportData(trace: Trace, defects: readonly Defect[], traceFile: 
   const property = findProperty(trace.violation.property);
   return {
     property: { name: trace.violation.property, kind: trace.violation.kind, description: property?.description ?? '', message: trace.violation.message, step: trace.violation.step },
-    scenario: { name: trace.scenario, description: outcome.scenario?.description ?? '', file: trace.scenarioFile?.path ?? null },
+    scenario: { name: trace.scenario, description: scenario.description, file: trace.scenarioFile?.path ?? null },
     defect: trace.defect, seed: trace.seed, path: trace.path,
     replayCommand: replayCommand(traceFile),
     shrunkChoices: trace.choices.length, originalSteps: trace.originalSteps, reproduced: outcome.reproduced,
@@ -176,13 +177,6 @@ export function reportData(trace: Trace, defects: readonly Defect[], traceFile: 
 }
 
 /** The lane a fault shades: its node's, or the faults' own. */
-function nodeLane(before: World, action: Action): string {
-  return 'node' in action ? laneOf(before, { kind: 'rebootNode', node: action.node }) : FAULTS_LANE;
-}
-
-/** The lanes of the trace's system, known before any step (a trace may fail before its first). */
-function lanesForReplay(trace: Trace, defects: readonly Defect[]): string[] {
-  const scenario = resolveScenario(trace.scenarioFile?.path ?? trace.scenario, { skipUnmodelled: trace.scenarioFile?.skipUnmodelled ?? false })?.scenario;
-  const defect = defects.find((d) => d.name === trace.defect);
-  return scenario ? lanesOf(initialWorld(buildSystem(scenario, defect?.machines))) : [];
+function faultLane(before: World, action: Action): string {
+  return 'node' in action ? nodeLane(before.system, action.node) : FAULTS_LANE;
 }

@@ -4,6 +4,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { SCENARIOS } from '../../scenarios/index.ts';
 import { InputError, type Problem } from '../../scenarios/load/input-error.ts';
+import { readTrace, TraceError, type Trace } from '../../reports/trace.ts';
 import { resolveScenario } from '../../scenarios/resolve.ts';
 import type { Scenario } from '../../scenarios/scenario.ts';
 import { loadDefects, type Defect } from '../defect.ts';
@@ -87,4 +88,18 @@ export async function scenariosOf(refs: readonly string[], values: Values): Prom
     if (!defect) throw new UsageError(`unknown defect "${String(values.defect)}"; known: ${defects.map((d) => d.name).join(', ')}`);
   }
   return { scenarios: chosen.map((s) => withOverrides(s, overrides)), defect };
+}
+
+/**
+ * Reads a trace file and does `work` with it; what goes wrong with the trace, or with the
+ * scenario file it names, is reported as the trace file's problem (exit code 2).
+ */
+export async function withTrace<T>(file: string, work: (trace: Trace) => Promise<T>): Promise<T> {
+  try {
+    return await work(readTrace(file));
+  } catch (e) {
+    if (e instanceof TraceError) throw new TraceError(`${file}: ${e.message}`);
+    if (e instanceof InputError) throw new TraceError(`${file}: the scenario file it was recorded from no longer loads:\n${e.message}`);
+    throw e;
+  }
 }

@@ -1,9 +1,7 @@
 // `kubeprop replay`: re-runs a trace file and says whether its violation happened again.
-import { readTrace, TraceError } from '../../reports/trace.ts';
-import { InputError } from '../../scenarios/load/input-error.ts';
 import { loadDefects } from '../defect.ts';
 import { replay as replayTrace } from '../replay.ts';
-import { parse, UsageError } from './args.ts';
+import { parse, UsageError, withTrace } from './args.ts';
 
 export const REPLAY_HELP = `usage: kubeprop replay <trace.json> [--log]
 
@@ -25,8 +23,7 @@ export async function replay(args: string[]): Promise<number> {
   if (values.help) return console.log(REPLAY_HELP), 0;
   if (positionals.length !== 1) throw new UsageError('replay takes exactly one trace file');
   const file = positionals[0]!;
-  try {
-    const trace = readTrace(file);
+  return withTrace(file, async (trace) => {
     if (values.log) console.log([...stepLines(trace.labels, trace.violation.step), ''].join('\n'));
     const outcome = replayTrace(trace, trace.defect === null ? [] : await loadDefects());
     if (outcome.mismatch) {
@@ -43,9 +40,5 @@ export async function replay(args: string[]): Promise<number> {
         ' the model or the property has changed since the trace was written');
     }
     return outcome.reproduced ? 1 : 3;
-  } catch (e) {
-    if (e instanceof TraceError) throw new TraceError(`${file}: ${e.message}`);
-    if (e instanceof InputError) throw new TraceError(`${file}: the scenario file it was recorded from no longer loads:\n${e.message}`);
-    throw e;
-  }
+  });
 }

@@ -1,9 +1,7 @@
 // `kubeprop report`: writes the HTML report of a trace file, next to it.
-import { readTrace, TraceError } from '../../reports/trace.ts';
 import { writeReport } from '../../reports/write-report.ts';
-import { InputError } from '../../scenarios/load/input-error.ts';
 import { loadDefects } from '../defect.ts';
-import { parse, UsageError } from './args.ts';
+import { parse, UsageError, withTrace } from './args.ts';
 
 export const REPORT_HELP = `usage: kubeprop report <trace.json>
 
@@ -18,13 +16,8 @@ export async function report(args: string[]): Promise<number> {
   if (values.help) return console.log(REPORT_HELP), 0;
   if (positionals.length !== 1) throw new UsageError('report takes exactly one trace file');
   const file = positionals[0]!;
-  try {
-    const trace = readTrace(file);
+  return withTrace(file, async (trace) => {
     console.log(`report: ${writeReport(file, trace, trace.defect === null ? [] : await loadDefects())}`);
     return 0;
-  } catch (e) {
-    if (e instanceof TraceError) throw new TraceError(`${file}: ${e.message}`);
-    if (e instanceof InputError) throw new TraceError(`${file}: the scenario file it was recorded from no longer loads:\n${e.message}`);
-    throw e;
-  }
+  });
 }
