@@ -137,7 +137,8 @@ function drainDeletions(op: Extract<UserOp, { op: 'drain' }>, pods: readonly Kub
   return going.map((p) => ({ verb: 'delete', resource: 'pods', namespace: p.metadata.namespace ?? '', name: p.metadata.name ?? '' }));
 }
 
-function onReply(context: UserContext, event: Extract<ClientEvent, { type: 'REPLY' }>): Partial<UserContext> {
+/** What the user does with the reply to its request (exported for planted defects). */
+export function onReply(context: UserContext, event: Extract<ClientEvent, { type: 'REPLY' }>): Partial<UserContext> {
   const op = context.script[context.pc]!;
   const { request, reply } = event;
   const finish = (line?: string): Partial<UserContext> =>

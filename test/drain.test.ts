@@ -2,11 +2,12 @@
 // on the node, then forced; what it prints is what kubectl prints.
 import { describe, expect, it } from 'vitest';
 import { seededChooser } from '../checker/chooser.ts';
-import { runConfig } from '../checker/explore.ts';
+import { explore, runConfig } from '../checker/explore.ts';
 import { run } from '../checker/run.ts';
 import { findProperty } from '../properties/index.ts';
 import type { UserContext } from '../scenarios/user.ts';
 import { nodeDrain } from '../scenarios/workloads.ts';
+import { drainSkipsManagedPods } from './defects/user.ts';
 
 describe('node-drain', () => {
   const config = runConfig(nodeDrain, undefined, [findProperty('drainEvictsManagedPods')!, findProperty('replicaSetsOwnTheirReplicas')!], false);
@@ -22,5 +23,13 @@ describe('node-drain', () => {
     const pods = [...(result.world.store.context.objects.pods?.values() ?? [])];
     expect(pods.map((p) => (p.spec as { nodeName?: string }).nodeName)).toEqual(['node-2', 'node-2', 'node-2']);
     expect((result.world.store.context.objects.nodes?.get('node-1')?.spec as { unschedulable?: boolean }).unschedulable).toBe(true);
+  });
+});
+
+describe('drainEvictsManagedPods goes unreached with a drain that leaves managed pods alone, and is reached without it', () => {
+  it('in 30 runs of node-drain', () => {
+    const properties = [findProperty('drainEvictsManagedPods')!];
+    expect(explore(nodeDrain, { runs: 30, seed: 1, defect: drainSkipsManagedPods, properties, outDir: null }).missingGoals).toEqual(['drainEvictsManagedPods']);
+    expect(explore(nodeDrain, { runs: 30, seed: 1, properties, outDir: null }).missingGoals).toEqual([]);
   });
 });

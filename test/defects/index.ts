@@ -17,6 +17,7 @@ import {
 } from './scheduler.ts';
 import { nodeLifecycleEvictsWhenEveryNodeIsDown, taintEvictionNeverEvictsTolerating } from './node-lifecycle.ts';
 import { storeIgnoresResourceVersion, storeRecordsHistoryOutOfOrder } from './store.ts';
+import { drainSkipsManagedPods } from './user.ts';
 
 export const DEFECTS: readonly Defect[] = [
   informerIgnoresGone, informerAcceptsOlderList, informerNeverRelists, storeRecordsHistoryOutOfOrder, storeIgnoresResourceVersion,
@@ -27,6 +28,6 @@ export const DEFECTS: readonly Defect[] = [
   schedulerKeepsQuiet, schedulerDropsFailedBindings, storeBindsTwice, replicaSetWithoutExpectations,
   rolloutIgnoresMaxUnavailable, rolloutIgnoresMaxSurge, deploymentIgnoresReplicaSetEvents, replicaSetIgnoresPodEvents, endpointsListUnreadyPods,
   deploymentIgnoresControllerRef, deploymentIgnoresPause,
-  garbageCollectorForgetsOwnersDeletedWhileDown,
+  garbageCollectorForgetsOwnersDeletedWhileDown, drainSkipsManagedPods,
   nodeLifecycleEvictsWhenEveryNodeIsDown, taintEvictionNeverEvictsTolerating,
 ];
