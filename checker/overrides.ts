@@ -1,7 +1,7 @@
 // What a check may change of its scenarios from the command line: the exploration steps per
 // run (--steps-max) and the faults (--faults, --faults-max). A failing run's trace records
 // the faults and bounds it ran with, so its replay needs no flags.
-import { FAULT_KINDS, NO_FAULTS, REQUEST_FAILURE_CLIENTS, type FaultProfile } from '../model/system.ts';
+import { FAULT_KINDS, faultProfile, NO_FAULTS, REQUEST_FAILURE_CLIENTS, type FaultProfile } from '../model/system.ts';
 import type { Scenario } from '../scenarios/scenario.ts';
 
 export interface Overrides {
@@ -17,18 +17,15 @@ export interface Overrides {
  */
 export function parseFaults(value: string): FaultProfile | string {
   if (value === 'none') return NO_FAULTS;
-  let profile: FaultProfile = NO_FAULTS;
+  const kinds: string[] = [];
+  const failing: FaultProfile['requestFailure'][number][] = [];
   for (const item of value.split(',')) {
     const [kind, client] = item.split(':');
-    if (kind === 'requestFailure' && (REQUEST_FAILURE_CLIENTS as readonly string[]).includes(client ?? '')) {
-      profile = { ...profile, requestFailure: [...profile.requestFailure, client as FaultProfile['requestFailure'][number]] };
-    } else if ((FAULT_KINDS as readonly string[]).includes(item)) {
-      profile = { ...profile, [item]: true };
-    } else {
-      return `unknown fault "${item}" (known: none, ${FAULT_KINDS.join(', ')}, ${REQUEST_FAILURE_CLIENTS.map((c) => `requestFailure:${c}`).join(', ')})`;
-    }
+    if (kind === 'requestFailure' && (REQUEST_FAILURE_CLIENTS as readonly string[]).includes(client ?? '')) failing.push(client as FaultProfile['requestFailure'][number]);
+    else if ((FAULT_KINDS as readonly string[]).includes(item)) kinds.push(item);
+    else return `unknown fault "${item}" (known: none, ${FAULT_KINDS.join(', ')}, ${REQUEST_FAILURE_CLIENTS.map((c) => `requestFailure:${c}`).join(', ')})`;
   }
-  return profile;
+  return faultProfile(kinds, failing);
 }
 
 export function withOverrides(scenario: Scenario, overrides: Overrides): Scenario {

@@ -105,6 +105,11 @@ export const FAULT_KINDS = (Object.keys(NO_FAULTS) as (keyof FaultProfile)[]).fi
 /** The components whose writes may be made to fail (FaultProfile.requestFailure). */
 export const REQUEST_FAILURE_CLIENTS = ['scheduler', 'controller', 'kubelet'] as const satisfies readonly FaultProfile['requestFailure'][number][];
 
+/** The profile with exactly these faults on, and these components' writes failing. */
+export function faultProfile(kinds: readonly string[], requestFailure: FaultProfile['requestFailure']): FaultProfile {
+  return { ...NO_FAULTS, ...Object.fromEntries(kinds.map((k) => [k, true])), requestFailure };
+}
+
 export interface Bounds {
   /** Faults injected in one run at most. */
   readonly faultsMax: number;

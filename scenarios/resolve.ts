@@ -3,7 +3,7 @@
 import { findScenario } from './index.ts';
 import { loadScenarioFile, type LoadedScenario, type LoadOptions } from './load/scenario-file.ts';
 
-export function isScenarioFile(ref: string): boolean {
+function isScenarioFile(ref: string): boolean {
   return /\.ya?ml$/i.test(ref);
 }
 

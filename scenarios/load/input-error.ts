@@ -19,7 +19,7 @@ export class InputError extends Error {
 }
 
 /** A path as a person reads it: relative to the working directory when inside it. */
-export function displayPath(file: string): string {
+function displayPath(file: string): string {
   const shown = relative(process.cwd(), file);
   return shown.startsWith('..') || shown === '' ? file : shown;
 }

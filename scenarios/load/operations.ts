@@ -8,9 +8,9 @@ import type { Field } from './field.ts';
 import { objectRef } from './object-ref.ts';
 
 /** How often a waiting user reads the object again (kubectl watches; see UserOp waitFor). */
-export const WAIT_POLL_MS = 2_000;
+const WAIT_POLL_MS = 2_000;
 /** How long a `when` waits by default before the user gives up: kubeprop's choice (kubectl wait's is 30 s, rollout status's none). */
-export const WAIT_TIMEOUT_MS_DEFAULT = 300_000;
+const WAIT_TIMEOUT_MS_DEFAULT = 300_000;
 
 const ACTIONS = ['create', 'scale', 'setImage', 'rolloutUndo', 'pause', 'resume', 'delete', 'cordon', 'uncordon', 'drain', 'patch', 'wait'] as const;
 const QUALIFIERS = ['at', 'when', 'namespace'] as const;

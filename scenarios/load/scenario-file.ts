@@ -7,7 +7,7 @@ import { dirname, resolve } from 'node:path';
 import type { Taint } from 'kubernetes-types/core/v1.js';
 import { CONTROLLERS } from '../../model/controllers/index.ts';
 import { parseQuantity } from '../../model/quantity.ts';
-import { FAULT_KINDS, NO_FAULTS, REQUEST_FAILURE_CLIENTS, type FaultProfile } from '../../model/system.ts';
+import { FAULT_KINDS, faultProfile, NO_FAULTS, REQUEST_FAILURE_CLIENTS, type FaultProfile } from '../../model/system.ts';
 import { RESOURCES, type KubeObject } from '../../model/resources.ts';
 import { PROPERTIES } from '../../properties/index.ts';
 import type { ObjectRef } from '../wait-condition.ts';
@@ -36,7 +36,7 @@ const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] as const;
 const GOALS = PROPERTIES.filter((p) => p.kind === 'sometimes').map((p) => p.name);
 
 /** Budgets a file may leave out: the ones the built-in workload scenarios use. */
-export const BUDGET_DEFAULTS = { stepsMax: 200, convergeStepsMax: 6_000, settleMs: 360_000, historyMax: 512, streamQueueMax: 128, faultsMax: 3, faultRarity: 8 };
+const BUDGET_DEFAULTS = { stepsMax: 200, convergeStepsMax: 6_000, settleMs: 360_000, historyMax: 512, streamQueueMax: 128, faultsMax: 3, faultRarity: 8 };
 
 function node(f: Field): NodeDefinition | undefined {
   if (!f.map(['name', 'capacity', 'labels', 'taints', 'unschedulable', 'images', 'joinsLater', 'kubelet'])) return f.problem('required');
@@ -88,7 +88,7 @@ function faults(f: Field, controllers: boolean, scheduler: boolean): { profile: 
   const requestFailure = f.child('requestFailure').list().map((c) => c.oneOf(REQUEST_FAILURE_CLIENTS)).filter((c) => c !== undefined);
   const outagesLastUntilHealed = f.child('outagesLastUntilHealed').boolean();
   return {
-    profile: { ...NO_FAULTS, ...Object.fromEntries(kinds.map((k) => [k, true])), requestFailure, ...(outagesLastUntilHealed ? { outagesLastUntilHealed } : {}) },
+    profile: { ...faultProfile(kinds, requestFailure), ...(outagesLastUntilHealed ? { outagesLastUntilHealed } : {}) },
     faultsMax: f.child('max').integer() ?? BUDGET_DEFAULTS.faultsMax,
     faultRarity: f.child('rarity').integer(1) ?? BUDGET_DEFAULTS.faultRarity,
   };
