@@ -5,11 +5,11 @@ import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { runOnce } from '../checker/run-once.ts';
 import { readTrace } from '../reports/trace.ts';
 import { writeReport } from '../reports/write-report.ts';
 import { loadScenarioFile } from '../scenarios/load/scenario-file.ts';
+import { launch } from '../test/helpers/browser.ts';
 
 const ROUNDS = 5;
 const out = mkdtempSync(join(tmpdir(), 'kubeprop-bench-'));
@@ -26,7 +26,7 @@ for (let i = 0; i < ROUNDS; i++) {
   report = writeReport(traceFile, trace, []);
   writeMs.push(performance.now() - t0);
 }
-const browser = await chromium.launch({ executablePath: process.env.KUBEPROP_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
+const browser = await launch();
 const openMs: number[] = [];
 for (let i = 0; i < ROUNDS; i++) {
   const page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
@@ -36,8 +36,9 @@ for (let i = 0; i < ROUNDS; i++) {
   openMs.push(performance.now() - t0);
   await page.close();
 }
+const chromiumVersion = browser.version();
 await browser.close();
 console.log(JSON.stringify({
-  case: 'report-10000-steps', steps: trace.labels.length, traceBytes: statSync(traceFile).size, reportBytes: statSync(report).size,
+  case: 'report-10000-steps', chromium: chromiumVersion, steps: trace.labels.length, traceBytes: statSync(traceFile).size, reportBytes: statSync(report).size,
   writeMsMedian: Math.round(median(writeMs)), openMsMedian: Math.round(median(openMs)), openMsBest: Math.round(Math.min(...openMs)),
 }));

@@ -4,6 +4,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Bounds, FaultProfile } from '../model/system.ts';
+import { jsonSyntaxError } from './json-syntax.ts';
 
 export const TRACE_FORMAT = 'kubeprop-trace';
 /**
@@ -67,8 +68,8 @@ export function parseTrace(text: string): Trace {
   let data: unknown;
   try {
     data = JSON.parse(text);
-  } catch (e) {
-    throw new TraceError(`not JSON (${(e as Error).message})`);
+  } catch {
+    throw new TraceError(`not JSON: ${jsonSyntaxError(text)}`);
   }
   need(typeof data === 'object' && data !== null && !Array.isArray(data), 'not a trace: expected a JSON object');
   const t = data as Record<string, unknown>;

@@ -65,7 +65,9 @@ describe('kubeprop replay', () => {
 
   const good = { format: TRACE_FORMAT, version: 2, scenario: 'watch-basics', defect: null, options: { stepsMax: 60, convergeStepsMax: 500, settleMs: 0, faultRarity: 1, properties: [] }, seed: 1, path: '0', choices: [], labels: [], originalSteps: 0, violation: { property: 'x', kind: 'always', message: 'm', step: 0 } };
   const bad: [string, string, string][] = [
-    ['malformed JSON', '{"format": "kubeprop-trace", ', 'not JSON (Expected double-quoted property name in JSON at position 29)'],
+    ['malformed JSON', '{"format": "kubeprop-trace", ', 'not JSON: line 1, column 30: a property name (a double-quoted string) was expected'],
+    ['JSON cut short', '{"format": "kubeprop-trace",\n "choices": [1, 2', 'not JSON: line 2, column 18: a closing ] was expected'],
+    ['two JSON values', '{}\n{}', 'not JSON: line 2, column 1: the text goes on after the JSON value'],
     ['a future version', JSON.stringify({ ...good, version: 4 }), 'trace format version 4 is not supported by this kubeprop (it reads versions 1 and 2 and 3)'],
     ['another format', JSON.stringify({ ...good, format: 'jepsen-history' }), 'not a kubeprop trace: "format" is "jepsen-history", expected "kubeprop-trace"'],
     ['negative choices', JSON.stringify({ ...good, choices: [-1] }), '"choices" must be a list of non-negative integers'],

@@ -1,13 +1,34 @@
-// Headless Chromium for the report tests: Debian's `chromium` package (.ci/run installs it),
-// driven by playwright-core. KUBEPROP_CHROMIUM names another binary.
+// Headless Chromium for the report tests and the report benchmark, driven by playwright-core.
+// Which browser: the one KUBEPROP_CHROMIUM names; else a system Chromium, when there is one;
+// else the Chromium that `npm ci` brought inside the @sparticuz/chromium package (unpacked on
+// first use into the system's temporary directory), so a machine with only Node and npm runs
+// the browser tests too.
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
-const EXECUTABLE = process.env.KUBEPROP_CHROMIUM ?? '/usr/bin/chromium';
+/** Where distributions install Chromium. */
+const SYSTEM_CHROMIUMS = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
+
+/** The Chromium binary to drive, and where it came from (for error messages). */
+export async function chromiumExecutable(): Promise<{ path: string; from: string }> {
+  const named = process.env.KUBEPROP_CHROMIUM;
+  if (named !== undefined && named !== '') {
+    if (!existsSync(named)) throw new Error(`KUBEPROP_CHROMIUM names ${named}, which does not exist`);
+    return { path: named, from: 'KUBEPROP_CHROMIUM' };
+  }
+  const system = SYSTEM_CHROMIUMS.find((p) => existsSync(p));
+  if (system !== undefined) return { path: system, from: 'the system' };
+  const { default: bundled } = await import('@sparticuz/chromium');
+  return { path: await bundled.executablePath(), from: '@sparticuz/chromium' };
+}
 
 export async function launch(): Promise<Browser> {
-  if (!existsSync(EXECUTABLE)) throw new Error(`no Chromium at ${EXECUTABLE}: install Debian's chromium package (apt-get install chromium), or set KUBEPROP_CHROMIUM`);
-  return chromium.launch({ executablePath: EXECUTABLE, args: ['--no-sandbox'] });
+  const { path, from } = await chromiumExecutable();
+  try {
+    return await chromium.launch({ executablePath: path, args: ['--no-sandbox'] });
+  } catch (e) {
+    throw new Error(`Chromium at ${path} (from ${from}) did not start: ${(e as Error).message}`);
+  }
 }
 
 /** Opens a page and, if it has a script, waits until it has built the page; collects console errors and page errors. */
