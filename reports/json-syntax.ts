@@ -2,25 +2,26 @@
 // changes between Node versions ("... at position 29" became "... at position 29 (line 1
 // column 30)" in Node 22), so a trace's error must not quote it. jsonc-parser (the JSON
 // scanner of VS Code) finds the first error and its offset; the words are ours.
-import { parse, ParseErrorCode } from 'jsonc-parser';
+import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
 
-const WHAT: Record<ParseErrorCode, string> = {
-  [ParseErrorCode.InvalidSymbol]: 'an unexpected symbol',
-  [ParseErrorCode.InvalidNumberFormat]: 'a malformed number',
-  [ParseErrorCode.PropertyNameExpected]: 'a property name (a double-quoted string) was expected',
-  [ParseErrorCode.ValueExpected]: 'a value was expected',
-  [ParseErrorCode.ColonExpected]: 'a colon was expected',
-  [ParseErrorCode.CommaExpected]: 'a comma was expected',
-  [ParseErrorCode.CloseBraceExpected]: 'a closing } was expected',
-  [ParseErrorCode.CloseBracketExpected]: 'a closing ] was expected',
-  [ParseErrorCode.EndOfFileExpected]: 'the text goes on after the JSON value',
-  [ParseErrorCode.InvalidCommentToken]: 'a comment, which JSON does not allow',
-  [ParseErrorCode.UnexpectedEndOfComment]: 'an unterminated comment',
-  [ParseErrorCode.UnexpectedEndOfString]: 'an unterminated string',
-  [ParseErrorCode.UnexpectedEndOfNumber]: 'an unterminated number',
-  [ParseErrorCode.InvalidUnicode]: 'a malformed \\u escape',
-  [ParseErrorCode.InvalidEscapeCharacter]: 'a malformed escape',
-  [ParseErrorCode.InvalidCharacter]: 'a character JSON does not allow in a string',
+/** By the name printParseErrorCode gives each error code. */
+const WHAT: Record<string, string> = {
+  InvalidSymbol: 'an unexpected symbol',
+  InvalidNumberFormat: 'a malformed number',
+  PropertyNameExpected: 'a property name (a double-quoted string) was expected',
+  ValueExpected: 'a value was expected',
+  ColonExpected: 'a colon was expected',
+  CommaExpected: 'a comma was expected',
+  CloseBraceExpected: 'a closing } was expected',
+  CloseBracketExpected: 'a closing ] was expected',
+  EndOfFileExpected: 'the text goes on after the JSON value',
+  InvalidCommentToken: 'a comment, which JSON does not allow',
+  UnexpectedEndOfComment: 'an unterminated comment',
+  UnexpectedEndOfString: 'an unterminated string',
+  UnexpectedEndOfNumber: 'an unterminated number',
+  InvalidUnicode: 'a malformed \\u escape',
+  InvalidEscapeCharacter: 'a malformed escape',
+  InvalidCharacter: 'a character JSON does not allow in a string',
 };
 
 /** The line and column (both from 1) of an offset into the text. */
@@ -38,10 +39,11 @@ function lineAndColumn(text: string, offset: number): { line: number; column: nu
 
 /** Why the text (which JSON.parse refused) is not JSON: "line 1, column 30: a value was expected". */
 export function jsonSyntaxError(text: string): string {
-  const errors: { error: ParseErrorCode; offset: number }[] = [];
+  const errors: ParseError[] = [];
   parse(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const first = errors[0];
   if (first === undefined) return 'not valid JSON';
   const { line, column } = lineAndColumn(text, first.offset);
-  return `line ${line}, column ${column}: ${WHAT[first.error]}`;
+  const code = printParseErrorCode(first.error);
+  return `line ${line}, column ${column}: ${WHAT[code] ?? code}`;
 }
