@@ -92,7 +92,7 @@ function nodeActions(world: World, node: number, faults: boolean, out: Action[],
       const outcome = running ? probeOutcome(running.behaviour, s.type, world.nowMs - (running.startedAtMs ?? 0)) : 'pass';
       if (outcome !== 'fail') out.push({ kind: 'probe', node, slot, passed: true, fault: false });
       if (outcome !== 'pass') out.push({ kind: 'probe', node, slot, passed: false, fault: false });
-      else if (faults && running) faultsOut.push({ kind: 'probe', node, slot, passed: false, fault: true });
+      else if (faults && running && world.system.faults.probeFailure) faultsOut.push({ kind: 'probe', node, slot, passed: false, fault: true });
     }
   }
   if (runtime.nextExitMs !== null && runtime.nextExitMs <= world.nowMs) {
