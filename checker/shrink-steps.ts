@@ -12,10 +12,10 @@ import { initialWorld } from '../model/world.ts';
 import { pickAction, slotOf } from './pick.ts';
 import { run, type RunConfig, type Violation } from './run.ts';
 
-/** The same action at another point of a run: the same fields, but a tick may go to another instant. */
+/** The same action at another point of a run: the same fields, but a tick (or a stall) may go to another instant, with other clients busy. */
 function sameAction(a: Action, b: Action): boolean {
   if (a.kind !== b.kind) return false;
-  if (a.kind === 'tick') return true;
+  if (a.kind === 'tick' || a.kind === 'stall') return true;
   const fields = a as unknown as Record<string, unknown>;
   const other = b as unknown as Record<string, unknown>;
   for (const key in fields) if (fields[key] !== other[key]) return false;

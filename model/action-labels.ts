@@ -3,6 +3,7 @@
 // `kubelet node-1 sync default/web: start container nginx`).
 import type { Action } from './actions.ts';
 import { logFirst } from './append-log.ts';
+import { componentOf, workDeadlineMs } from './latency.ts';
 import { describeRequest } from './requests.ts';
 import type { RuntimeContext, RuntimeEvent } from './runtime.ts';
 import { step } from './step.ts';
@@ -53,6 +54,10 @@ export function label(world: World, action: Action): string {
       return `deliver watch ${clientId(action.client)}: ${end.kind === 'closed' ? `closed (${end.why})` : `error ${end.status.code} ${end.status.reason}`}`;
     }
     case 'tick': return `tick to ${action.toMs}ms`;
+    case 'stall': {
+      const late = [...new Set(action.busy.filter((c) => workDeadlineMs(world, c) < action.toMs).map((c) => componentOf(world.system, c)))];
+      return `stall: tick to ${action.toMs}ms while ${late.join(', ')} ${late.length === 1 ? 'waits' : 'wait'}`;
+    }
     case 'dropWatch': return `drop watch ${clientId(action.client)}`;
     case 'failWatch': return `fail watch ${clientId(action.client)} with 500 InternalError`;
     case 'compact': return `compact store at rv ${world.store.context.rv}`;

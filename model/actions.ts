@@ -6,8 +6,13 @@ export type Action =
   | { readonly kind: 'send'; readonly client: number; readonly lagging: boolean }
   /** The next event, or the end, on the client's watch stream reaches the client. */
   | { readonly kind: 'deliver'; readonly client: number }
-  /** The clock jumps to the next deadline and the clients due then wake. */
-  | { readonly kind: 'tick'; readonly toMs: number }
+  /**
+   * The clock jumps to the next deadline and the clients due then wake. `busy`: the clients with
+   * work pending as the clock moves (ascending), whose wait it measures (latency.ts).
+   */
+  | { readonly kind: 'tick'; readonly toMs: number; readonly busy: readonly number[] }
+  /** A tick past the latency bound of some client's pending work: the client stalls (a fault). */
+  | { readonly kind: 'stall'; readonly toMs: number; readonly busy: readonly number[] }
   | { readonly kind: 'dropWatch'; readonly client: number }
   | { readonly kind: 'failWatch'; readonly client: number }
   | { readonly kind: 'compact' }
@@ -41,7 +46,7 @@ export type Action =
 export function isFault(action: Action): boolean {
   switch (action.kind) {
     case 'dropWatch': case 'failWatch': case 'compact': case 'crashNode': case 'partitionNode': case 'restartKubelet': case 'registryDown':
-    case 'restartScheduler': case 'restartControllerManager': case 'refuseRequest': case 'loseReply':
+    case 'restartScheduler': case 'restartControllerManager': case 'refuseRequest': case 'loseReply': case 'stall':
       return true;
     case 'send': return action.lagging;
     case 'probe': case 'exit': return action.fault;

@@ -7,6 +7,7 @@ import { earliest } from './clock.ts';
 import { logSize } from './append-log.ts';
 import type { KubeletContext } from './kubelet/context.ts';
 import { probeOutcome } from './process.ts';
+import { workDeadlineMs } from './latency.ts';
 import { isWrite } from './requests.ts';
 import { head } from './scheduler/queue.ts';
 import { reconcilableKeys } from './step-controllers.ts';
@@ -56,12 +57,33 @@ const RESTART_CONTROLLER_MANAGER: Action = { kind: 'restartControllerManager' };
 /** The exit code of a crashing process. */
 export const CRASH_EXIT_CODE = 1;
 
-/** The earliest future time something is due: a client's timer or a process's timed exit. */
+/** The earliest future time something is due: a client's timer, a process's timed exit, a restarted control-plane process leading again. */
 export function nextDeadlineMs(world: World): number | null {
   let next: number | null = null;
   for (let i = 0; i < world.clients.length; i++) if (clientIsUp(world, i)) next = earliest(next, world.clients[i]!.context.wakeAtMs);
   for (const node of world.nodes) if (nodeIsUp(node)) next = earliest(next, node.runtime.context.nextExitMs);
+  for (const at of Object.values(world.leaderSinceMs)) if (at > world.nowMs) next = earliest(next, at);
   return next;
+}
+
+/** The clients with work pending at this instant, and the latest instant the clock may reach before one of them must act. */
+class PendingWork {
+  private readonly busy: boolean[] = [];
+  deadlineMs = Infinity;
+  constructor(private readonly world: World) {}
+
+  add(client: number): void {
+    if (this.busy[client]) return;
+    this.busy[client] = true;
+    this.deadlineMs = Math.min(this.deadlineMs, workDeadlineMs(this.world, client));
+  }
+
+  /** The busy clients, ascending. */
+  clients(): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < this.busy.length; i++) if (this.busy[i]) out.push(i);
+    return out;
+  }
 }
 
 export interface EnabledOptions {
@@ -73,7 +95,7 @@ export interface EnabledOptions {
  * Adds the node's actions. Returns true when time-driven work is due on it (a probe, a
  * timed exit): the clock may not move past it until it has run, as a timer cannot be skipped.
  */
-function nodeActions(world: World, node: number, faults: boolean, out: Action[], faultsOut: Action[], recoveries: boolean): boolean {
+function nodeActions(world: World, node: number, faults: boolean, out: Action[], faultsOut: Action[], recoveries: boolean, work: PendingWork): boolean {
   const spec = world.system.nodes[node]!;
   const state = world.nodes[node]!;
   if (!nodeIsUp(state)) {
@@ -83,6 +105,7 @@ function nodeActions(world: World, node: number, faults: boolean, out: Action[],
   let due = false;
   const kubelet = world.clients[spec.kubelet]!.context as KubeletContext;
   for (const uid of kubelet.queue) out.push({ kind: 'sync', node, uid });
+  if (kubelet.queue.length > 0) work.add(spec.kubelet);
   const runtime = state.runtime.context;
   if (kubelet.probeDueMs !== null && kubelet.probeDueMs <= world.nowMs) {
     for (const [slot, s] of kubelet.probes.entries()) {
@@ -125,27 +148,45 @@ export function enabled(world: World, options: EnabledOptions): Action[] {
   const faultsOut: Action[] = [];
   const faults = options.faults && world.faultsUsed < system.bounds.faultsMax;
   const n = system.clients.length;
+  const work = new PendingWork(world);
   for (let i = 0; i < n; i++) {
     const stream = world.streams[i];
-    if (stream && (stream.end !== null || logSize(stream.queue) > 0) && clientIsUp(world, i)) out.push(table.deliver[i]!);
+    if (stream && (stream.end !== null || logSize(stream.queue) > 0) && clientIsUp(world, i)) {
+      out.push(table.deliver[i]!);
+      work.add(i);
+    }
   }
   for (let i = 0; i < n; i++) {
-    if (world.clients[i]!.context.request !== null && clientIsConnected(world, i)) out.push(table.send[i]!);
+    if (world.clients[i]!.context.request !== null && clientIsConnected(world, i)) {
+      out.push(table.send[i]!);
+      work.add(i);
+    }
   }
   let timedWorkDue = false;
   const recoveries = !options.faults || system.faults.outagesLastUntilHealed !== true;
-  for (let node = 0; node < system.nodes.length; node++) timedWorkDue = nodeActions(world, node, faults, out, faultsOut, recoveries) || timedWorkDue;
+  for (let node = 0; node < system.nodes.length; node++) timedWorkDue = nodeActions(world, node, faults, out, faultsOut, recoveries, work) || timedWorkDue;
   if (world.registryDown) out.push(REGISTRY_UP);
   if (system.scheduler !== null) {
     const scheduler = schedulerContext(world);
+    const before = out.length;
     if (scheduler.picking !== null) for (let index = 0; index < scheduler.picking.best.length; index++) out.push({ kind: 'pickNode', index });
     else if (head(scheduler) !== null) out.push(SCHEDULE);
+    if (out.length > before) work.add(system.scheduler.client);
   }
   for (const { client } of system.controllerManager?.controllers ?? []) {
-    for (const key of reconcilableKeys(world, client)) out.push({ kind: 'reconcile', client, key });
+    for (const key of reconcilableKeys(world, client)) {
+      out.push({ kind: 'reconcile', client, key });
+      work.add(client);
+    }
   }
+  // The clock moves to the next deadline only within every pending work's latency bound;
+  // beyond it, only as a stall (a fault). Timed work due now (a probe, an exit) comes first.
   const deadline = timedWorkDue ? null : nextDeadlineMs(world);
-  if (deadline !== null) out.push({ kind: 'tick', toMs: Math.max(deadline, world.nowMs) });
+  if (deadline !== null) {
+    const toMs = Math.max(deadline, world.nowMs);
+    if (toMs <= work.deadlineMs) out.push({ kind: 'tick', toMs, busy: work.clients() });
+    else if (faults && system.faults.stall) faultsOut.push({ kind: 'stall', toMs, busy: work.clients() });
+  }
 
   if (!faults) return out;
   const profile = system.faults;

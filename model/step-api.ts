@@ -27,13 +27,15 @@ export function replace<T>(list: readonly T[], index: number, value: T): T[] {
 
 /** The clients' processes start afresh: each client back to its initial state, its watch stream gone. */
 export function restartClients(world: World, members: readonly number[]): World {
-  let { clients, streams } = world;
+  let { clients, streams, workSinceMs } = world;
   for (const i of members) {
     const c = world.system.clients[i]!;
     clients = replace(clients, i, initialSnapshot(c.machine, c.input) as ClientSnapshot);
     streams = replace(streams, i, null);
+    // A new process's work is new: it has waited for nothing yet.
+    workSinceMs = replace(workSinceMs, i, null);
   }
-  return { ...world, clients, streams };
+  return { ...world, clients, streams, workSinceMs };
 }
 
 export function sendTo(world: World, client: number, event: ClientEvent | KubeletEvent | SchedulerEvent | ReconcileEvent): World {

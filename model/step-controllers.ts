@@ -1,5 +1,6 @@
 // Steps of the controller-manager: a controller's worker reconciling one queued key, and the
-// process restarting (every controller's queue, expectations and caches lost; its informers list again).
+// process restarting (every controller's queue, expectations and caches lost; once it leads again, its informers list again).
+import { afterRestart } from './leader-election.ts';
 import type { ControllerContext } from './controllers/controller.ts';
 import { hasSynced, type InformerContext } from './informer.ts';
 import { cachesOf, restartClients, sendTo } from './step-api.ts';
@@ -44,5 +45,8 @@ export function reconcile(world: World, client: number, key: string): World {
 export function restartControllerManager(world: World): World {
   const spec = controllerManagerOf(world);
   const restarted = restartClients(world, [...spec.controllers.map((c) => c.client), ...spec.informers]);
-  return { ...restarted, ghost: { ...world.ghost, controllerManagerIncarnation: world.ghost.controllerManagerIncarnation + 1 } };
+  return {
+    ...restarted, leaderSinceMs: afterRestart(world.leaderSinceMs, 'controller-manager', world.nowMs),
+    ghost: { ...world.ghost, controllerManagerIncarnation: world.ghost.controllerManagerIncarnation + 1 },
+  };
 }

@@ -1,5 +1,6 @@
 // Steps of the scheduler: a scheduling cycle, the random pick among nodes tied for the best
 // score, and the scheduler's restart (its cache, queue and informers start afresh).
+import { afterRestart } from './leader-election.ts';
 import type { InformerContext } from './informer.ts';
 import type { SchedulerContext, SchedulerView } from './scheduler/context.ts';
 import { restartClients, sendTo } from './step-api.ts';
@@ -27,9 +28,12 @@ export function pickNode(world: World, index: number): World {
   return sendTo(world, schedulerOf(world).client, { type: 'PICK', index, view: schedulerView(world), nowMs: world.nowMs });
 }
 
-/** The scheduler process starts afresh: nothing it knew survives; its informers list again. */
+/** The scheduler process starts afresh: nothing it knew survives; once it leads again, its informers list again. */
 export function restartScheduler(world: World): World {
   const spec = schedulerOf(world);
   const restarted = restartClients(world, [spec.client, spec.informers.pods, spec.informers.nodes]);
-  return { ...restarted, ghost: { ...world.ghost, schedulerIncarnation: world.ghost.schedulerIncarnation + 1 } };
+  return {
+    ...restarted, leaderSinceMs: afterRestart(world.leaderSinceMs, 'scheduler', world.nowMs),
+    ghost: { ...world.ghost, schedulerIncarnation: world.ghost.schedulerIncarnation + 1 },
+  };
 }

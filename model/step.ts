@@ -3,6 +3,7 @@
 import { isFault, type Action } from './actions.ts';
 import { compact, deliver, DROPPED, endStream, LEADER_CHANGED, send, tick } from './step-api.ts';
 import { crashNode, exit, partitionNode, probe, rebootNode, reconnectNode, restartKubelet, sync } from './step-node.ts';
+import { withWorkClock } from './latency.ts';
 import { reconcile, restartControllerManager } from './step-controllers.ts';
 import { pickNode, restartScheduler, schedule } from './step-scheduler.ts';
 import type { World } from './world.ts';
@@ -11,7 +12,7 @@ function apply(world: World, action: Action): World {
   switch (action.kind) {
     case 'send': return send(world, action.client, action.lagging);
     case 'deliver': return deliver(world, action.client);
-    case 'tick': return tick(world, action.toMs);
+    case 'tick': case 'stall': return tick(world, action.toMs);
     case 'dropWatch': return endStream(world, action.client, DROPPED);
     case 'failWatch': return endStream(world, action.client, LEADER_CHANGED);
     case 'compact': return compact(world);
@@ -36,6 +37,6 @@ function apply(world: World, action: Action): World {
 }
 
 export function step(world: World, action: Action): World {
-  const next = apply(world, action);
+  const next = withWorkClock(world, apply(world, action), action);
   return isFault(action) ? { ...next, faultsUsed: next.faultsUsed + 1 } : next;
 }

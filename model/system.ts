@@ -23,7 +23,12 @@ export interface ClientSpec {
   readonly informers?: Partial<Record<Resource, number>>;
   /** The node (index in System.nodes) the client runs on: it is down when the node is, cut off when it is. */
   readonly node?: number;
+  /** The control-plane process the client is part of: it acts only while the process holds its leader lease (leader-election.ts). */
+  readonly process?: ControlPlaneProcess;
 }
+
+/** The leader-elected processes of the control plane. */
+export type ControlPlaneProcess = 'controller-manager' | 'scheduler';
 
 export interface NodeSpec {
   readonly name: string;
@@ -84,6 +89,12 @@ export interface FaultProfile {
   /** The controller-manager restarts: its controllers' queues, expectations and caches are lost. */
   readonly controllerManagerRestart: boolean;
   /**
+   * A component stalls: the clock moves past the latency bound of its pending work (latency.ts)
+   * while the work waits, as in a long GC pause, an overloaded API server or a kubelet busy
+   * elsewhere. Without it, pending work happens within WORK_LATENCY_MS_MAX of becoming due.
+   */
+  readonly stall: boolean;
+  /**
    * The components whose writes may fail: refused by the API server (503, not applied), or
    * applied with the reply lost (504: the client cannot tell it committed). A scenario names
    * the components it is about, so their failures are not drowned by everyone else's. Users'
@@ -96,7 +107,7 @@ export interface FaultProfile {
 export const NO_FAULTS: FaultProfile = {
   watchDrop: false, watchError: false, compaction: false, staleList: false,
   nodeCrash: false, nodePartition: false, kubeletRestart: false, containerCrash: false, registryDown: false, probeFailure: false,
-  schedulerRestart: false, controllerManagerRestart: false, requestFailure: [],
+  schedulerRestart: false, controllerManagerRestart: false, stall: false, requestFailure: [],
 };
 
 /** The faults a profile switches on or off by name (every switch but requestFailure, which names components). */

@@ -7,6 +7,7 @@ import type { Log } from './append-log.ts';
 import { PMap } from './pmap.ts';
 import type { ClientContext, StreamEnd } from './client.ts';
 import type { FieldSelector } from './field-selector.ts';
+import { LEADING_FROM_THE_START, type LeaderSince } from './leader-election.ts';
 import { initialSnapshot, transition } from './machine-runner.ts';
 import { RESOURCES } from './resources.ts';
 import type { WatchEvent } from './requests.ts';
@@ -54,6 +55,14 @@ export interface World {
   readonly nodes: readonly NodeState[];
   readonly registryDown: boolean;
   readonly faultsUsed: number;
+  /**
+   * Index-aligned with system.clients: when the client's current wait for its pending work
+   * began (the clock at the first tick that found it with work); null while it has none, or
+   * has done some of it since the clock last moved (latency.ts).
+   */
+  readonly workSinceMs: readonly (number | null)[];
+  /** When the controller-manager and the scheduler hold their leader lease (again): their clients act from then on. */
+  readonly leaderSinceMs: LeaderSince;
   readonly ghost: Ghost;
 }
 
@@ -97,16 +106,17 @@ export function nodeIsUp(node: NodeState): boolean {
   return node.runtime.context.up;
 }
 
-/** The client can act: it runs on no node, or on one that is up. */
+/** The client can act: its node (if it runs on one) is up, and its process (if leader-elected) leads. */
 export function clientIsUp(world: World, client: number): boolean {
-  const node = world.system.clients[client]!.node;
-  return node === undefined || nodeIsUp(world.nodes[node]!);
+  const { node, process } = world.system.clients[client]!;
+  if (node !== undefined) return nodeIsUp(world.nodes[node]!);
+  return process === undefined || world.leaderSinceMs[process] <= world.nowMs;
 }
 
-/** The client can reach the API server. */
+/** The client can act and reach the API server. */
 export function clientIsConnected(world: World, client: number): boolean {
   const node = world.system.clients[client]!.node;
-  return node === undefined || (nodeIsUp(world.nodes[node]!) && !world.nodes[node]!.partitioned);
+  return clientIsUp(world, client) && (node === undefined || !world.nodes[node]!.partitioned);
 }
 
 /** The store with the system's initial objects created; an object the API server rejects is the scenario's mistake. */
@@ -133,6 +143,8 @@ export function initialWorld(system: System): World {
     })),
     registryDown: false,
     faultsUsed: 0,
+    workSinceMs: system.clients.map(() => null),
+    leaderSinceMs: LEADING_FROM_THE_START,
     ghost: {
       repliesLost: PMap.empty(), boundBy: PMap.empty(), schedulerIncarnation: 0, controllerManagerIncarnation: 0,
       createdBy: PMap.empty(), deletedBy: PMap.empty(), churn: PMap.empty(),

@@ -1,4 +1,4 @@
-// The four kinds of property (DESIGN.md 4). Each is a named, pure check whose
+// The four kinds of property (ARCHITECTURE.md, "Properties"). Each is a named, pure check whose
 // failure message explains the violation in words; null means it holds.
 import type { Action } from '../model/actions.ts';
 import type { World } from '../model/world.ts';

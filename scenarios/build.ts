@@ -47,11 +47,13 @@ function behaviourOf(rules: readonly BehaviourRule[]): System['behaviour'] {
   };
 }
 
-/** Adds an informer of `resource` feeding the client `owner` (running on `node`, if any); returns its index. */
-function addInformer(clients: ClientSpec[], machines: Machines, owner: number, resource: Resource, selector?: FieldSelector, node?: number): number {
+/** Adds an informer of `resource` feeding the client `owner`, running where its owner runs; returns its index. */
+function addInformer(clients: ClientSpec[], machines: Machines, owner: number, resource: Resource, selector?: FieldSelector): number {
+  const { node, process } = clients[owner]!;
   clients.push({
     id: `${resource} -> ${clients[owner]!.id}`, kind: 'informer', machine: machines.informer,
-    input: { resource, ...(selector !== undefined ? { selector } : {}) }, resource, owners: [owner], ...(node !== undefined ? { node } : {}),
+    input: { resource, ...(selector !== undefined ? { selector } : {}) }, resource, owners: [owner],
+    ...(node !== undefined ? { node } : {}), ...(process !== undefined ? { process } : {}),
   });
   return clients.length - 1;
 }
@@ -59,7 +61,7 @@ function addInformer(clients: ClientSpec[], machines: Machines, owner: number, r
 /** The scheduler and its informers: pods that still hold resources (pkg/scheduler newPodInformer), and nodes. */
 function addScheduler(clients: ClientSpec[], machines: Machines): SchedulerSpec {
   const client = clients.length;
-  clients.push({ id: 'scheduler', kind: 'scheduler', machine: machines.scheduler, input: undefined });
+  clients.push({ id: 'scheduler', kind: 'scheduler', machine: machines.scheduler, input: undefined, process: 'scheduler' });
   return {
     client,
     informers: { pods: addInformer(clients, machines, client, 'pods', NON_TERMINAL_PODS), nodes: addInformer(clients, machines, client, 'nodes') },
@@ -81,11 +83,11 @@ function addControllerManager(clients: ClientSpec[], machines: Machines, names: 
   const informerIndex = (resource: Resource) => first + definitions.length + resources.indexOf(resource);
   definitions.forEach((d) => {
     const informers = Object.fromEntries(d.resources.map((r) => [r, informerIndex(r)]));
-    clients.push({ id: `${d.name} controller`, kind: 'controller', machine: machines.controllers[d.name]!, input: undefined, informers });
+    clients.push({ id: `${d.name} controller`, kind: 'controller', machine: machines.controllers[d.name]!, input: undefined, informers, process: 'controller-manager' });
   });
   for (const resource of resources) {
     const owners = definitions.flatMap((d, i) => (d.resources.includes(resource) ? [first + i] : []));
-    clients.push({ id: `${resource} -> controller-manager`, kind: 'informer', machine: machines.informer, input: { resource }, resource, owners });
+    clients.push({ id: `${resource} -> controller-manager`, kind: 'informer', machine: machines.informer, input: { resource }, resource, owners, process: 'controller-manager' });
   }
   return { controllers: definitions.map((d, i) => ({ client: first + i, name: d.name })), informers: resources.map(informerIndex) };
 }
@@ -107,10 +109,10 @@ export function buildSystem(scenario: Scenario, overrides: Partial<Machines> = {
     const input: KubeletInput = { node: n.name, registration: nodeObject(n) };
     clients.push({ id: `kubelet ${n.name}`, kind: 'kubelet', machine: machines.kubelet, input, node });
     const informers = {
-      pods: addInformer(clients, machines, kubelet, 'pods', { nodeName: n.name }, node),
-      configmaps: addInformer(clients, machines, kubelet, 'configmaps', undefined, node),
-      secrets: addInformer(clients, machines, kubelet, 'secrets', undefined, node),
-      nodes: addInformer(clients, machines, kubelet, 'nodes', { name: n.name }, node),
+      pods: addInformer(clients, machines, kubelet, 'pods', { nodeName: n.name }),
+      configmaps: addInformer(clients, machines, kubelet, 'configmaps'),
+      secrets: addInformer(clients, machines, kubelet, 'secrets'),
+      nodes: addInformer(clients, machines, kubelet, 'nodes', { name: n.name }),
     };
     return { name: n.name, runtime: machines.runtime, images: (n.images ?? []).map(normalizedImage), kubelet, informers, startsDown: n.startsDown === true };
   });

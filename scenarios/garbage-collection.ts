@@ -18,7 +18,7 @@ function deletesWith(user: string, policy: PropagationPolicy): { name: string; s
     name: user,
     script: [
       { op: 'create', resource: 'deployments', namespace: 'default', object: deployment(name, 'nginx:1.25', 1) },
-      wait(2_000),
+      wait(10_000),
       { op: 'delete', resource: 'deployments', namespace: 'default', name, propagationPolicy: policy },
     ],
   };
@@ -34,6 +34,8 @@ export const garbageCollection: Scenario = {
   users: [deletesWith('alice', 'Background'), deletesWith('bob', 'Foreground'), deletesWith('carol', 'Orphan')],
   faults: { ...NO_FAULTS, controllerManagerRestart: true, watchDrop: true, staleList: true, requestFailure: ['controller'] },
   bounds: { faultsMax: 3, historyMax: 1024, streamQueueMax: 128 },
-  stepsMax: 150, convergeStepsMax: 4_000,
+  // Enough steps for a restart to land between the ReplicaSet's creation and the deletions at 10 s:
+  // with latency bounds, the cluster's first seconds take a hundred steps or more.
+  stepsMax: 300, convergeStepsMax: 4_000,
   goals: ['ownerDeletedWhileCollectorDown', 'foregroundDeletionCompletes', 'orphanedDependentsReleased'],
 };

@@ -36,7 +36,7 @@ const BASE = {
 export const replicaSetBasics: Scenario = {
   ...BASE,
   name: 'replicaset-basics',
-  description: 'A ReplicaSet of 4 scaled to 1 then 3, on two nodes: the controller keeps exactly spec.replicas pods through informer lag, failed writes and its own restarts.',
+  description: 'A ReplicaSet of 4 scaled to 1 then 3, on two nodes: the controller keeps exactly spec.replicas pods through informer lag, stalls, failed writes and its own restarts.',
   controllers: ['replicaset'],
   nodes: [node('node-1', '2', '4Gi'), node('node-2', '2', '4Gi')],
   users: [{
@@ -50,8 +50,8 @@ export const replicaSetBasics: Scenario = {
   // No stale lists: after a restart, a list from a lagging API server replays the ADDED events of
   // older pods, which satisfy the new incarnation's expectations (they count creations, not
   // uids) before its own creations show up, and it creates again, as upstream does: see
-  // test/stale-list-finding.test.ts.
-  faults: { ...NO_FAULTS, controllerManagerRestart: true, requestFailure: ['controller'], watchDrop: true },
+  // test/schedules/stale-list-over-creation.json and its test in test/defects-controllers.test.ts.
+  faults: { ...NO_FAULTS, controllerManagerRestart: true, requestFailure: ['controller'], watchDrop: true, stall: true },
   stepsMax: 120, convergeStepsMax: 4_000,
   goals: ['replicaSetReadyAfterControllerRestart'],
 };
@@ -156,7 +156,9 @@ export const deploymentOperations: Scenario = {
       ],
     },
   ],
-  faults: { ...NO_FAULTS, controllerManagerRestart: true, requestFailure: ['controller'], watchDrop: true },
+  // Stalls too: a controller-manager whose pods watch waits past the ReplicaSet controller's
+  // 5-minute expectations is where upstream's expired expectations miscount (kept as a schedule).
+  faults: { ...NO_FAULTS, controllerManagerRestart: true, requestFailure: ['controller'], watchDrop: true, stall: true },
   stepsMax: 200, convergeStepsMax: 8_000,
   goals: ['rolloutCompletes', 'proportionalScalingHappens'],
 };

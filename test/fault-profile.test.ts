@@ -30,6 +30,7 @@ function switchOf(system: System, action: Action): string {
     case 'exit': return 'containerCrash';
     case 'restartScheduler': return 'schedulerRestart';
     case 'restartControllerManager': return 'controllerManagerRestart';
+    case 'stall': return 'stall';
     case 'refuseRequest': case 'loseReply': return `requestFailure:${system.clients[action.client]!.kind}`;
     default: throw new Error(`${action.kind} is a fault the test does not know`);
   }

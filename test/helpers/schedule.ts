@@ -14,6 +14,16 @@ import type { Property } from '../../properties/property.ts';
 import type { Scenario } from '../../scenarios/scenario.ts';
 
 /**
+ * The scenario with stalls on, and its fault budget raised by the stalls the schedule takes.
+ * The schedules kept from before latency bounds (model/latency.ts) moved the clock past pending
+ * work freely; each such move is now an explicit stall, which the scenario must allow.
+ */
+export function allowingStalls(scenario: Scenario, labels: readonly string[]): Scenario {
+  const stalls = labels.filter((l) => l.startsWith('stall: ')).length;
+  return { ...scenario, faults: { ...scenario.faults, stall: true }, bounds: { ...scenario.bounds, faultsMax: scenario.bounds.faultsMax + stalls } };
+}
+
+/**
  * Runs the scenario through exactly these steps, checking `properties` on each, then as any
  * run goes on (healed, to convergence). Throws when a label names no enabled action.
  */
