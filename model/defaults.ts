@@ -15,8 +15,8 @@
 //   spec.resources is not in the Kubernetes 1.30 API types manifests are decoded with, so no
 //   modelled pod has it.
 // - Ephemeral containers, PersistentVolumeClaim templates of ephemeral volumes and the volume
-//   sources kubeprop refuses at load (iscsi, rbd, azureDisk, scaleIO, image: their own
-//   SetDefaults_*): no modelled pod can carry them.
+//   sources kubeprop refuses at load (iscsi, rbd, azureDisk, image: their own defaults): no
+//   modelled pod can carry them.
 // - SetDefaults_ConfigMap (data: {}): an empty map is not written out (omitempty), so the
 //   stored object looks the same.
 // - Kinds the model does not store (ReplicationController, LimitRange, PersistentVolume,
@@ -104,6 +104,8 @@ function volume(v: Volume): Volume {
     ...(v.configMap ? { configMap: { ...mode, ...v.configMap } } : {}),
     ...(v.downwardAPI ? { downwardAPI: { ...mode, ...v.downwardAPI, ...(v.downwardAPI.items ? { items: v.downwardAPI.items.map(withFieldRefDefaults) } : {}) } } : {}),
     ...(v.projected ? { projected: { ...mode, ...v.projected, ...(v.projected.sources ? { sources: v.projected.sources.map(projection) } : {}) } } : {}),
+    // A removed plugin's volume is still stored (and never mounted): ScaleIOVolumeSource's +default markers.
+    ...(v.scaleIO ? { scaleIO: { storageMode: 'ThinProvisioned', fsType: 'xfs', ...v.scaleIO } } : {}),
   };
 }
 
