@@ -5,6 +5,9 @@
 // and never mounted; a volume no container mounts is not waited for; every other volume type
 // the model does not represent is refused at load, or left out under --skip-unmodelled.
 import type { Node, Pod, PodSpec } from 'kubernetes-types/core/v1.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { arrayChooser } from '../checker/chooser.ts';
@@ -23,6 +26,7 @@ import { newNodeInfo } from '../model/semantics/resource-fit.ts';
 import { PROPERTIES } from '../properties/index.ts';
 import { podRow } from '../reports/pod-table.ts';
 import { InputError } from '../scenarios/load/input-error.ts';
+import { loadManifestFile } from '../scenarios/load/manifest-file.ts';
 import { loadScenarioFile } from '../scenarios/load/scenario-file.ts';
 
 const file = (name: string) => fileURLToPath(new URL(`./scenario-files/${name}`, import.meta.url));
@@ -167,5 +171,13 @@ describe('volume types the model does not represent (unmodelled-volumes.yaml)', 
       { containers: [{ name: 'app', image: 'nginx:1.25', volumeMounts: [] }], volumes: [] },
       { containers: [{ name: 'app', image: 'nginx:1.25' }], volumes: [] },
     ]);
+  });
+});
+
+describe('volumes that do not decode', () => {
+  it('are judged by strict decoding alone', () => {
+    const manifest = join(mkdtempSync(join(tmpdir(), 'kubeprop-')), 'pod.yaml');
+    writeFileSync(manifest, 'apiVersion: v1\nkind: Pod\nmetadata: { name: p }\nspec:\n  containers: [{ name: app, image: nginx:1.25 }]\n  volumes: share\n');
+    expect(() => loadManifestFile(manifest)).toThrow(`${manifest}:6: Pod "p": json: cannot unmarshal string into Go struct field PodSpec.spec.volumes of type []v1.Volume`);
   });
 });

@@ -77,12 +77,15 @@ export function loadManifestFile(file: string): ManifestFile {
       if (storedAs) return void problems.push({ file, line, message: `no matches for kind "${kind}" in version "${apiVersion}" (the model serves ${kind} as ${RESOURCES[storedAs].apiVersion})` });
       return void unmodelled.push({ file, line, what: `${kind} ${JSON.stringify(name)}`, reason: 'kind not modelled by kubeprop', leftOut: 'left out of the run' });
     }
-    for (const error of strictDecodingErrors(value)) {
+    const decoding = strictDecodingErrors(value);
+    for (const error of decoding) {
       problems.push({ file, line: doc.lineOf([...at, ...error.path]), message: `${kind} ${JSON.stringify(name)}: ${error.message}` });
     }
     if (!isObject(value.metadata) || (!name && typeof value.metadata.generateName !== 'string')) {
       return void problems.push({ file, line, message: `${kind}: metadata.name: Required value: name or generateName is required` });
     }
+    // Volumes are judged only in an object that decodes: its volumes are then a list of Volume.
+    if (decoding.length > 0) return;
     const volumes = podVolumes(resource, asCreated(value as KubeObject));
     const what = (path: readonly PathSegment[]) => `${kind} ${JSON.stringify(name)}: ${fieldPath(path)}`;
     for (const v of volumes.unmodelled) {
