@@ -89,6 +89,7 @@ describe('the defaults of volumes, probes, handlers and env', () => {
           { name: 'logs', hostPath: { path: '/var/log' } },
           { name: 'info', downwardAPI: { items: [{ path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } }] } },
           { name: 'all', projected: { sources: [{ serviceAccountToken: { path: 'token' } }, { configMap: { name: 'app' } }] } },
+          { name: 'legacy', scaleIO: { gateway: 'https://gw', system: 'sys', secretRef: { name: 'sio' } } },
         ],
       },
     }));
@@ -108,6 +109,7 @@ describe('the defaults of volumes, probes, handlers and env', () => {
         { name: 'logs', hostPath: { path: '/var/log', type: '' } },
         { name: 'info', downwardAPI: { defaultMode: 420, items: [{ path: 'labels', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.labels' } }] } },
         { name: 'all', projected: { defaultMode: 420, sources: [{ serviceAccountToken: { path: 'token', expirationSeconds: 3600 } }, { configMap: { name: 'app' } }] } },
+        { name: 'legacy', scaleIO: { gateway: 'https://gw', system: 'sys', secretRef: { name: 'sio' }, storageMode: 'ThinProvisioned', fsType: 'xfs' } },
       ],
     });
   });
