@@ -7,8 +7,8 @@ import type { KubeletContext } from '../model/kubelet/context.ts';
 import { admittedPods, registeredAllocatable } from '../model/kubelet/sync.ts';
 import type { KubeObject } from '../model/resources.ts';
 import type { CachedPod, SchedulerContext } from '../model/scheduler/context.ts';
-import { firstRejection, podView } from '../model/scheduler/cycle.ts';
-import { fitErrorMessage, NO_NODES_AVAILABLE, type Rejection } from '../model/scheduler/fit-error.ts';
+import { firstRejection, podView, preFilterRejection } from '../model/scheduler/cycle.ts';
+import { fitErrorMessage, NO_NODES_AVAILABLE, preFilterFitErrorMessage, type Rejection } from '../model/scheduler/fit-error.ts';
 import { DEFAULT_PROFILE } from '../model/scheduler/machine.ts';
 import { head } from '../model/scheduler/queue.ts';
 import type { NodeView } from '../model/scheduler/plugins.ts';
@@ -185,22 +185,25 @@ function podScheduledCondition(pod: KubeObject): PodCondition | undefined {
 
 /**
  * The pods waiting for the scheduler (unbound, not terminal, not being deleted), each with a
- * node that could take it now, or else every node's rejection: judged by the default profile
- * against the API server's nodes and bound pods.
+ * node that could take it now, or else every node's rejection (the PreFilter plugin's, on every
+ * node, when one rejects the pod): judged by the default profile against the API server's nodes
+ * and bound pods.
  */
-function pendingVerdicts(world: World): { pod: KubeObject; fits: NodeView | undefined; rejections: Rejection[] }[] {
+function pendingVerdicts(world: World): { pod: KubeObject; fits: NodeView | undefined; preFilter: Rejection | null; rejections: Rejection[] }[] {
   const nodes = apiNodeViews(world);
   return [...(world.store.context.objects.pods?.values() ?? [])]
     .filter((p) => boundNode(p) === undefined && !isTerminalPod(p) && !p.metadata.deletionTimestamp)
     .map((pod) => {
+      const preFilter = preFilterRejection(DEFAULT_PROFILE, pod as Pod);
+      if (preFilter) return { pod, fits: undefined, preFilter, rejections: nodes.map(() => preFilter) };
       const view = podView(pod as Pod);
       const rejections: Rejection[] = [];
       for (const node of nodes) {
         const rejection = firstRejection(DEFAULT_PROFILE, view, node);
-        if (rejection === null) return { pod, fits: node, rejections: [] };
+        if (rejection === null) return { pod, fits: node, preFilter, rejections: [] };
         rejections.push(rejection);
       }
-      return { pod, fits: undefined, rejections };
+      return { pod, fits: undefined, preFilter, rejections };
     });
 }
 
@@ -222,9 +225,10 @@ export const unschedulablePodsSayWhy: EventuallyProperty = {
   check(world) {
     if (world.system.scheduler === null) return null;
     const wrong: string[] = [];
-    for (const { pod, fits, rejections } of pendingVerdicts(world)) {
+    for (const { pod, fits, preFilter, rejections } of pendingVerdicts(world)) {
       if (fits) continue;
-      const expected = rejections.length === 0 ? NO_NODES_AVAILABLE : fitErrorMessage(rejections);
+      const expected = rejections.length === 0 ? NO_NODES_AVAILABLE
+        : preFilter ? preFilterFitErrorMessage(rejections.length, preFilter) : fitErrorMessage(rejections);
       const condition = podScheduledCondition(pod);
       if (condition?.status === 'False' && condition.reason === 'Unschedulable' && condition.message === expected) continue;
       const shown = condition ? `PodScheduled=${condition.status}${condition.reason ? ` (${condition.reason}: ${condition.message})` : ''}` : 'no PodScheduled condition';

@@ -29,15 +29,15 @@ describe('controller properties catch planted defects, with short replayable tra
     },
     {
       property: 'rollingUpdateKeepsAvailability', scenario: nginxDeployment, defect: rolloutIgnoresMaxUnavailable, explored: 0, steps: 219,
-      message: 'the Deployment controller scaled down ReplicaSets of default/nginx-deployment (nginx-deployment-775f64fdb8 4 -> 0, '
-        + 'nginx-deployment-596b96b5b5 0 -> 1) while 4 pod(s) were available: that removes 4 available pod(s), leaving 0, below '
+      message: 'the Deployment controller scaled down ReplicaSets of default/nginx-deployment (nginx-deployment-95c4874ff 4 -> 0, '
+        + 'nginx-deployment-65f85bd58b 0 -> 1) while 4 pod(s) were available: that removes 4 available pod(s), leaving 0, below '
         + 'spec.replicas - maxUnavailable = 3.',
     },
     {
       property: 'noFlappingWhileConverging', scenario: overlappingDeployments, defect: deploymentIgnoresControllerRef, explored: 0, steps: 4000,
-      message: 'replicasets default/blue-74fffccf7b flapped after faults healed: controlled by green at rv 790, controlled by blue at rv 791, '
-        + 'controlled by green at rv 794, controlled by blue at rv 795, controlled by green at rv 798, controlled by blue at rv 799, '
-        + 'controlled by green at rv 802, controlled by blue at rv 803. Something keeps undoing what something else does: two controllers '
+      message: 'replicasets default/green-7fc6d7dc4d flapped after faults healed: controlled by blue at rv 795, controlled by green at rv 796, '
+        + 'controlled by blue at rv 799, controlled by green at rv 800, controlled by blue at rv 803, controlled by green at rv 804, '
+        + 'controlled by blue at rv 807, controlled by green at rv 808. Something keeps undoing what something else does: two controllers '
         + 'disagree, or one acts on a view it never corrects.',
     },
     {
@@ -82,7 +82,7 @@ describe('what upstream\'s ReplicaSet controller does once its expectations expi
   const { labels } = JSON.parse(readFileSync(new URL('./schedules/expired-expectations-miscount.json', import.meta.url), 'utf8')) as { labels: string[] };
 
   it('replicaSetNeverCreatesBeyondReplicas does not blame the controller', () => {
-    expect(labels.at(-1)).toBe('replicaset controller: reconcile default/web-74fffccf7b');
+    expect(labels.at(-1)).toBe('replicaset controller: reconcile default/web-755959898c');
     expect(runSchedule(allowingStalls(deploymentOperations, labels), labels, [findProperty('replicaSetNeverCreatesBeyondReplicas')!]).violation).toBeNull();
   });
 });

@@ -40,7 +40,7 @@ describe('the garbage collector under exploration', () => {
     expect(trace.originalSteps).toBe(13);
     expect(trace.labels).toHaveLength(233);
     expect(trace.violation.message).toBe(
-      'replicasets default/background-8655fcc7fb outlives its owner Deployment default/background (uid 00000000-0000-4000-8000-000000000001, ' +
+      'replicasets default/background-5567c568cf outlives its owner Deployment default/background (uid 00000000-0000-4000-8000-000000000001, ' +
       'deleted with propagation Background): the garbage collector must delete a dependent whose owners are all gone, unless it was orphaned (its references to them removed)');
     expect(replayed).toMatchObject({ reproduced: true, mismatch: null, steps: 233 });
   });

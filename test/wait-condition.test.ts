@@ -56,7 +56,7 @@ describe('a user waiting in a run', () => {
       'kubectl printed:', '  deployment "nginx-deployment" successfully rolled out', '  deployment "nginx-deployment" successfully rolled out',
     ]);
     // The scale to 2 after the second wait happened: two pods of the new template are left.
-    expect(lines.filter((l) => l.startsWith('nginx-deployment-596b96b5b5-'))).toHaveLength(2);
+    expect(lines.filter((l) => l.startsWith('nginx-deployment-65f85bd58b-'))).toHaveLength(2);
   });
 
   it('gives up after its timeout, prints why, runs nothing after, and the run still settles', () => {

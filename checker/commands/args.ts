@@ -46,8 +46,9 @@ export const SCENARIO_FLAGS = {
   defect: { type: 'string' },
 } as const satisfies Options;
 
-export const SCENARIO_FLAGS_HELP = `  --skip-unmodelled  go on without the objects of kinds kubeprop does not model
-              (listed as warnings); without it they are bad input
+export const SCENARIO_FLAGS_HELP = `  --skip-unmodelled  go on without the objects of kinds and the pod volumes of types
+              kubeprop does not model (listed as warnings); without it they are
+              bad input
   --steps-max N      exploration steps per run, in place of each scenario's
   --faults LIST      the faults to explore, in place of each scenario's: none, or
               kinds separated by commas (watchDrop,nodeCrash,requestFailure:controller;

@@ -26,8 +26,10 @@ export interface QueuedPod {
   readonly timestampMs: number;
   readonly unschedulableCount: number;
   readonly consecutiveErrorsCount: number;
-  /** The Filter plugins that rejected it last time: only events they care about move it back. */
+  /** The plugins that rejected it last time: only events they care about move it back. */
   readonly rejectedBy: readonly string[];
+  /** The PersistentVolumeClaims its volumes name (spec.volumes cannot change): VolumeRestrictions' queueing hint reads them. */
+  readonly claims: readonly string[];
 }
 
 /**

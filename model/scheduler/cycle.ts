@@ -1,5 +1,6 @@
-// One scheduling cycle (pkg/scheduler/schedule_one.go schedulePod): find the nodes that pass
-// every Filter plugin, walking from nextStartNodeIndex and stopping once enough are found
+// One scheduling cycle (pkg/scheduler/schedule_one.go schedulePod): run the PreFilter
+// plugins, a rejection failing the pod on every node; find the nodes that pass every Filter
+// plugin, walking from nextStartNodeIndex and stopping once enough are found
 // (numFeasibleNodesToFind); score them when there is more than one; the best score wins, ties
 // broken at random (selectHost), which here is the chooser's. When no node fits, the FitError
 // says why.
@@ -7,11 +8,12 @@ import type { Pod, PodSpec } from 'kubernetes-types/core/v1.js';
 import type { PMap } from '../pmap.ts';
 import { podHostPorts } from '../semantics/node-ports.ts';
 import { nodeResourcesFitPreFilter } from '../semantics/resource-fit.ts';
-import { fitErrorMessage, NO_NODES_AVAILABLE, type Rejection } from './fit-error.ts';
-import type { FilterPlugin, NodeView, PodView, ScorePlugin } from './plugins.ts';
+import { fitErrorMessage, NO_NODES_AVAILABLE, preFilterFitErrorMessage, type Rejection } from './fit-error.ts';
+import type { FilterPlugin, NodeView, PodView, PreFilterPlugin, ScorePlugin } from './plugins.ts';
 
 /** The plugins a scheduler runs: the default profile, or a planted defect's. */
 export interface Profile {
+  readonly preFilters: readonly PreFilterPlugin[];
   readonly filters: readonly FilterPlugin[];
   readonly scores: readonly ScorePlugin[];
 }
@@ -39,6 +41,15 @@ export function podView(pod: Pod): PodView {
   return { pod, request: pre.podRequest, ports: podHostPorts(spec) };
 }
 
+/** RunPreFilterPlugins: the first plugin that rejects the pod, or null when it may go on to the nodes. */
+export function preFilterRejection(profile: Profile, pod: Pod): Rejection | null {
+  for (const plugin of profile.preFilters) {
+    const result = plugin.preFilter(pod);
+    if (!result.schedulable) return { plugin: plugin.name, code: result.status.code, reasons: result.status.reasons };
+  }
+  return null;
+}
+
 /** RunFilterPlugins: the first plugin that rejects the node, or null when the node passes them all. */
 export function firstRejection(profile: Profile, pod: PodView, node: NodeView): Rejection | null {
   for (const plugin of profile.filters) {
@@ -63,6 +74,8 @@ export function scheduleCycle(
 ): CycleResult {
   const all = nodeOrder.length;
   if (all === 0) return { kind: 'unschedulable', message: NO_NODES_AVAILABLE, rejectedBy: [], nextStartNodeIndex };
+  const rejected = preFilterRejection(profile, pod);
+  if (rejected) return { kind: 'unschedulable', message: preFilterFitErrorMessage(all, rejected), rejectedBy: [rejected.plugin], nextStartNodeIndex };
   const view = podView(pod);
   const wanted = numFeasibleNodesToFind(all);
   const feasible: NodeView[] = [];

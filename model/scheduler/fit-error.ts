@@ -3,7 +3,9 @@
 // FitError.Error() and the DefaultPreemption PostFilter's message (defaultpreemption,
 // preemption.go Evaluator.Preempt): "0/N nodes are available: <histogram>. preemption:
 // 0/N nodes are available: <histogram>." Each histogram entry is "<count> <reason>", the
-// entries sorted as whole strings and joined with ", ".
+// entries sorted as whole strings and joined with ", ". A pod a PreFilter plugin rejected has
+// that plugin's message in place of the histogram, and every node counts as rejected with its
+// code.
 import type { FilterCode } from '../semantics/scheduler-framework.ts';
 
 /** A node's rejection: the first Filter plugin that rejected it, with its code and reasons. */
@@ -35,4 +37,13 @@ export function fitErrorMessage(rejections: readonly Rejection[]): string {
   const filters = nodesAvailable(n, rejections.map((r) => r.reasons));
   const preemption = nodesAvailable(n, rejections.map((r) => [r.code === 'Unschedulable' ? NO_VICTIMS : PREEMPTION_NOT_HELPFUL]));
   return `${filters} preemption: ${preemption}`;
+}
+
+/**
+ * The message for a pod a PreFilter plugin rejected: its message, then preemption's verdict with
+ * every node given the plugin's status (Diagnosis.NodeToStatus.SetAbsentNodesStatus).
+ */
+export function preFilterFitErrorMessage(numAllNodes: number, rejection: Rejection): string {
+  const preemption = nodesAvailable(numAllNodes, Array.from({ length: numAllNodes }, () => [rejection.code === 'Unschedulable' ? NO_VICTIMS : PREEMPTION_NOT_HELPFUL]));
+  return `0/${numAllNodes} nodes are available: ${rejection.reasons.join(', ')}. preemption: ${preemption}`;
 }

@@ -4,24 +4,25 @@
 // node fits, patches PodScheduled=False with the reasons and parks the pod (schedule_one.go
 // handleSchedulingFailure). Bindings go out asynchronously, one API call at a time; a failed
 // one is forgotten and the pod retried after a backoff (handleBindingCycleError).
-import type { NodeSpec as ApiNodeSpec, NodeStatus, Pod, PodCondition, PodStatus } from 'kubernetes-types/core/v1.js';
+import type { NodeSpec as ApiNodeSpec, NodeStatus, Pod, PodCondition, PodSpec, PodStatus } from 'kubernetes-types/core/v1.js';
 import { assign, setup } from 'xstate';
 import type { ClientEvent, InformedEvent } from '../client.ts';
 import { deepEqual } from '../equal.ts';
 import { PMap } from '../pmap.ts';
 import type { Request } from '../requests.ts';
 import type { KubeObject } from '../resources.ts';
+import { claimNames } from '../volume-sources.ts';
 import { addPod, removeNode, removePod, setNode } from './cache.ts';
 import type { CachedPod, QueuedPod, SchedulerContext, SchedulerView } from './context.ts';
 import { scheduleCycle, type Profile } from './cycle.ts';
-import { FILTER_PLUGINS, SCORE_PLUGINS } from './plugins.ts';
+import { FILTER_PLUGINS, PRE_FILTER_PLUGINS, SCORE_PLUGINS } from './plugins.ts';
 import {
   afterError, afterRejection, dequeue, enqueueActive, flushDue, head, isQueued, moveToActiveOrBackoff, newQueuedPod, nextQueueDeadlineMs,
   onClusterEvent, pop,
   type ClusterEvent,
 } from './queue.ts';
 
-export const DEFAULT_PROFILE: Profile = { filters: FILTER_PLUGINS, scores: SCORE_PLUGINS };
+export const DEFAULT_PROFILE: Profile = { preFilters: PRE_FILTER_PLUGINS, filters: FILTER_PLUGINS, scores: SCORE_PLUGINS };
 
 export type SchedulerEvent =
   | { readonly type: 'SCHEDULE'; readonly view: SchedulerView; readonly nowMs: number }
@@ -84,7 +85,7 @@ function podPending(ctx: SchedulerContext, pod: KubeObject, previous: KubeObject
     const updated = previous !== null && (!deepEqual(previous.spec, pod.spec) || !deepEqual(previous.metadata.labels, pod.metadata.labels));
     return updated ? apply(ctx, moveToActiveOrBackoff(ctx, [parked], nowMs)) : ctx;
   }
-  return isQueued(ctx, uid) ? ctx : apply(ctx, enqueueActive(ctx, newQueuedPod(uid, keyOf(pod), nowMs)));
+  return isQueued(ctx, uid) ? ctx : apply(ctx, enqueueActive(ctx, newQueuedPod(uid, keyOf(pod), nowMs, claimNames(pod.spec as PodSpec))));
 }
 
 /** A pod gone (or gone terminal, leaving the informer's selector): out of the queue and the cache. */
@@ -94,7 +95,7 @@ function podGone(ctx: SchedulerContext, pod: KubeObject, nowMs: number): Schedul
   if (next.picking?.queued.uid === uid) next = { ...next, picking: null };
   if (!next.pods.has(uid)) return next;
   next = apply(next, removePod(next, uid));
-  return apply(next, onClusterEvent(next, 'AssignedPodDelete', nowMs));
+  return apply(next, onClusterEvent(next, 'AssignedPodDelete', nowMs, pod));
 }
 
 function onPodInformed(ctx: SchedulerContext, informed: InformedEvent): SchedulerContext {
@@ -216,8 +217,9 @@ function onBindReply(ctx: SchedulerContext, request: Extract<Request, { verb: 'b
   const queued = ctx.binding.get(request.uid);
   let next: SchedulerContext = { ...ctx, binding: ctx.binding.delete(request.uid) };
   if (reply.ok || !queued) return next;
-  if (next.pods.get(request.uid)?.assumed) next = apply(next, removePod(next, request.uid));
-  next = apply(next, onClusterEvent(next, 'AssignedPodDelete', nowMs));
+  const assumed = next.pods.get(request.uid);
+  if (assumed?.assumed) next = apply(next, removePod(next, request.uid));
+  next = apply(next, onClusterEvent(next, 'AssignedPodDelete', nowMs, assumed?.pod));
   if (next.pods.has(request.uid)) return next;
   const condition = podScheduledFalse('SchedulerError', `running Bind plugin "${DEFAULT_BINDER}": ${reply.status.message}`);
   const patch: Request = {

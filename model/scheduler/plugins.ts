@@ -1,10 +1,12 @@
 // The default profile's plugins that matter for the pods kubeprop models, in the order the
-// framework runs them (pkg/scheduler/apis/config/v1/default_plugins.go): Filter plugins
-// stop at the first that rejects a node; Score plugins add weight x normalised score.
-// Volume, topology-spread and inter-pod-affinity plugins pass every node and score nothing
-// here: no modelled pod has volumes to bind, spread constraints or pod affinity (and a pod
-// that no Service or ReplicaSet selects gets no default spreading). ImageLocality scores 0
-// on every node, as Node objects here list no images.
+// framework runs them (pkg/scheduler/apis/config/v1/default_plugins.go): a PreFilter plugin
+// that rejects the pod rejects it on every node; Filter plugins stop at the first that rejects
+// a node; Score plugins add weight x normalised score. Of the volume plugins, VolumeRestrictions'
+// PreFilter is the first to look a pod's PersistentVolumeClaims up, and no claim exists here;
+// the rest pass every node: no modelled pod has a claim that exists, a volume another pod's
+// could conflict with, spread constraints or pod affinity (and a pod that no Service or
+// ReplicaSet selects gets no default spreading). ImageLocality scores 0 on every node, as Node
+// objects here list no images.
 import type { Node, Pod, PodSpec } from 'kubernetes-types/core/v1.js';
 import { nodeAffinityFilter, nodeAffinityScore } from '../semantics/node-affinity.ts';
 import { nodePortsFilter, type HostPort } from '../semantics/node-ports.ts';
@@ -14,6 +16,7 @@ import {
 } from '../semantics/resource-fit.ts';
 import { SCHEDULABLE, unschedulableAndUnresolvable, type FilterResult, type NodeScore } from '../semantics/scheduler-framework.ts';
 import { taintTolerationFilter, taintTolerationScore, tolerationsTolerateTaint } from '../semantics/taints.ts';
+import { claimNames } from '../volume-sources.ts';
 
 /** What a filter knows of a node: the Node, its NodeInfo (assumed pods counted) and the host ports in use. */
 export interface NodeView {
@@ -27,6 +30,12 @@ export interface PodView {
   readonly pod: Pod;
   readonly request: Amounts;
   readonly ports: readonly HostPort[];
+}
+
+/** A PreFilter plugin's verdict on the pod, before any node is looked at. */
+export interface PreFilterPlugin {
+  readonly name: string;
+  readonly preFilter: (pod: Pod) => FilterResult;
 }
 
 export interface FilterPlugin {
@@ -56,6 +65,20 @@ function nodeNameFilter(pod: PodView, node: NodeView): FilterResult {
   const wanted = pod.pod.spec?.nodeName;
   return !wanted || wanted === node.node.metadata?.name ? SCHEDULABLE : unschedulableAndUnresolvable(ERR_REASON_NODE_NAME);
 }
+
+/**
+ * VolumeRestrictions PreFilter (plugins/volumerestrictions/volume_restrictions.go
+ * readWriteOncePodPVCsForPod): it reads each claim the pod's volumes name from the PVC lister,
+ * in order, and the first that is not there rejects the pod, unresolvably, with the lister's
+ * NotFound error. Every claim is missing here (claimNames).
+ */
+function volumeRestrictionsPreFilter(pod: Pod): FilterResult {
+  const [claim] = claimNames(pod.spec as PodSpec);
+  return claim === undefined ? SCHEDULABLE : unschedulableAndUnresolvable(`persistentvolumeclaim "${claim}" not found`);
+}
+
+/** The PreFilter plugins that can reject a modelled pod (NodeResourcesFit's cannot: the SidecarContainers gate is locked on). */
+export const PRE_FILTER_PLUGINS: readonly PreFilterPlugin[] = [{ name: 'VolumeRestrictions', preFilter: volumeRestrictionsPreFilter }];
 
 function nodeResourcesFit(pod: PodView, node: NodeView): FilterResult {
   const fit = nodeResourcesFitFilter(pod.request, node.info);

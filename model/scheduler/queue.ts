@@ -3,8 +3,12 @@
 // backoffQ for pods an event moved back while still backing off, which Pop may take from
 // early when activeQ is empty (SchedulerPopFromBackoffQ); an error backoffQ, which it may
 // not; and the unschedulable pool, left on an event that a plugin which rejected the pod
-// cares about (its QueueingHint), or after 5 minutes there (checked every 30 s).
+// registered for (EventsToRegister), when the plugin's QueueingHint says the event may help, or
+// after 5 minutes there (checked every 30 s).
 // Backoff is 1 s doubling to 10 s, counted in rejections, or in consecutive errors after an error.
+import type { PodSpec } from 'kubernetes-types/core/v1.js';
+import type { KubeObject } from '../resources.ts';
+import { claimNames } from '../volume-sources.ts';
 import type { QueuedPod, SchedulerContext } from './context.ts';
 
 export const POD_INITIAL_BACKOFF_MS = 1_000;
@@ -14,21 +18,33 @@ export const FLUSH_UNSCHEDULABLE_INTERVAL_MS = 30_000;
 
 type Queues = Pick<SchedulerContext, 'activeQ' | 'backoffQ' | 'errorBackoffQ' | 'unschedulable'>;
 
-/** The cluster events that move pods out of the unschedulable pool, and the Filter plugins whose QueueingHint queues a pod on each. */
+/** The cluster events that move pods out of the unschedulable pool, and the plugins that register for each. */
 export const EVENT_PLUGINS = {
-  NodeAdd: ['NodeUnschedulable', 'NodeName', 'TaintToleration', 'NodeAffinity', 'NodePorts', 'NodeResourcesFit'],
+  NodeAdd: ['NodeUnschedulable', 'NodeName', 'TaintToleration', 'NodeAffinity', 'NodePorts', 'NodeResourcesFit', 'VolumeRestrictions'],
   NodeAllocatableChange: ['NodeResourcesFit'],
   NodeLabelChange: ['NodeAffinity'],
   /** A taint change, or a node uncordoned (spec.unschedulable true to false). Cordoning moves nothing. */
   NodeTaintChange: ['NodeUnschedulable', 'TaintToleration'],
-  /** An assigned pod deleted, or gone terminal: its resources and ports are free. */
-  AssignedPodDelete: ['NodePorts', 'NodeResourcesFit'],
+  /** An assigned pod deleted, or gone terminal: its resources, ports and claims are free. */
+  AssignedPodDelete: ['NodePorts', 'NodeResourcesFit', 'VolumeRestrictions'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type ClusterEvent = keyof typeof EVENT_PLUGINS;
 
-export function newQueuedPod(uid: string, key: string, nowMs: number): QueuedPod {
-  return { uid, key, timestampMs: nowMs, unschedulableCount: 0, consecutiveErrorsCount: 0, rejectedBy: [] };
+/** A QueueingHintFn: whether the event, about `object`, may make the parked pod schedulable. Without one, it may. */
+type QueueingHint = (pod: QueuedPod, object: KubeObject) => boolean;
+
+const HINTS: { readonly [E in ClusterEvent]?: Readonly<Record<string, QueueingHint>> } = {
+  AssignedPodDelete: {
+    // VolumeRestrictions isSchedulableAfterPodDeleted: a pod of the same namespace that used one of
+    // its claims (the disk conflicts it also checks are between volume types refused at load).
+    VolumeRestrictions: (pod, deleted) => deleted.metadata.namespace === pod.key.slice(0, pod.key.indexOf('/'))
+      && claimNames(deleted.spec as PodSpec).some((claim) => pod.claims.includes(claim)),
+  },
+};
+
+export function newQueuedPod(uid: string, key: string, nowMs: number, claims: readonly string[] = []): QueuedPod {
+  return { uid, key, timestampMs: nowMs, unschedulableCount: 0, consecutiveErrorsCount: 0, rejectedBy: [], claims };
 }
 
 /** calculateBackoffDuration: 1 s, 2 s, 4 s ... up to 10 s, by consecutive errors if the last failure was one, else by rejections. */
@@ -106,10 +122,17 @@ export function moveToActiveOrBackoff(q: Queues, moving: readonly QueuedPod[], n
   return { activeQ, backoffQ, unschedulable };
 }
 
-/** MoveAllToActiveOrBackoffQueue: the pods a plugin that rejected them would requeue on this event. */
-export function onClusterEvent(q: Queues, event: ClusterEvent, nowMs: number): Partial<SchedulerContext> {
+/**
+ * MoveAllToActiveOrBackoffQueue: the pods a plugin that rejected them would requeue on this
+ * event, about `object` (the pod deleted, for AssignedPodDelete).
+ */
+export function onClusterEvent(q: Queues, event: ClusterEvent, nowMs: number, object?: KubeObject): Partial<SchedulerContext> {
   const plugins: readonly string[] = EVENT_PLUGINS[event];
-  const moving = [...q.unschedulable.values()].filter((pod) => pod.rejectedBy.some((p) => plugins.includes(p)));
+  const queues = (pod: QueuedPod, plugin: string) => {
+    const hint = HINTS[event]?.[plugin];
+    return plugins.includes(plugin) && (hint === undefined || object === undefined || hint(pod, object));
+  };
+  const moving = [...q.unschedulable.values()].filter((pod) => pod.rejectedBy.some((p) => queues(pod, p)));
   return moveToActiveOrBackoff(q, moving, nowMs);
 }
 

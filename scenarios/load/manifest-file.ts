@@ -2,10 +2,13 @@
 // `kind: List` unpacked into its items, every field checked strictly (server-side field
 // validation, Strict, as kubectl applies by default), the fields the server sets in a
 // `kubectl get -o yaml` dump dropped, and every object of a kind the model stores, by kind.
-// Kinds the model does not store are set apart, for the caller to refuse or skip.
+// Kinds the model does not store, and pod volumes of a type it does not model, are set apart,
+// for the caller to refuse or skip (the objects come without those volumes); the API server's
+// warnings about volumes are kept, for the caller to print.
 import { resourceFor, RESOURCES, type KubeObject, type Resource } from '../../model/resources.ts';
-import { strictDecodingErrors } from '../strict-decoding.ts';
+import { fieldPath, strictDecodingErrors } from '../strict-decoding.ts';
 import { InputError, type Problem } from './input-error.ts';
+import { podVolumes } from './pod-volumes.ts';
 import { parseYaml, type PathSegment, type YamlDocument } from './yaml-source.ts';
 
 export interface ManifestObject {
@@ -17,16 +20,23 @@ export interface ManifestObject {
   readonly lineOf: (path: readonly PathSegment[]) => number;
 }
 
-export interface UnmodelledObject {
+/** An object of a kind the model does not store, or a volume of a type it does not model. */
+export interface Unmodelled {
   readonly file: string;
   readonly line: number;
-  /** `Ingress "web"`, as kubectl names an object. */
+  /** `Ingress "web"`, as kubectl names an object, or `Pod "db": spec.volumes[0].nfs`. */
   readonly what: string;
+  /** `kind not modelled by kubeprop`, `volume type nfs is not modelled by kubeprop`. */
+  readonly reason: string;
+  /** What going on without it leaves out. */
+  readonly leftOut: string;
 }
 
 export interface ManifestFile {
   readonly objects: readonly ManifestObject[];
-  readonly unmodelled: readonly UnmodelledObject[];
+  readonly unmodelled: readonly Unmodelled[];
+  /** What the API server warns about when the objects are created, as kubectl prints it. */
+  readonly warnings: readonly Problem[];
 }
 
 /** Metadata only the API server sets: a create must not carry it (resourceVersion is refused). */
@@ -45,7 +55,8 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 export function loadManifestFile(file: string): ManifestFile {
   const source = parseYaml(file);
   const objects: ManifestObject[] = [];
-  const unmodelled: UnmodelledObject[] = [];
+  const unmodelled: Unmodelled[] = [];
+  const warnings: Problem[] = [];
   const problems: Problem[] = [];
   const visit = (doc: YamlDocument, value: unknown, at: readonly PathSegment[]) => {
     const line = doc.lineOf(at);
@@ -64,17 +75,26 @@ export function loadManifestFile(file: string): ManifestFile {
     if (resource === undefined) {
       const storedAs = (Object.keys(RESOURCES) as Resource[]).find((r) => RESOURCES[r].kind === kind);
       if (storedAs) return void problems.push({ file, line, message: `no matches for kind "${kind}" in version "${apiVersion}" (the model serves ${kind} as ${RESOURCES[storedAs].apiVersion})` });
-      return void unmodelled.push({ file, line, what: `${kind} ${JSON.stringify(name)}` });
+      return void unmodelled.push({ file, line, what: `${kind} ${JSON.stringify(name)}`, reason: 'kind not modelled by kubeprop', leftOut: 'left out of the run' });
     }
-    for (const error of strictDecodingErrors(value)) {
+    const decoding = strictDecodingErrors(value);
+    for (const error of decoding) {
       problems.push({ file, line: doc.lineOf([...at, ...error.path]), message: `${kind} ${JSON.stringify(name)}: ${error.message}` });
     }
     if (!isObject(value.metadata) || (!name && typeof value.metadata.generateName !== 'string')) {
       return void problems.push({ file, line, message: `${kind}: metadata.name: Required value: name or generateName is required` });
     }
-    objects.push({ resource, object: asCreated(value as KubeObject), file, line, lineOf: (path) => doc.lineOf([...at, ...path]) });
+    // Volumes are judged only in an object that decodes: its volumes are then a list of Volume.
+    if (decoding.length > 0) return;
+    const volumes = podVolumes(resource, asCreated(value as KubeObject));
+    const what = (path: readonly PathSegment[]) => `${kind} ${JSON.stringify(name)}: ${fieldPath(path)}`;
+    for (const v of volumes.unmodelled) {
+      unmodelled.push({ file, line: doc.lineOf([...at, ...v.path]), what: what(v.path), reason: v.message, leftOut: 'left out of the run, with the volumeMounts that name it' });
+    }
+    for (const w of volumes.warnings) warnings.push({ file, line: doc.lineOf([...at, ...w.path]), message: `${kind} ${JSON.stringify(name)}: Warning: ${w.message}` });
+    objects.push({ resource, object: volumes.object, file, line, lineOf: (path) => doc.lineOf([...at, ...path]) });
   };
   for (const doc of source.documents) visit(doc, doc.value, []);
   if (problems.length > 0) throw new InputError(problems);
-  return { objects, unmodelled };
+  return { objects, unmodelled, warnings };
 }

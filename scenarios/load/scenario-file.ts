@@ -16,19 +16,22 @@ import type { UserOp } from '../user.ts';
 import { dryRunScript } from './dry-run.ts';
 import { Field } from './field.ts';
 import { formatProblem, InputError, type Problem } from './input-error.ts';
-import { loadManifestFile, type ManifestObject, type UnmodelledObject } from './manifest-file.ts';
+import { loadManifestFile, type ManifestObject, type Unmodelled } from './manifest-file.ts';
 import { operation } from './operations.ts';
 import { processRule } from './processes.ts';
 import { parseYaml } from './yaml-source.ts';
 
 export interface LoadOptions {
-  /** Go on without the objects of kinds the model does not store (they are listed as warnings); otherwise they are bad input. */
+  /**
+   * Go on without the objects of kinds the model does not store, and without the pod volumes of
+   * types it does not model (they are listed as warnings); otherwise they are bad input.
+   */
   readonly skipUnmodelled?: boolean;
 }
 
 export interface LoadedScenario {
   readonly scenario: Scenario;
-  /** What loading set aside: objects of kinds not modelled, when skipping them was asked for. */
+  /** The API server's warnings, and what loading set aside when skipping what is not modelled was asked for. */
   readonly warnings: readonly string[];
 }
 
@@ -144,7 +147,8 @@ export function loadScenarioFile(file: string, options: LoadOptions = {}): Loade
   // Manifests are created first, in order, then the operations run.
   const dir = dirname(file);
   const objects: ManifestObject[] = [];
-  const unmodelled: UnmodelledObject[] = [];
+  const unmodelled: Unmodelled[] = [];
+  const apiWarnings: Problem[] = [];
   /** Where each object created came from, for the dry run's problems. */
   const sources = new Map<KubeObject, ManifestObject>();
   const created: ObjectRef[] = [];
@@ -155,6 +159,7 @@ export function loadScenarioFile(file: string, options: LoadOptions = {}): Loade
       const loaded = loadManifestFile(resolve(dir, path));
       if (loaded.objects.length === 0 && loaded.unmodelled.length === 0) return (f.problem(`${path}: no objects passed to create`), []);
       unmodelled.push(...loaded.unmodelled);
+      apiWarnings.push(...loaded.warnings);
       objects.push(...loaded.objects);
       return loaded.objects.map((o): UserOp => {
         sources.set(o.object, o);
@@ -193,7 +198,7 @@ export function loadScenarioFile(file: string, options: LoadOptions = {}): Loade
   const settleMs = budgets?.child('settle').durationMs() ?? BUDGET_DEFAULTS.settleMs;
   problems.push(...dryRunScript(script, sources, historyMax));
   if (unmodelled.length > 0 && !options.skipUnmodelled) {
-    for (const u of unmodelled) problems.push({ file: u.file, line: u.line, message: `${u.what}: kind not modelled by kubeprop (run with --skip-unmodelled to go on without it)` });
+    for (const u of unmodelled) problems.push({ file: u.file, line: u.line, message: `${u.what}: ${u.reason} (run with --skip-unmodelled to go on without it)` });
   }
 
   const controllerNames = CONTROLLERS.map((c) => c.name);
@@ -214,7 +219,10 @@ export function loadScenarioFile(file: string, options: LoadOptions = {}): Loade
   if (goals.length === 0) goalsField.problem(`name at least one sometimes-goal that proves a run went somewhere (kubeprop list shows them: ${GOALS.join(', ')})`);
 
   if (problems.length > 0) throw new InputError(problems);
-  const warnings = unmodelled.map((u) => formatProblem({ file: u.file, line: u.line, message: `${u.what}: kind not modelled by kubeprop, left out of the run` }));
+  const warnings = [
+    ...apiWarnings.map(formatProblem),
+    ...unmodelled.map((u) => formatProblem({ file: u.file, line: u.line, message: `${u.what}: ${u.reason}, ${u.leftOut}` })),
+  ];
   const scenario: Scenario = {
     name: name!, description, source: { path: resolve(file), skipUnmodelled: options.skipUnmodelled === true },
     informers: [], users: [{ name: 'alice', script }],
