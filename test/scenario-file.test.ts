@@ -37,7 +37,7 @@ describe('bad scenario files', () => {
     expect(problems('many-mistakes.yaml')).toEqual([
       'test/scenario-files/many-mistakes.yaml:1: name: must be lower-case letters, digits and dashes',
       'test/scenario-files/many-mistakes.yaml:5: cluster.nodes[0].capacity.cpu: must be a quantity such as "2", "500m" or "4Gi", got "two"',
-      'test/scenario-files/many-mistakes.yaml:6: cluster.nodes[0].colour: unknown field "colour" (expected one of: name, capacity, labels, taints, unschedulable, images, joinsLater, kubelet)',
+      'test/scenario-files/many-mistakes.yaml:6: cluster.nodes[0].colour: unknown field "colour" (expected one of: name, capacity, os, arch, labels, taints, unschedulable, images, joinsLater, kubelet)',
       'test/scenario-files/many-mistakes.yaml:10: operations[0].scale.replicas: must be an integer of at least 0, got -1',
       'test/scenario-files/many-mistakes.yaml:11: operations[1].cordon: unknown node "node-9" (cluster.nodes has node-1)',
       'test/scenario-files/many-mistakes.yaml:12: operations[2].when.timeout: must be a duration such as "30s", "1m30s" or "500ms", got "soon"',
@@ -57,6 +57,20 @@ describe('bad scenario files', () => {
       'test/scenario-files/order-mistakes.yaml:15: operations[2].when: needs exactly one of rolloutComplete, condition, phase, deleted, got rolloutComplete and phase',
       'test/scenario-files/order-mistakes.yaml:16: operations[2].delete: no manifest or earlier operation creates pod/web-0',
       'scenarios/manifests/nginx-deployment.yaml:1: Deployment "nginx-deployment": its pods name no spec.nodeName, and cluster.scheduler is false: nothing would ever bind them',
+    ]);
+  });
+
+  it("refuses a platform no kubelet is built for, a Windows kubelet, and labels a kubelet sets itself or refuses to start with", () => {
+    expect(problems('node-platform-mistakes.yaml')).toEqual([
+      'test/scenario-files/node-platform-mistakes.yaml:6: cluster.nodes[0].os: must be one of linux, windows, got "darwin"',
+      'test/scenario-files/node-platform-mistakes.yaml:7: cluster.nodes[0].arch: must be one of amd64, arm64, ppc64le, s390x, got "arm"',
+      "test/scenario-files/node-platform-mistakes.yaml:10: cluster.nodes[1].os: a Windows kubelet is not modelled: the model's kubelet and container runtime are Linux's (an API-only node, kubelet: false, may be windows)",
+      'test/scenario-files/node-platform-mistakes.yaml:14: cluster.nodes[2].arch: windows/arm64 is not a platform Kubernetes builds a kubelet for (linux/amd64, linux/arm64, linux/ppc64le, linux/s390x, windows/amd64)',
+      "test/scenario-files/node-platform-mistakes.yaml:19: cluster.nodes[3].labels.kubernetes.io/arch: is set by the kubelet from the node's arch: give the node's arch instead",
+      "test/scenario-files/node-platform-mistakes.yaml:20: cluster.nodes[3].labels.node-role.kubernetes.io/worker: a kubelet refuses to start with this label (unknown 'kubernetes.io' or 'k8s.io' labels specified with --node-labels): "
+        + "a kubelet's own labels must begin with kubelet.kubernetes.io or node.kubernetes.io, or be one of beta.kubernetes.io/instance-type, failure-domain.beta.kubernetes.io/region, "
+        + 'failure-domain.beta.kubernetes.io/zone, node.kubernetes.io/instance-type, topology.kubernetes.io/region, topology.kubernetes.io/zone; '
+        + 'label the node with a patch once it runs, or make it an API-only node (kubelet: false)',
     ]);
   });
 
