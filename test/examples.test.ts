@@ -30,6 +30,9 @@ describe('example scenarios', () => {
     expect(lines[1]).toBe('every property held');
     // maxUnavailable let one old pod go (the one that never ran); the new template's two wait.
     expect(lines.slice(lines.indexOf('') + 1)).toEqual([
+      'kubectl printed:',
+      '  node/node-1 condition met',
+      '',
       'NAME                   READY   STATUS    RESTARTS   AGE',
       'web-5db6d585fc-bbbbb   1/1     Running   0          6m30s',
       'web-5db6d585fc-bbbbc   1/1     Running   0          6m30s',

@@ -54,7 +54,7 @@ describe('bad scenario files', () => {
       'test/scenario-files/order-mistakes.yaml:9: manifests[1]: manifests/empty.yaml: no objects passed to create',
       'test/scenario-files/order-mistakes.yaml:13: operations[1].at: is earlier than the at of an operation before it: operations run in order',
       'test/scenario-files/order-mistakes.yaml:14: operations[1].pause: no manifest or earlier operation creates deployment/nginx-deploymnt',
-      'test/scenario-files/order-mistakes.yaml:15: operations[2].when: needs exactly one of rolloutComplete, condition, phase, deleted, got rolloutComplete and phase',
+      'test/scenario-files/order-mistakes.yaml:15: operations[2].when: needs exactly one of rolloutComplete, condition, phase, deleted, created, got rolloutComplete and phase',
       'test/scenario-files/order-mistakes.yaml:16: operations[2].delete: no manifest or earlier operation creates pod/web-0',
       'scenarios/manifests/nginx-deployment.yaml:1: Deployment "nginx-deployment": its pods name no spec.nodeName, and cluster.scheduler is false: nothing would ever bind them',
     ]);
@@ -80,7 +80,8 @@ describe('bad scenario files', () => {
       'test/scenario-files/manifests/with-ingress.yaml:1: Ingress "web": kind not modelled by kubeprop, left out of the run',
       'test/scenario-files/manifests/with-ingress.yaml:9: PersistentVolumeClaim "data": kind not modelled by kubeprop, left out of the run',
     ]);
-    expect(scenario.users[0]!.script.map((op) => (op.op === 'create' ? `create ${op.object.kind}` : op.op))).toEqual(['create Deployment']);
+    // The user first waits for node-1 to be registered (kubectl wait --for=create), then its script starts.
+    expect(scenario.users[0]!.script.map((op) => (op.op === 'create' ? `create ${op.object.kind}` : op.op))).toEqual(['waitFor', 'scriptStarts', 'create Deployment']);
     expect(scenario.source).toEqual({ path: file('unknown-kind.yaml'), skipUnmodelled: true });
   });
 });

@@ -8,6 +8,7 @@ import { CONTROLLERS } from '../../model/controllers/index.ts';
 import { FAULT_KINDS, faultProfile, NO_FAULTS, REQUEST_FAILURE_CLIENTS, type FaultProfile } from '../../model/system.ts';
 import { RESOURCES, type KubeObject } from '../../model/resources.ts';
 import { PROPERTIES } from '../../properties/index.ts';
+import { onceNodesRegistered } from '../cluster-up.ts';
 import type { ObjectRef } from '../wait-condition.ts';
 import type { NodeDefinition, Scenario } from '../scenario.ts';
 import type { UserOp } from '../user.ts';
@@ -181,7 +182,7 @@ export function loadScenarioFile(file: string, options: LoadOptions = {}): Loade
   const warnings = unmodelled.map((u) => formatProblem({ file: u.file, line: u.line, message: `${u.what}: kind not modelled by kubeprop, left out of the run` }));
   const scenario: Scenario = {
     name: name!, description, source: { path: resolve(file), skipUnmodelled: options.skipUnmodelled === true },
-    informers: [], users: [{ name: 'alice', script }],
+    informers: [], users: [{ name: 'alice', script: onceNodesRegistered(nodes as NodeDefinition[], script) }],
     nodes: nodes as NodeDefinition[], scheduler, controllers: controllers ?? controllersFor(objects, script, fault.profile),
     registry, behaviours: behaviours as NonNullable<(typeof behaviours)[number]>[],
     faults: fault.profile,
