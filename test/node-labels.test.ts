@@ -62,6 +62,16 @@ describe('node labels as a kubelet sets them', () => {
     });
   });
 
+  it("the kubelet turns away a pod meant for another OS, by its spec.os or its own kubernetes.io/os label (predicate.go), before any fit", () => {
+    expect(podOf(world, 'iis')!.status).toMatchObject({
+      phase: 'Failed', reason: 'PodOSNotSupported', message: "Pod was rejected: Failed to admit pod as the OS field doesn't match node OS",
+    });
+    expect(podOf(world, 'labelled-windows')!.status).toMatchObject({
+      phase: 'Failed', reason: 'PodOSSelectorNodeLabelDoesNotMatch',
+      message: "Pod was rejected: Failed to admit pod as the `kubernetes.io/os` label doesn't match node label",
+    });
+  });
+
   it('an arm64 node takes the arm64 pod', () => {
     const arm = settle({ ...scenario, nodes: scenario.nodes.map((n) => (n.name === 'node-2' ? { ...n, arch: 'arm64' as const } : n)) });
     expect(nodeOf(arm, 'node-2')!.metadata.labels).toMatchObject({ 'kubernetes.io/arch': 'arm64', 'beta.kubernetes.io/arch': 'arm64' });
