@@ -161,7 +161,7 @@ describe('kubeprop list', () => {
   it('lists the sometimes-goals a scenario file may name, podRunsToCompletion among them, and the planted defects', async () => {
     const goals = await cli('list');
     expect(goals.code).toBe(0);
-    expect(goals.stdout).toMatch(/\n {2}sometimes {2}podRunsToCompletion +A pod runs to completion: it is Succeeded, each of its containers \(and init containers, sidecars aside\) terminated with exit code 0\.\n/);
+    expect(goals.stdout).toMatch(/\n {2}sometimes {2}podRunsToCompletion +A pod runs to completion: not being deleted, it is Succeeded, each of its containers \(and init containers, sidecars aside\) terminated with exit code 0\.\n/);
     const defects = await cli('list', '--defects');
     expect(defects.stdout).toMatch(/\n {2}kubeletPhaseIgnoresRestartPolicy +a kubelet whose pod phase takes every pod for restartPolicy Always: /);
   });
