@@ -1,6 +1,6 @@
 // One run of a scenario from a seed, told the way a person reads a cluster: what ran,
 // whether every property held, which goals it reached, and the pods at the end as
-// `kubectl get pods` would list them. A violation is written as a trace, to replay.
+// `kubectl get pods` (or `-A`) would list them. A violation is written as a trace, to replay.
 import { PROPERTIES } from '../properties/index.ts';
 import { printedByUsers } from '../properties/observe.ts';
 import { humanDuration, podTable } from '../reports/pod-table.ts';

@@ -1,19 +1,50 @@
 // A Node as the API server holds it once it has registered: the kubelet's registration
-// (pkg/kubelet/kubelet_node_status.go initialNode: the hostname label, --register-with-taints,
-// capacity and allocatable, Ready), or a node that exists only as an API object, as
-// scheduler_perf's fake nodes do.
+// (pkg/kubelet/kubelet_node_status.go initialNode: the hostname, os and arch labels and their
+// beta twins, --node-labels over them, --register-with-taints, capacity and allocatable,
+// Ready), or a node that exists only as an API object, as scheduler_perf's fake nodes do.
+// initialNode adds node.kubernetes.io/instance-type and the topology region and zone labels
+// only from a cloud provider, which the model has none of: a scenario gives a node its zone
+// as a label, as --node-labels would.
 import type { NodeCondition, NodeStatus, Taint } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from './resources.ts';
+
+/**
+ * The platforms Kubernetes builds a kubelet for (hack/lib/golang.sh KUBE_SUPPORTED_NODE_PLATFORMS):
+ * a node's runtime.GOOS and runtime.GOARCH, which its kubelet writes into its labels.
+ */
+export const NODE_PLATFORMS = ['linux/amd64', 'linux/arm64', 'linux/ppc64le', 'linux/s390x', 'windows/amd64'] as const;
+export const NODE_OSES = ['linux', 'windows'] as const;
+export const NODE_ARCHES = ['amd64', 'arm64', 'ppc64le', 's390x'] as const;
+export type NodeOS = (typeof NODE_OSES)[number];
+export type NodeArch = (typeof NODE_ARCHES)[number];
+
+/** The labels initialNode sets, from the hostname and the kubelet binary's GOOS and GOARCH (k8s.io/api/core/v1 well_known_labels.go). */
+export const LABEL_HOSTNAME = 'kubernetes.io/hostname';
+export const LABEL_OS = 'kubernetes.io/os';
+export const LABEL_ARCH = 'kubernetes.io/arch';
+export const LABEL_OS_BETA = 'beta.kubernetes.io/os';
+export const LABEL_ARCH_BETA = 'beta.kubernetes.io/arch';
 
 export interface NodeShape {
   readonly name: string;
   /** cpu, memory and pods, as a ResourceList spells them: "4", "8Gi", 110. */
   readonly allocatable: { readonly cpu: string; readonly memory: string; readonly pods: number };
+  /** The node's operating system and architecture (its kubelet's GOOS and GOARCH); linux and amd64 unless given. */
+  readonly os?: NodeOS;
+  readonly arch?: NodeArch;
+  /** Labels besides the ones the kubelet sets (--node-labels). */
   readonly labels?: Readonly<Record<string, string>>;
   /** Taints the node registers with (--register-with-taints). */
   readonly taints?: readonly Taint[];
   /** Registered cordoned (--register-schedulable=false). */
   readonly unschedulable?: boolean;
+}
+
+/** The labels a kubelet registers its node with (initialNode), then the node's own (--node-labels). */
+export function nodeLabels(node: NodeShape): Record<string, string> {
+  const os = node.os ?? 'linux';
+  const arch = node.arch ?? 'amd64';
+  return { [LABEL_HOSTNAME]: node.name, [LABEL_OS]: os, [LABEL_ARCH]: arch, [LABEL_OS_BETA]: os, [LABEL_ARCH_BETA]: arch, ...node.labels };
 }
 
 export function nodeObject(node: NodeShape): KubeObject {
@@ -24,7 +55,7 @@ export function nodeObject(node: NodeShape): KubeObject {
   };
   return {
     apiVersion: 'v1', kind: 'Node',
-    metadata: { name: node.name, labels: { 'kubernetes.io/hostname': node.name, ...node.labels } },
+    metadata: { name: node.name, labels: nodeLabels(node) },
     spec,
     status: {
       capacity: resources, allocatable: resources,

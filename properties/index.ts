@@ -2,7 +2,7 @@
 import { goneForcesRelist, informerCachesMatchStore, informerResourceVersionNeverGoesBack, watchDropLeadsToRelist, watchEventsArriveInOrder } from './informers.ts';
 import {
   containerConfigErrorReported, crashLoopBackOffReached, deletedPodsAreGone, gracefulTerminationCompletes, imagePullBackOffReached, livenessRestartHappens, podBecomesReady,
-  podStatusesReflectRuntime, podWaitsForVolume,
+  podRunsToCompletion, podStatusesReflectRuntime, podWaitsForVolume,
 } from './nodes.ts';
 import {
   neverPolicyNeverRestarts, nodeNameNeverChanges, podPhaseTransitionsAreLegal, readyOnlyAfterReadinessPassed, restartCountNeverDecreases,
@@ -73,6 +73,7 @@ export const PROPERTIES: readonly Property[] = [
   gracefulTerminationCompletes,
   imagePullBackOffReached,
   podBecomesReady,
+  podRunsToCompletion,
   podWaitsForVolume,
   containerConfigErrorReported,
   podScheduledAfterWaiting,

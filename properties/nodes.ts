@@ -119,6 +119,24 @@ export const gracefulTerminationCompletes: SometimesGoal = {
   },
 };
 
+export const podRunsToCompletion: SometimesGoal = {
+  kind: 'sometimes',
+  name: 'podRunsToCompletion',
+  description: 'A pod runs to completion: not being deleted, it is Succeeded, each of its containers (and init containers, sidecars aside) terminated with exit code 0.',
+  reached(before, _action, after) {
+    const event = podEvent(before, after);
+    // A pod deleted gracefully whose containers exit 0 on SIGTERM is Succeeded too; it was stopped, it did not complete.
+    if (!event || event.type === 'DELETED' || event.object.metadata.deletionTimestamp) return false;
+    const status = event.object.status as PodStatus | undefined;
+    if (status?.phase !== 'Succeeded') return false;
+    const spec = specOf(event.object);
+    const statuses = [...(status.initContainerStatuses ?? []), ...(status.containerStatuses ?? [])];
+    // A sidecar (an init container that restarts Always) is stopped once the others are done: its exit code does not count.
+    const containers = [...(spec.initContainers ?? []).filter((c) => c.restartPolicy !== 'Always'), ...spec.containers];
+    return containers.every((c) => statuses.find((s) => s.name === c.name)?.state?.terminated?.exitCode === 0);
+  },
+};
+
 export const podBecomesReady: SometimesGoal = {
   kind: 'sometimes',
   name: 'podBecomesReady',

@@ -1,13 +1,16 @@
 // Pods as `kubectl get pods` prints them: NAME, READY, STATUS, RESTARTS, AGE, with STATUS
 // worked out as kubectl's printPod does (pkg/printers/internalversion/printers.go): the
 // phase, replaced by an init container's or the last container's waiting or terminated
-// reason, by Terminating while a deletion is pending. Ages are against logical time.
+// reason, by Terminating while a deletion is pending. Ages are against logical time. Pods
+// outside the default namespace are listed as `kubectl get pods -A` lists them, with a
+// NAMESPACE column first (kubectl's printer adds it for --all-namespaces).
 import type { ContainerStatus, PodSpec, PodStatus } from 'kubernetes-types/core/v1.js';
 import { EPOCH_MS } from '../model/clock.ts';
 import type { KubeObject } from '../model/resources.ts';
 import { isSidecar } from '../model/semantics/pod-phase.ts';
 
 export interface PodRow {
+  readonly namespace: string;
   readonly name: string;
   readonly ready: string;
   readonly status: string;
@@ -101,6 +104,7 @@ export function podRow(pod: KubeObject, nowMs: number): PodRow {
   else if (pod.metadata.deletionTimestamp && !terminal) reason = 'Terminating';
   const total = (spec.containers ?? []).length + sidecars.size;
   return {
+    namespace: pod.metadata.namespace ?? '',
     name: pod.metadata.name ?? '',
     ready: `${ready}/${total}`,
     status: reason,
@@ -109,11 +113,18 @@ export function podRow(pod: KubeObject, nowMs: number): PodRow {
   };
 }
 
-/** The table, columns padded as kubectl's tabwriter pads them (three spaces between). */
+/**
+ * The table, columns padded as kubectl's tabwriter pads them (three spaces between), pods in
+ * the order given (the API server lists them by namespace, then name). Pods all in `default`
+ * are what `kubectl get pods` prints; any elsewhere, and the table is `kubectl get pods -A`,
+ * whose NAMESPACE column tells the pods of each namespace apart (the model's `run` shows every
+ * pod of the cluster, which one namespace's listing would not).
+ */
 export function podTable(pods: readonly KubeObject[], nowMs: number): string {
-  const header: PodRow = { name: 'NAME', ready: 'READY', status: 'STATUS', restarts: 'RESTARTS', age: 'AGE' };
+  const header: PodRow = { namespace: 'NAMESPACE', name: 'NAME', ready: 'READY', status: 'STATUS', restarts: 'RESTARTS', age: 'AGE' };
   const rows = [header, ...pods.map((p) => podRow(p, nowMs))];
-  const columns = ['name', 'ready', 'status', 'restarts', 'age'] as const;
+  const allNamespaces = pods.some((p) => p.metadata.namespace !== 'default');
+  const columns = [...(allNamespaces ? ['namespace'] as const : []), 'name', 'ready', 'status', 'restarts', 'age'] as const;
   const widths = columns.map((c) => Math.max(...rows.map((r) => r[c].length)));
   return rows.map((r) => columns.map((c, i) => (i === columns.length - 1 ? r[c] : r[c].padEnd(widths[i]! + 3))).join('')).join('\n');
 }

@@ -97,5 +97,5 @@ export const podBasics: Scenario = {
   bounds: { faultsMax: 3, historyMax: 256, streamQueueMax: 64 },
   stepsMax: 250,
   convergeStepsMax: 5000,
-  goals: ['crashLoopBackOffReached', 'podBecomesReady'],
+  goals: ['crashLoopBackOffReached', 'podBecomesReady', 'podRunsToCompletion'],
 };

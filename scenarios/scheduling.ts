@@ -4,6 +4,7 @@
 import type { PodSpec, Taint } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../model/resources.ts';
 import { NO_FAULTS } from '../model/system.ts';
+import { nodeRegistered } from './cluster-up.ts';
 import type { NodeDefinition, Scenario } from './scenario.ts';
 import type { UserOp } from './user.ts';
 
@@ -89,8 +90,9 @@ export const schedulingPlacement: Scenario = {
       create(unscheduledPod('zonal', '1', '1Gi', {
         affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: ['zone-b'] }] }] } } },
       })),
-      wait(10_000), patchNode('node-3', { spec: { unschedulable: null } }),
-      patchNode('node-1', { metadata: { labels: { accelerator: 'gpu' } } }),
+      // kubectl wait --for=create before touching a node: its kubelet may not have registered it yet.
+      wait(10_000), nodeRegistered('node-3'), patchNode('node-3', { spec: { unschedulable: null } }),
+      nodeRegistered('node-1'), patchNode('node-1', { metadata: { labels: { accelerator: 'gpu' } } }),
     ],
   }],
   faults: { ...NO_FAULTS, schedulerRestart: true },
@@ -116,11 +118,12 @@ export const schedulingNodeChurn: Scenario = {
     name: 'alice',
     script: [
       ...['a', 'b', 'c', 'd'].map((n) => create(unscheduledPod(n, '1', '1Gi'))),
-      wait(10_000), patchNode('node-1', { spec: { taints: [{ key: 'maintenance', value: 'true', effect: 'NoSchedule' }] } }),
+      // kubectl wait --for=create before touching a node: node-1's kubelet may not have registered it yet, and node-2 joins later.
+      wait(10_000), nodeRegistered('node-1'), patchNode('node-1', { spec: { taints: [{ key: 'maintenance', value: 'true', effect: 'NoSchedule' }] } }),
       create(unscheduledPod('e', '500m', '512Mi')),
       { op: 'delete', resource: 'nodes', namespace: '', name: 'node-3' },
       create(unscheduledPod('f', '500m', '512Mi')),
-      patchNode('node-2', { spec: { unschedulable: true } }),
+      nodeRegistered('node-2'), patchNode('node-2', { spec: { unschedulable: true } }),
     ],
   }],
   faults: { ...NO_FAULTS, schedulerRestart: true, requestFailure: ['scheduler'] },

@@ -14,6 +14,7 @@ import type { Request, WriteRequest } from '../model/requests.ts';
 import type { KubeObject, Resource } from '../model/resources.ts';
 import type { World } from '../model/world.ts';
 import { rollbackDeployment } from '../model/semantics/rollback.ts';
+import { printedError } from './kubectl-error.ts';
 import { judge, timedOut, type WaitCondition } from './wait-condition.ts';
 
 type DeleteOptions = Pick<Extract<WriteRequest, { verb: 'delete' }>, 'gracePeriodSeconds' | 'propagationPolicy'>;
@@ -30,7 +31,9 @@ export type UserOp =
   /** kubectl drain NODE [--force]: without force, pods no controller manages stop the drain. */
   | { readonly op: 'drain'; readonly node: string; readonly force: boolean }
   | { readonly op: 'wait'; readonly ms: number }
-  /** Sleeps until the clock reads `atMs` (at once if it is past). */
+  /** The script's clock starts now: the `waitUntil`s after it count from here (a script without it counts from 0). */
+  | { readonly op: 'scriptStarts' }
+  /** Sleeps until `atMs` after the script's start (at once if that is past). */
   | { readonly op: 'waitUntil'; readonly atMs: number }
   /**
    * kubectl rollout status / kubectl wait: GETs the object every `pollMs` until the condition
@@ -48,6 +51,8 @@ export interface UserContext extends ClientContext {
   readonly script: readonly UserOp[];
   /** Index of the operation in progress. */
   readonly pc: number;
+  /** When the script's clock started (its scriptStarts); 0 without one. */
+  readonly startedAtMs: number;
   readonly attempts: number;
   /** Conflicts met so far (each one retried or, past the bound, given up). */
   readonly conflicts: number;
@@ -65,7 +70,8 @@ export interface UserInput {
   readonly script: readonly UserOp[];
 }
 
-type Progress = Pick<UserContext, 'pc' | 'request' | 'wakeAtMs' | 'attempts' | 'read' | 'pending' | 'pollsLeft'>;
+type Progress = Pick<UserContext, 'pc' | 'startedAtMs' | 'request' | 'wakeAtMs' | 'attempts' | 'read' | 'pending' | 'pollsLeft'>;
+type Script = Pick<UserContext, 'script' | 'startedAtMs'>;
 
 const getOf = (resource: Resource, namespace: string, name: string): Request => ({ verb: 'get', resource, namespace, name });
 const poll = (condition: WaitCondition): Request => getOf(condition.target.resource, condition.target.namespace, condition.target.name);
@@ -80,16 +86,20 @@ function target(op: UserOp): { resource: Resource; namespace: string; name: stri
   }
 }
 
-/** The context for starting operation `pc` at `nowMs`. */
-function start(script: readonly UserOp[], pc: number, nowMs: number): Progress {
-  const op = script[pc];
-  const base: Progress = { pc, attempts: 0, wakeAtMs: null, request: null, read: null, pending: [], pollsLeft: null };
+/** The context for starting operation `pc` of the script at `nowMs`. */
+function start(ctx: Script, pc: number, nowMs: number): Progress {
+  const op = ctx.script[pc];
+  const base: Progress = { pc, startedAtMs: ctx.startedAtMs, attempts: 0, wakeAtMs: null, request: null, read: null, pending: [], pollsLeft: null };
   if (!op) return base;
   const edited = target(op);
   if (edited) return { ...base, request: getOf(edited.resource, edited.namespace, edited.name) };
   switch (op.op) {
     case 'wait': return { ...base, wakeAtMs: nowMs + op.ms };
-    case 'waitUntil': return op.atMs > nowMs ? { ...base, wakeAtMs: op.atMs } : start(script, pc + 1, nowMs);
+    case 'scriptStarts': return start({ script: ctx.script, startedAtMs: nowMs }, pc + 1, nowMs);
+    case 'waitUntil': {
+      const atMs = ctx.startedAtMs + op.atMs;
+      return atMs > nowMs ? { ...base, wakeAtMs: atMs } : start(ctx, pc + 1, nowMs);
+    }
     case 'waitFor': return { ...base, request: poll(op.condition), pollsLeft: op.pollsMax - 1 };
     case 'create': return { ...base, request: { verb: 'create', resource: op.resource, namespace: op.namespace, object: op.object } };
     case 'delete': {
@@ -142,15 +152,15 @@ export function onReply(context: UserContext, event: Extract<ClientEvent, { type
   const op = context.script[context.pc]!;
   const { request, reply } = event;
   const finish = (line?: string): Partial<UserContext> =>
-    ({ ...start(context.script, context.pc + 1, event.nowMs), ...(line !== undefined ? { printed: [...context.printed, line] } : {}) });
+    ({ ...start(context, context.pc + 1, event.nowMs), ...(line !== undefined ? { printed: [...context.printed, line] } : {}) });
   if (op.op === 'waitFor') return onPolled(context, op, reply.ok ? reply.object ?? null : reply.status.reason === 'NotFound' ? null : undefined, event.nowMs);
   const edited = target(op);
-  if (!edited) return finish(reply.ok ? undefined : `Error from server: ${reply.status.message}`);
+  if (!edited) return finish(reply.ok ? undefined : printedError(reply.status));
   if (!reply.ok && reply.status.reason === 'Conflict' && request.verb === 'update') {
-    if (context.attempts + 1 >= CONFLICT_RETRIES_MAX) return { ...finish(`Error from server (Conflict): ${reply.status.message}`), conflicts: context.conflicts + 1 };
+    if (context.attempts + 1 >= CONFLICT_RETRIES_MAX) return { ...finish(printedError(reply.status)), conflicts: context.conflicts + 1 };
     return { conflicts: context.conflicts + 1, attempts: context.attempts + 1, request: getOf(edited.resource, edited.namespace, edited.name) };
   }
-  if (!reply.ok) return finish(`Error from server: ${reply.status.message}`);
+  if (!reply.ok) return finish(printedError(reply.status));
   if (request.verb === 'get' && reply.object) {
     // rollout undo needs the Deployment's ReplicaSets too; the rest edit what they read.
     if (op.op === 'rolloutUndo') return { read: reply.object, request: { verb: 'list', resource: 'replicasets', resourceVersion: '' } };
@@ -177,8 +187,8 @@ export function onReply(context: UserContext, event: Extract<ClientEvent, { type
 /** A waitFor's poll came back with `object` (null: not found; undefined: the read failed, so try again). */
 function onPolled(context: UserContext, op: Extract<UserOp, { op: 'waitFor' }>, object: KubeObject | null | undefined, nowMs: number): Partial<UserContext> {
   const verdict = object === undefined ? { kind: 'waiting' as const } : judge(op.condition, object);
-  const stop = (line: string): Partial<UserContext> => ({ ...start(context.script, context.script.length, nowMs), printed: [...context.printed, line] });
-  if (verdict.kind === 'met') return { ...start(context.script, context.pc + 1, nowMs), printed: [...context.printed, verdict.line] };
+  const stop = (line: string): Partial<UserContext> => ({ ...start(context, context.script.length, nowMs), printed: [...context.printed, line] });
+  if (verdict.kind === 'met') return { ...start(context, context.pc + 1, nowMs), printed: [...context.printed, verdict.line] };
   if (verdict.kind === 'failed') return stop(verdict.line);
   if (context.pollsLeft === 0) return stop(timedOut(op.condition));
   return { request: null, wakeAtMs: nowMs + op.pollMs };
@@ -188,7 +198,7 @@ function onPolled(context: UserContext, op: Extract<UserOp, { op: 'waitFor' }>, 
 function onTimer(context: UserContext, nowMs: number): Partial<UserContext> {
   const op = context.script[context.pc];
   if (op?.op === 'waitFor') return { wakeAtMs: null, request: poll(op.condition), pollsLeft: context.pollsLeft! - 1 };
-  return start(context.script, context.pc + 1, nowMs);
+  return start(context, context.pc + 1, nowMs);
 }
 
 function write(op: UserOp, read: KubeObject, replicaSets: readonly KubeObject[], finish: (line?: string) => Partial<UserContext>): Partial<UserContext> {
@@ -218,7 +228,7 @@ export const userMachine = setup({
   },
 }).createMachine({
   id: 'user',
-  context: ({ input }) => ({ script: input.script, conflicts: 0, printed: [], ...start(input.script, 0, 0) }),
+  context: ({ input }) => ({ script: input.script, conflicts: 0, printed: [], ...start({ script: input.script, startedAtMs: 0 }, 0, 0) }),
   initial: 'acting',
   states: {
     acting: {

@@ -2,6 +2,7 @@
 // with the scheduler placing the pods and kubelets running them.
 import type { KubeObject } from '../model/resources.ts';
 import { NO_FAULTS } from '../model/system.ts';
+import { nodeRegistered } from './cluster-up.ts';
 import type { Scenario } from './scenario.ts';
 import { createBound, node, unscheduledPod, wait } from './scheduling.ts';
 import type { UserOp } from './user.ts';
@@ -180,7 +181,8 @@ export const nodeDrain: Scenario = {
     script: [
       { op: 'create', resource: 'replicasets', namespace: 'default', object: replicaSet('web', 3) },
       createBound(unscheduledPod('standalone', '100m', '64Mi'), 'node-1'),
-      wait(20_000), { op: 'drain', node: 'node-1', force: false },
+      // kubectl wait --for=create before the drain: node-1's kubelet may not have registered it yet.
+      wait(20_000), nodeRegistered('node-1'), { op: 'drain', node: 'node-1', force: false },
       wait(5_000), { op: 'drain', node: 'node-1', force: true },
     ],
   }],

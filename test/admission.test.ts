@@ -2,7 +2,8 @@
 // already admitted, with the first shortage as the reason the pod fails.
 import type { PodSpec } from 'kubernetes-types/core/v1.js';
 import { describe, expect, it } from 'vitest';
-import { admit, admittedNodeInfo } from '../model/kubelet/admission.ts';
+import { admit, admitOS, admittedNodeInfo } from '../model/kubelet/admission.ts';
+import type { KubeObject } from '../model/resources.ts';
 
 const requesting = (cpu: string, memory: string): PodSpec => ({ containers: [{ name: 'main', resources: { requests: { cpu, memory } } }] });
 const allocatable = { cpu: '2', memory: '4Gi', pods: '3' };
@@ -63,5 +64,28 @@ describe('kubelet admission of host ports', () => {
     const node = admittedNodeInfo(allocatable, []);
     expect(admit(withPort(8080, '10.0.0.2'), node, [{ hostIP: '10.0.0.1', protocol: 'TCP', port: 8080 }])).toEqual({ admitted: true });
     expect(admit(withPort(8081), node, [{ hostIP: '0.0.0.0', protocol: 'TCP', port: 8080 }])).toEqual({ admitted: true });
+  });
+});
+
+describe("kubelet admission: the pod's OS against the kubelet's (predicate.go, before any fit)", () => {
+  const pod = (labels: Record<string, string>, os?: string): KubeObject => ({
+    apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', labels }, spec: { containers: [{ name: 'main' }], ...(os ? { os: { name: os } } : {}) },
+  });
+
+  it('admits a pod that says nothing of its OS, or says the kubelet\'s', () => {
+    expect(admitOS(pod({}), 'linux')).toEqual({ admitted: true });
+    expect(admitOS(pod({ 'kubernetes.io/os': 'linux' }, 'linux'), 'linux')).toEqual({ admitted: true });
+  });
+
+  it('rejects a pod whose own kubernetes.io/os label names another OS, before its spec.os is looked at', () => {
+    expect(admitOS(pod({ 'kubernetes.io/os': 'windows' }, 'windows'), 'linux')).toEqual({
+      admitted: false, reason: 'PodOSSelectorNodeLabelDoesNotMatch', message: "Pod was rejected: Failed to admit pod as the `kubernetes.io/os` label doesn't match node label",
+    });
+  });
+
+  it('rejects a pod whose spec.os names another OS', () => {
+    expect(admitOS(pod({}, 'windows'), 'linux')).toEqual({
+      admitted: false, reason: 'PodOSNotSupported', message: "Pod was rejected: Failed to admit pod as the OS field doesn't match node OS",
+    });
   });
 });

@@ -158,3 +158,13 @@ describe('kubeprop check', () => {
     expect(kubeprop('check', '--runs', 'many')).toMatchObject({ code: 2, stderr: "kubeprop: --runs must be a non-negative integer, got \"many\"\nRun 'kubeprop --help' for usage.\n" });
   });
 });
+
+describe('kubeprop list', () => {
+  it('lists the sometimes-goals a scenario file may name, podRunsToCompletion among them, and the planted defects', async () => {
+    const goals = await cli('list');
+    expect(goals.code).toBe(0);
+    expect(goals.stdout).toMatch(/\n {2}sometimes {2}podRunsToCompletion +A pod runs to completion: not being deleted, it is Succeeded, each of its containers \(and init containers, sidecars aside\) terminated with exit code 0\.\n/);
+    const defects = await cli('list', '--defects');
+    expect(defects.stdout).toMatch(/\n {2}kubeletPhaseIgnoresRestartPolicy +a kubelet whose pod phase takes every pod for restartPolicy Always: /);
+  });
+});

@@ -41,7 +41,7 @@ describe('controller properties catch planted defects, with short replayable tra
         + 'disagree, or one acts on a view it never corrects.',
     },
     {
-      property: 'deploymentsComplete', scenario: nginxDeployment, defect: deploymentIgnoresReplicaSetEvents, explored: 0, steps: 538,
+      property: 'deploymentsComplete', scenario: nginxDeployment, defect: deploymentIgnoresReplicaSetEvents, explored: 0, steps: 547,
       message: 'Deployment default/nginx-deployment did not complete its rollout once faults healed: its status says replicas 5, updatedReplicas '
         + '3, readyReplicas 5, availableReplicas 5, not 4.',
     },
@@ -60,7 +60,7 @@ describe('controller properties catch planted defects, with short replayable tra
       message: 'ReplicaSet default/web wants 3 pods but owns 4 active ones (web-bbbbf, web-bbbbd, web-bbbbc, web-bbbbb) once faults healed.',
     },
     {
-      property: 'servicesListReadyPods', scenario: wordpressStack, defect: endpointsListUnreadyPods, explored: 0, steps: 445,
+      property: 'servicesListReadyPods', scenario: wordpressStack, defect: endpointsListUnreadyPods, explored: 0, steps: 451,
       message: 'Service default/wordpress-mysql lists 10.244.1.2 once faults healed, but its ready pods are at no address.',
     },
   ];

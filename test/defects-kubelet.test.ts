@@ -3,16 +3,19 @@
 // the trace replays to the same violation at the same step. (A file of its own, so
 // vitest runs these shrinks beside the other files.)
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { explore } from '../checker/explore.ts';
 import { findProperty } from '../properties/index.ts';
 import { findScenario } from '../scenarios/index.ts';
-import { podDeletion, podRestarts } from '../scenarios/pod-lifecycle.ts';
+import { loadScenarioFile } from '../scenarios/load/scenario-file.ts';
+import { podBasics, podDeletion, podRestarts } from '../scenarios/pod-lifecycle.ts';
 import { livenessPod, nodeWorkload, secretVolumePod } from '../scenarios/pods.ts';
 import {
   kubeletForgetsLostContainers, kubeletKillsWithoutGrace, kubeletMissesContainerExits, kubeletNeverDeletesPods, kubeletNeverRestarts,
   kubeletReadyWithoutProbing, kubeletReportsUnknownPhase, kubeletRestartsNeverPods, kubeletStatusFromInformer, kubeletSyncsTerminalPods,
   runtimeLosesLogsOnCrash, storeLetsPodsMove, kubeletForgetsPullBackoff, kubeletIgnoresMissingVolumes, kubeletKillsAtOnce, kubeletStatusManagerStuck,
+  kubeletPhaseIgnoresRestartPolicy,
 } from './defects/kubelet.ts';
 import { catchDefect } from './helpers/caught.ts';
 import { allowingStalls, runSchedule } from './helpers/schedule.ts';
@@ -122,6 +125,8 @@ describe('a schedule the checker found once in node-workload, kept as a regressi
 });
 
 describe('each sometimes-goal goes unreached when a planted defect takes its state away, and is reached without it', () => {
+  // A scenario file's batch pod, which runs to completion: the goal is a scenario file's as much as a built-in scenario's.
+  const podCompletes = loadScenarioFile(fileURLToPath(new URL('./scenario-files/pod-completes.yaml', import.meta.url))).scenario;
   const cases = [
     { goal: 'crashLoopBackOffReached', scenario: podRestarts, defect: kubeletNeverRestarts, runs: 100 },
     { goal: 'livenessRestartHappens', scenario: livenessPod, defect: kubeletNeverRestarts, runs: 100 },
@@ -129,6 +134,8 @@ describe('each sometimes-goal goes unreached when a planted defect takes its sta
     { goal: 'imagePullBackOffReached', scenario: nodeWorkload(3), defect: kubeletForgetsPullBackoff, runs: 30 },
     { goal: 'podBecomesReady', scenario: podDeletion, defect: kubeletStatusManagerStuck, runs: 100 },
     { goal: 'podWaitsForVolume', scenario: secretVolumePod, defect: kubeletIgnoresMissingVolumes, runs: 100 },
+    { goal: 'podRunsToCompletion', scenario: podBasics, defect: kubeletPhaseIgnoresRestartPolicy, runs: 100 },
+    { goal: 'podRunsToCompletion', scenario: podCompletes, defect: kubeletPhaseIgnoresRestartPolicy, runs: 30 },
   ];
   it.each(cases)('$goal: unreached with $defect.name in $scenario.name', ({ goal, scenario, defect, runs }) => {
     const properties = [findProperty(goal)!];

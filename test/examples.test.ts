@@ -30,6 +30,9 @@ describe('example scenarios', () => {
     expect(lines[1]).toBe('every property held');
     // maxUnavailable let one old pod go (the one that never ran); the new template's two wait.
     expect(lines.slice(lines.indexOf('') + 1)).toEqual([
+      'kubectl printed:',
+      '  node/node-1 condition met',
+      '',
       'NAME                   READY   STATUS    RESTARTS   AGE',
       'web-6fcff9b44c-bbbbb   1/1     Running   0          6m30s',
       'web-6fcff9b44c-bbbbc   1/1     Running   0          6m30s',

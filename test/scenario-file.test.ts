@@ -37,7 +37,7 @@ describe('bad scenario files', () => {
     expect(problems('many-mistakes.yaml')).toEqual([
       'test/scenario-files/many-mistakes.yaml:1: name: must be lower-case letters, digits and dashes',
       'test/scenario-files/many-mistakes.yaml:5: cluster.nodes[0].capacity.cpu: must be a quantity such as "2", "500m" or "4Gi", got "two"',
-      'test/scenario-files/many-mistakes.yaml:6: cluster.nodes[0].colour: unknown field "colour" (expected one of: name, capacity, labels, taints, unschedulable, images, joinsLater, kubelet)',
+      'test/scenario-files/many-mistakes.yaml:6: cluster.nodes[0].colour: unknown field "colour" (expected one of: name, capacity, os, arch, labels, taints, unschedulable, images, joinsLater, kubelet)',
       'test/scenario-files/many-mistakes.yaml:10: operations[0].scale.replicas: must be an integer of at least 0, got -1',
       'test/scenario-files/many-mistakes.yaml:11: operations[1].cordon: unknown node "node-9" (cluster.nodes has node-1)',
       'test/scenario-files/many-mistakes.yaml:12: operations[2].when.timeout: must be a duration such as "30s", "1m30s" or "500ms", got "soon"',
@@ -45,7 +45,7 @@ describe('bad scenario files', () => {
       'test/scenario-files/many-mistakes.yaml:14: operations[3].setImage.image: required',
       'test/scenario-files/many-mistakes.yaml:15: operations[4]: needs exactly one action (create, scale, setImage, rolloutUndo, pause, resume, delete, cordon, uncordon, drain, patch, wait), got cordon and drain',
       'test/scenario-files/many-mistakes.yaml:16: budgets.stepsMax: must be an integer of at least 0, got "lots"',
-      'test/scenario-files/many-mistakes.yaml:17: goals[0]: "rolloutCompleted" is not a sometimes-goal (kubeprop list shows them: ownerDeletedWhileCollectorDown, foregroundDeletionCompletes, orphanedDependentsReleased, watchDropLeadsToRelist, goneForcesRelist, writeConflictIsRetried, crashLoopBackOffReached, livenessRestartHappens, gracefulTerminationCompletes, imagePullBackOffReached, podBecomesReady, podWaitsForVolume, containerConfigErrorReported, podScheduledAfterWaiting, bindFailureRetried, replicaSetReadyAfterControllerRestart, rolloutCompletes, rollbackCompletes, proportionalScalingHappens, drainEvictsManagedPods, evictionReplacesPod, nodeFailsMidRolloutAndCompletes)',
+      'test/scenario-files/many-mistakes.yaml:17: goals[0]: "rolloutCompleted" is not a sometimes-goal (kubeprop list shows them: ownerDeletedWhileCollectorDown, foregroundDeletionCompletes, orphanedDependentsReleased, watchDropLeadsToRelist, goneForcesRelist, writeConflictIsRetried, crashLoopBackOffReached, livenessRestartHappens, gracefulTerminationCompletes, imagePullBackOffReached, podBecomesReady, podRunsToCompletion, podWaitsForVolume, containerConfigErrorReported, podScheduledAfterWaiting, bindFailureRetried, replicaSetReadyAfterControllerRestart, rolloutCompletes, rollbackCompletes, proportionalScalingHappens, drainEvictsManagedPods, evictionReplacesPod, nodeFailsMidRolloutAndCompletes)',
     ]);
   });
 
@@ -54,9 +54,23 @@ describe('bad scenario files', () => {
       'test/scenario-files/order-mistakes.yaml:9: manifests[1]: manifests/empty.yaml: no objects passed to create',
       'test/scenario-files/order-mistakes.yaml:13: operations[1].at: is earlier than the at of an operation before it: operations run in order',
       'test/scenario-files/order-mistakes.yaml:14: operations[1].pause: no manifest or earlier operation creates deployment/nginx-deploymnt',
-      'test/scenario-files/order-mistakes.yaml:15: operations[2].when: needs exactly one of rolloutComplete, condition, phase, deleted, got rolloutComplete and phase',
+      'test/scenario-files/order-mistakes.yaml:15: operations[2].when: needs exactly one of rolloutComplete, condition, phase, deleted, created, got rolloutComplete and phase',
       'test/scenario-files/order-mistakes.yaml:16: operations[2].delete: no manifest or earlier operation creates pod/web-0',
       'scenarios/manifests/nginx-deployment.yaml:1: Deployment "nginx-deployment": its pods name no spec.nodeName, and cluster.scheduler is false: nothing would ever bind them',
+    ]);
+  });
+
+  it("refuses a platform no kubelet is built for, a Windows kubelet, and labels a kubelet sets itself or refuses to start with", () => {
+    expect(problems('node-platform-mistakes.yaml')).toEqual([
+      'test/scenario-files/node-platform-mistakes.yaml:6: cluster.nodes[0].os: must be one of linux, windows, got "darwin"',
+      'test/scenario-files/node-platform-mistakes.yaml:7: cluster.nodes[0].arch: must be one of amd64, arm64, ppc64le, s390x, got "arm"',
+      "test/scenario-files/node-platform-mistakes.yaml:10: cluster.nodes[1].os: a Windows kubelet is not modelled: the model's kubelet and container runtime are Linux's (an API-only node, kubelet: false, may be windows)",
+      'test/scenario-files/node-platform-mistakes.yaml:14: cluster.nodes[2].arch: windows/arm64 is not a platform Kubernetes builds a kubelet for (linux/amd64, linux/arm64, linux/ppc64le, linux/s390x, windows/amd64)',
+      "test/scenario-files/node-platform-mistakes.yaml:19: cluster.nodes[3].labels.kubernetes.io/arch: is set by the kubelet from the node's arch: give the node's arch instead",
+      "test/scenario-files/node-platform-mistakes.yaml:20: cluster.nodes[3].labels.node-role.kubernetes.io/worker: a kubelet refuses to start with this label (unknown 'kubernetes.io' or 'k8s.io' labels specified with --node-labels): "
+        + "a kubelet's own labels must begin with kubelet.kubernetes.io or node.kubernetes.io, or be one of beta.kubernetes.io/instance-type, failure-domain.beta.kubernetes.io/region, "
+        + 'failure-domain.beta.kubernetes.io/zone, node.kubernetes.io/instance-type, topology.kubernetes.io/region, topology.kubernetes.io/zone; '
+        + 'label the node with a patch once it runs, or make it an API-only node (kubelet: false)',
     ]);
   });
 
@@ -66,7 +80,8 @@ describe('bad scenario files', () => {
       'test/scenario-files/manifests/with-ingress.yaml:1: Ingress "web": kind not modelled by kubeprop, left out of the run',
       'test/scenario-files/manifests/with-ingress.yaml:9: PersistentVolumeClaim "data": kind not modelled by kubeprop, left out of the run',
     ]);
-    expect(scenario.users[0]!.script.map((op) => (op.op === 'create' ? `create ${op.object.kind}` : op.op))).toEqual(['create Deployment']);
+    // The user first waits for node-1 to be registered (kubectl wait --for=create), then its script starts.
+    expect(scenario.users[0]!.script.map((op) => (op.op === 'create' ? `create ${op.object.kind}` : op.op))).toEqual(['waitFor', 'scriptStarts', 'create Deployment']);
     expect(scenario.source).toEqual({ path: file('unknown-kind.yaml'), skipUnmodelled: true });
   });
 });

@@ -7,7 +7,8 @@ export const RUN_HELP = `usage: kubeprop run <scenario> [--seed S] [--log] [--ou
 Runs the scenario (a name, or a scenario file ending in .yaml) once: random choices from
 the seed (faults included), then faults healed until it settles, checking every
 property. Prints the outcome, what kubectl printed for the user's operations, and the
-pods at the end as 'kubectl get pods' lists them; a violation is written as a trace.
+pods at the end as 'kubectl get pods' lists them ('kubectl get pods -A', NAMESPACE first,
+when any pod is outside the default namespace); a violation is written as a trace.
   --seed S    the run's seed (default: a fresh one, printed); the same seed gives the same run
   --log       print every step
   --out DIR   where a failing trace is written (default ${OUT_DIR_DEFAULT})

@@ -1,11 +1,15 @@
 // The kubelet's admission of a pod bound to its node (pkg/kubelet/lifecycle/predicate.go
-// PredicateAdmitHandler, whose generalFilter runs the scheduler's AdmissionCheck): the pod's
-// requests must fit in what the node's admitted, still-running pods leave of its allocatable
-// (the pod count within allocatable pods), and its host ports must be free. A rejected pod is
-// failed with the first reason: OutOf<resource>, or NodePorts. (The node-affinity and NoExecute
-// checks read the kubelet's Node informer, which is not modelled: the kubelet knows its Node
-// only as it registered it, and a user may relabel or taint it since.)
+// PredicateAdmitHandler): first the checks preemption cannot help, the pod's OS against the
+// kubelet's own (its `kubernetes.io/os` label, then spec.os); then generalFilter, which runs the
+// scheduler's AdmissionCheck: the pod's requests must fit in what the node's admitted,
+// still-running pods leave of its allocatable (the pod count within allocatable pods), and its
+// host ports must be free. A rejected pod is failed with the first reason: OutOf<resource>, or
+// NodePorts. (The node-affinity and NoExecute checks read the kubelet's Node informer, which is
+// not modelled: the kubelet knows its Node only as it registered it, and a user may relabel or
+// taint it since.)
 import type { PodSpec } from 'kubernetes-types/core/v1.js';
+import { LABEL_OS } from '../node-object.ts';
+import type { KubeObject } from '../resources.ts';
 import { ERR_REASON_PORTS, fitsPorts, podHostPorts, type HostPort } from '../semantics/node-ports.ts';
 import { fitsRequest, newNodeInfo, nodeResourcesFitPreFilter, type NodeInfo, type ResourceList } from '../semantics/resource-fit.ts';
 
@@ -14,6 +18,22 @@ export type Admission = { readonly admitted: true } | { readonly admitted: false
 /** The node as admission sees it: its allocatable, and the pods already admitted and still running. */
 export function admittedNodeInfo(allocatable: ResourceList, admitted: readonly PodSpec[]): NodeInfo {
   return newNodeInfo(allocatable, admitted);
+}
+
+/**
+ * The OS checks, against `os`, the kubelet's runtime.GOOS: a pod labelled `kubernetes.io/os`
+ * (its labels, not its nodeSelector: rejectPodAdmissionBasedOnOSSelector compares the pod's own
+ * label with the node's, which the kubelet takes to be its GOOS), then spec.os.name
+ * (rejectPodAdmissionBasedOnOSField).
+ */
+export function admitOS(pod: KubeObject, os: string): Admission {
+  const label = pod.metadata.labels?.[LABEL_OS];
+  if (label !== undefined && label !== os) {
+    return { admitted: false, reason: 'PodOSSelectorNodeLabelDoesNotMatch', message: "Pod was rejected: Failed to admit pod as the `kubernetes.io/os` label doesn't match node label" };
+  }
+  const name = (pod.spec as PodSpec).os?.name;
+  if (name !== undefined && name !== os) return { admitted: false, reason: 'PodOSNotSupported', message: "Pod was rejected: Failed to admit pod as the OS field doesn't match node OS" };
+  return { admitted: true };
 }
 
 /** Admits `spec` onto a node whose allocatable and admitted pods `node` describes, with `portsInUse` taken. */

@@ -15,7 +15,8 @@ import { conditionsOwnedByKubelet } from '../semantics/pod-conditions.ts';
 import { isSidecar, podPhase } from '../semantics/pod-phase.ts';
 import { newProbeWorker, probeSettings, type ProbeType } from '../semantics/probe.ts';
 import { shouldContainerBeRestarted, type PodRestartPolicy } from '../semantics/restart.ts';
-import { admit, admittedNodeInfo } from './admission.ts';
+import { LABEL_OS } from '../node-object.ts';
+import { admit, admitOS, admittedNodeInfo } from './admission.ts';
 import { podHostPorts } from '../semantics/node-ports.ts';
 import type { ResourceList } from '../semantics/resource-fit.ts';
 import { imageNameProblem, normalizedImage } from '../image-ref.ts';
@@ -207,10 +208,11 @@ export function registeredAllocatable(ctx: KubeletContext): ResourceList {
   return (ctx.registration.status as NodeStatus).allocatable ?? {};
 }
 
-/** Admission (lifecycle.PredicateAdmitHandler): fit among the pods this kubelet already admitted. */
+/** Admission (lifecycle.PredicateAdmitHandler): the pod's OS against the kubelet's, then fit among the pods this kubelet already admitted. */
 function admitWorker(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, view: KubeletView, rules: SyncRules): Change {
   const others = admittedPods(ctx, view, worker.uid).map(specOf);
-  const decision = rules.admit(specOf(pod), admittedNodeInfo(registeredAllocatable(ctx), others), others.flatMap(podHostPorts));
+  const os = admitOS(pod, ctx.registration.metadata.labels?.[LABEL_OS] ?? '');
+  const decision = os.admitted ? rules.admit(specOf(pod), admittedNodeInfo(registeredAllocatable(ctx), others), others.flatMap(podHostPorts)) : os;
   const admitted: PodWorker = { ...worker, admission: decision.admitted ? 'admitted' : { reason: decision.reason, message: decision.message } };
   return { workers: ctx.workers.set(worker.uid, admitted) };
 }

@@ -8,6 +8,7 @@ import { storeMachine } from '../../model/store.ts';
 import type { StoreSnapshot } from '../../model/world.ts';
 import type { Problem } from './input-error.ts';
 import type { KubeObject } from '../../model/resources.ts';
+import { printedError } from '../kubectl-error.ts';
 import type { UserOp } from '../user.ts';
 import type { ManifestObject } from './manifest-file.ts';
 import type { PathSegment } from './yaml-source.ts';
@@ -17,12 +18,6 @@ export function fieldOfMessage(message: string): PathSegment[] | null {
   const m = /: ((?:[A-Za-z0-9_]+|\[\d+\])(?:\.[A-Za-z0-9_]+|\[\d+\])*): (?:Invalid value|Required value|Not found|Unsupported value|Duplicate value|Forbidden|Too many)/.exec(message);
   if (!m) return null;
   return [...m[1]!.matchAll(/([A-Za-z0-9_]+)|\[(\d+)\]/g)].map((p) => (p[2] !== undefined ? Number(p[2]) : p[1]!));
-}
-
-/** As kubectl prints an API error (cmdutil.StandardErrorMessage): `The Deployment "web" is invalid: ...`. */
-function printedError(reason: string, message: string): string {
-  if (reason === 'Invalid') return `The ${message.replace(/^([A-Za-z]+)\.[a-z0-9.]+ /, '$1 ')}`;
-  return `Error from server (${reason}): ${message}`;
 }
 
 /**
@@ -47,7 +42,7 @@ export function dryRunScript(script: readonly UserOp[], sources: ReadonlyMap<Kub
     const source = sources.get(op.object);
     if (reply.ok || !source) continue;
     const field = fieldOfMessage(reply.status.message);
-    problems.push({ file: source.file, line: field ? source.lineOf(field) : source.line, message: printedError(reply.status.reason, reply.status.message) });
+    problems.push({ file: source.file, line: field ? source.lineOf(field) : source.line, message: printedError(reply.status) });
   }
   return problems;
 }

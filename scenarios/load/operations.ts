@@ -1,22 +1,16 @@
 // The `operations` section of a scenario file: what the user does at kubectl, in order,
-// each at a time (`at: 40s`), once a condition holds (`when: {rolloutComplete: deployment/web}`)
+// each at a time since the script's start (`at: 40s`), once a condition holds (`when: {rolloutComplete: deployment/web}`)
 // or straight after the one before, translated into the scripted user's operations.
 import type { Resource } from '../../model/resources.ts';
 import type { UserOp } from '../user.ts';
-import type { ObjectRef, WaitCondition } from '../wait-condition.ts';
+import { pollsFor, WAIT_POLL_MS, WAIT_TIMEOUT_MS_DEFAULT, type ObjectRef, type WaitCondition } from '../wait-condition.ts';
 import type { Field } from './field.ts';
 import { objectRef } from './object-ref.ts';
 
-/** How often a waiting user reads the object again (kubectl watches; see UserOp waitFor). */
-const WAIT_POLL_MS = 2_000;
-/** How long a `when` waits by default before the user gives up: kubeprop's choice (kubectl wait's is 30 s, rollout status's none). */
-const WAIT_TIMEOUT_MS_DEFAULT = 300_000;
 
 const ACTIONS = ['create', 'scale', 'setImage', 'rolloutUndo', 'pause', 'resume', 'delete', 'cordon', 'uncordon', 'drain', 'patch', 'wait'] as const;
 const QUALIFIERS = ['at', 'when', 'namespace'] as const;
 const CASCADE = { background: 'Background', foreground: 'Foreground', orphan: 'Orphan' } as const;
-
-
 
 /** What the loader knows of the scenario while it reads the operations, in order. */
 export interface OperationContext {
@@ -53,7 +47,9 @@ function nodeName(f: Field, ctx: OperationContext): string | undefined {
 }
 
 /** The keys each kind of condition takes besides its own. */
-const CONDITION_KEYS = { rolloutComplete: ['timeout'], condition: ['of', 'status', 'timeout'], phase: ['of', 'timeout'], deleted: ['timeout'] } as const;
+const CONDITION_KEYS = {
+  rolloutComplete: ['timeout'], condition: ['of', 'status', 'timeout'], phase: ['of', 'timeout'], deleted: ['timeout'], created: ['timeout'],
+} as const;
 
 function condition(f: Field, namespace: string, ctx: OperationContext): { condition: WaitCondition; pollsMax: number } | undefined {
   const present = Object.keys(CONDITION_KEYS).filter((k) => f.child(k).present) as (keyof typeof CONDITION_KEYS)[];
@@ -88,13 +84,13 @@ function condition(f: Field, namespace: string, ctx: OperationContext): { condit
       c = ref && phase !== undefined ? { kind, target: ref, phase } : undefined;
       break;
     }
-    case 'deleted': {
-      const ref = target(f.child('deleted'));
+    case 'deleted': case 'created': {
+      const ref = target(f.child(kind));
       c = ref && { kind, target: ref };
       break;
     }
   }
-  return c && { condition: c, pollsMax: Math.max(1, Math.ceil(timeoutMs / WAIT_POLL_MS)) };
+  return c && { condition: c, pollsMax: pollsFor(timeoutMs) };
 }
 
 /** The user's operations for one item of `operations`: the wait it asks for, then its action. */

@@ -4,12 +4,11 @@
 // prove a run went somewhere. Loading checks everything and reports every problem at once,
 // each with its file, line and field.
 import { dirname, resolve } from 'node:path';
-import type { Taint } from 'kubernetes-types/core/v1.js';
 import { CONTROLLERS } from '../../model/controllers/index.ts';
-import { parseQuantity } from '../../model/quantity.ts';
 import { FAULT_KINDS, faultProfile, NO_FAULTS, REQUEST_FAILURE_CLIENTS, type FaultProfile } from '../../model/system.ts';
 import { RESOURCES, type KubeObject } from '../../model/resources.ts';
 import { PROPERTIES } from '../../properties/index.ts';
+import { onceNodesRegistered } from '../cluster-up.ts';
 import type { ObjectRef } from '../wait-condition.ts';
 import type { NodeDefinition, Scenario } from '../scenario.ts';
 import type { UserOp } from '../user.ts';
@@ -17,6 +16,7 @@ import { dryRunScript } from './dry-run.ts';
 import { Field } from './field.ts';
 import { formatProblem, InputError, type Problem } from './input-error.ts';
 import { loadManifestFile, type ManifestObject, type Unmodelled } from './manifest-file.ts';
+import { node } from './nodes.ts';
 import { operation } from './operations.ts';
 import { processRule } from './processes.ts';
 import { parseYaml } from './yaml-source.ts';
@@ -35,45 +35,10 @@ export interface LoadedScenario {
   readonly warnings: readonly string[];
 }
 
-const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] as const;
 const GOALS = PROPERTIES.filter((p) => p.kind === 'sometimes').map((p) => p.name);
 
 /** Budgets a file may leave out: the ones the built-in workload scenarios use. */
 const BUDGET_DEFAULTS = { stepsMax: 200, convergeStepsMax: 6_000, settleMs: 360_000, historyMax: 512, streamQueueMax: 128, faultsMax: 3, faultRarity: 8 };
-
-function node(f: Field): NodeDefinition | undefined {
-  if (!f.map(['name', 'capacity', 'labels', 'taints', 'unschedulable', 'images', 'joinsLater', 'kubelet'])) return f.problem('required');
-  const name = f.child('name').required((x) => x.string());
-  const capacity = f.child('capacity').need().map(['cpu', 'memory', 'pods']);
-  const quantity = (q: Field) => {
-    const text = q.required((x) => x.string());
-    return text !== undefined && parseQuantity(text) === null ? q.problem(`must be a quantity such as "2", "500m" or "4Gi", got ${JSON.stringify(text)}`) : text;
-  };
-  const cpu = capacity && quantity(capacity.child('cpu'));
-  const memory = capacity && quantity(capacity.child('memory'));
-  const pods = capacity?.child('pods').integer(1) ?? 110;
-  const labels = Object.fromEntries(f.child('labels').entries().map(([k, v]) => [k, v.string() ?? '']));
-  const taints = f.child('taints').list().map((t): Taint | undefined => {
-    if (!t.map(['key', 'value', 'effect'])) return t.problem('required');
-    const key = t.child('key').required((x) => x.string());
-    const value = t.child('value').string();
-    const effect = t.child('effect').required((x) => x.oneOf(TAINT_EFFECTS));
-    return key && effect ? { key, effect, ...(value !== undefined ? { value } : {}) } : undefined;
-  });
-  const images = f.child('images').list().map((i) => i.string()).filter((i) => i !== undefined);
-  const unschedulable = f.child('unschedulable').boolean();
-  const joinsLater = f.child('joinsLater').boolean();
-  const kubelet = f.child('kubelet').boolean();
-  if (kubelet === false && joinsLater) f.problem('a node without a kubelet cannot join later: it exists only as an API object');
-  if (name === undefined || cpu === undefined || memory === undefined) return undefined;
-  return {
-    name, allocatable: { cpu, memory, pods },
-    ...(Object.keys(labels).length > 0 ? { labels } : {}),
-    ...(taints.length > 0 && taints.every((t) => t !== undefined) ? { taints: taints as Taint[] } : {}),
-    ...(unschedulable ? { unschedulable: true } : {}), ...(images.length > 0 ? { images } : {}),
-    ...(joinsLater ? { startsDown: true as const } : {}), ...(kubelet === false ? { kubelet: false as const } : {}),
-  };
-}
 
 function faults(f: Field, controllers: boolean, scheduler: boolean): { profile: FaultProfile; faultsMax: number; faultRarity: number } {
   if (!f.present) {
@@ -225,7 +190,7 @@ export function loadScenarioFile(file: string, options: LoadOptions = {}): Loade
   ];
   const scenario: Scenario = {
     name: name!, description, source: { path: resolve(file), skipUnmodelled: options.skipUnmodelled === true },
-    informers: [], users: [{ name: 'alice', script }],
+    informers: [], users: [{ name: 'alice', script: onceNodesRegistered(nodes as NodeDefinition[], script) }],
     nodes: nodes as NodeDefinition[], scheduler, controllers: controllers ?? controllersFor(objects, script, fault.profile),
     registry, behaviours: behaviours as NonNullable<(typeof behaviours)[number]>[],
     faults: fault.profile,

@@ -166,3 +166,13 @@ export const kubeletStatusManagerStuck: Defect = {
   description: 'a kubelet whose status manager never queues a new status: the API server never hears how its pods are',
   machines: { kubelet: kubeletMachine.provide({ actions: syncActionsWith(KUBELET_RULES, (change, before) => ({ ...change, statusPending: before.statusPending })) }) },
 };
+
+export const kubeletPhaseIgnoresRestartPolicy: Defect = {
+  name: 'kubeletPhaseIgnoresRestartPolicy',
+  description: 'a kubelet whose pod phase takes every pod for restartPolicy Always: a pod whose containers have all exited stays Running, never Succeeded or Failed',
+  machines: {
+    kubelet: kubeletMachine.provide({
+      actions: syncActionsWith({ ...KUBELET_RULES, podPhase: (spec, ...rest) => podPhase({ ...spec, restartPolicy: 'Always' }, ...rest) }),
+    }),
+  },
+};
