@@ -2,6 +2,7 @@
 // Planted defects (test/defects) swap one machine for a `machine.provide(...)` variant.
 import type { AnyStateMachine } from 'xstate';
 import { CONTROLLERS } from '../model/controllers/index.ts';
+import { DEFAULT_FEATURE_GATES } from '../model/feature-gates.ts';
 import { NON_TERMINAL_PODS, type FieldSelector } from '../model/field-selector.ts';
 import { informerMachine, type InformerMachine } from '../model/informer.ts';
 import { normalizedImage } from '../model/image-ref.ts';
@@ -117,6 +118,7 @@ export function buildSystem(scenario: Scenario, overrides: Partial<Machines> = {
   const apiOnlyNodes = scenario.nodes.filter((n) => n.kubelet === false).map((n) => ({ resource: 'nodes' as const, object: nodeObject(n) }));
   return {
     store: machines.store, clients, nodes, scheduler, controllerManager, faults: scenario.faults, bounds: scenario.bounds,
+    featureGates: scenario.featureGates ?? DEFAULT_FEATURE_GATES,
     initialObjects: [...apiOnlyNodes, ...(scenario.objects ?? [])],
     registry: new Set(scenario.registry.map(normalizedImage)), behaviour: behaviourOf(scenario.behaviours),
   };

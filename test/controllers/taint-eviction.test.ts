@@ -13,6 +13,7 @@ import { initialSnapshot, transition } from '../../model/machine-runner.ts';
 import { PMap } from '../../model/pmap.ts';
 import type { Reply, Request, WatchEvent } from '../../model/requests.ts';
 import type { KubeObject, Resource } from '../../model/resources.ts';
+import { DEFAULT_FEATURE_GATES } from '../../model/feature-gates.ts';
 
 const s = (seconds: number): string => timestamp(seconds * 1000);
 const unreachable = (atSeconds: number): Taint => ({ key: 'node.kubernetes.io/unreachable', effect: 'NoExecute', timeAdded: s(atSeconds) });
@@ -75,7 +76,7 @@ class Harness {
     const keys: string[] = [];
     for (let key = this.ctx.queue[0]; key !== undefined; key = this.ctx.queue[0]) {
       keys.push(key);
-      this.send({ type: 'RECONCILE', key, caches: this.caches(), nowMs: this.nowMs });
+      this.send({ type: 'RECONCILE', key, caches: this.caches(), nowMs: this.nowMs, featureGates: DEFAULT_FEATURE_GATES });
     }
     return keys;
   }
