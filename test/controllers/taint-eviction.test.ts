@@ -128,8 +128,15 @@ describe('GetMatchingTolerations', () => {
   it('takes the first toleration of each taint, and fails on a taint none tolerates', () => {
     const wildcard: Toleration = { operator: 'Exists', tolerationSeconds: 10 };
     const taints: Taint[] = [unreachable(0), { key: 'dedicated', value: 'db', effect: 'NoExecute' }];
-    expect(getMatchingTolerations(taints, [...DEFAULT_TOLERATIONS, wildcard])).toEqual({ allTolerated: true, used: [DEFAULT_TOLERATIONS[1], wildcard] });
-    expect(getMatchingTolerations(taints, DEFAULT_TOLERATIONS)).toEqual({ allTolerated: false, used: [] });
+    expect(getMatchingTolerations(taints, [...DEFAULT_TOLERATIONS, wildcard], false)).toEqual({ allTolerated: true, used: [DEFAULT_TOLERATIONS[1], wildcard] });
+    expect(getMatchingTolerations(taints, DEFAULT_TOLERATIONS, false)).toEqual({ allTolerated: false, used: [] });
+  });
+
+  it('a Gt toleration counts only with TaintTolerationComparisonOperators', () => {
+    const taints: Taint[] = [{ key: 'tier', value: '5', effect: 'NoExecute' }];
+    const gt: Toleration = { key: 'tier', operator: 'Gt', value: '3', effect: 'NoExecute', tolerationSeconds: 30 };
+    expect(getMatchingTolerations(taints, [gt], true)).toEqual({ allTolerated: true, used: [gt] });
+    expect(getMatchingTolerations(taints, [gt], false)).toEqual({ allTolerated: false, used: [] });
   });
 });
 

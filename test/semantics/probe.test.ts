@@ -1,7 +1,6 @@
 // Every case of probe-worker.json (upstream worker_test.go TestDoProbe and the
 // multi-step worker tests, prober_manager_test.go TestUpdatePodStatus*) against
 // model/semantics/probe.ts.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Probe } from 'kubernetes-types/core/v1.js';
 import {
@@ -22,13 +21,10 @@ import {
   type ProberOutcome,
 } from '../../model/semantics/probe.ts';
 import type { PodRestartPolicy } from '../../model/semantics/restart.ts';
+import { runEveryCase, type SampleCase } from './sample-cases.ts';
 
 type Json = Record<string, unknown>;
-type JsonCase = { name: string; function: string; input: Json; expected: Json };
-
-const file = JSON.parse(
-  readFileSync(new URL('../k8s-semantics/probe-worker.json', import.meta.url), 'utf8'),
-) as { cases: JsonCase[] };
+type JsonCase = SampleCase<Json, Json>;
 
 // --- converters from the file's encoding -------------------------------------
 
@@ -160,22 +156,11 @@ function runUpdatePodStatus(c: JsonCase): void {
   expect(containerStartedAndReady(containerView(c.input))).toEqual(c.expected);
 }
 
-function runCase(c: JsonCase): void {
-  switch (c.function) {
-    case 'doProbe':
-      return runDoProbe(c);
-    case 'doProbe sequence':
-    case 'doProbe sequence (derived)':
-      return runSequence(c);
-    case 'UpdatePodStatus':
-      return runUpdatePodStatus(c);
-    default:
-      throw new Error(`no runner for function ${c.function}`);
-  }
-}
-
-describe('probe-worker.json', () => {
-  for (const c of file.cases) it(c.name, () => runCase(c));
+runEveryCase<JsonCase>('probe-worker.json', {
+  doProbe: runDoProbe,
+  'doProbe sequence': runSequence,
+  'doProbe sequence (derived)': runSequence,
+  UpdatePodStatus: runUpdatePodStatus,
 });
 
 // --- the rules text, beyond the sample ---------------------------------------
