@@ -107,7 +107,7 @@ export const NOT_FOLLOWED: Partial<Readonly<Record<FeatureGateName, string>>> = 
 };
 
 /** Why `name` cannot be set at `release` though upstream knows it: it is not in that release's list. */
-function availability(name: FeatureGateName, release: string): string {
+export function availability(name: FeatureGateName, release: string): string {
   const history: GateHistory = GATES[name];
   if (history.removedIn !== undefined && atOrAfter(release, history.removedIn)) return `Kubernetes removed it in ${history.removedIn}`;
   return `it arrives in Kubernetes ${history.specs[0]!.version}`;

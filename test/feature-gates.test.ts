@@ -1,6 +1,7 @@
 // The feature gates' defaults per release and what setting one may do, as upstream's
 // kube_features.go and component-base/featuregate say.
 import { describe, expect, it } from 'vitest';
+import { cli } from './helpers/cli.ts';
 import {
   DEFAULT_FEATURE_GATES, defaultFeatureGates, FEATURE_GATE_NAMES, featureGateSetError, gateSpecAt, KUBERNETES_RELEASE,
 } from '../model/feature-gates.ts';
@@ -77,5 +78,30 @@ describe('setting a feature gate', () => {
     expect(featureGateSetError('RestartAllContainersOnContainerExits', true, '1.35')).toBe(
       "cannot set feature gate RestartAllContainersOnContainerExits to true: kubeprop's kubelet does not yet restart all of a pod's containers on a RestartAllContainers rule",
     );
+  });
+});
+
+describe('kubeprop list', () => {
+  it('shows every gate with its 1.34 default and maturity, and why a scenario cannot change one', async () => {
+    const { code, stdout } = await cli('list');
+    expect(code).toBe(0);
+    const gates = stdout.slice(stdout.indexOf('feature gates')).trimEnd().split('\n');
+    expect(gates[0]).toBe('feature gates (featureGates in a scenario file), with their Kubernetes 1.34 defaults:');
+    expect(gates.slice(1).map((l) => l.trim().replace(/ {2,}/g, ' | '))).toEqual([
+      "ContainerRestartRules | false | Alpha, fixed: kubeprop's kubelet does not yet restart containers by their own restartPolicy and restartPolicyRules",
+      'DRAExtendedResource | false | Alpha, fixed: kubeprop models no DeviceClasses or ResourceSlices (dynamic resource allocation)',
+      'DeploymentPodReplacementPolicy | - | not in 1.34: Kubernetes removed it in 1.33',
+      'DeploymentReplicaSetTerminatingReplicas | false | Alpha',
+      'KubeletCrashLoopBackOffMax | false | Alpha',
+      'LogarithmicScaleDown | true | GA, locked to its default',
+      'NodeDeclaredFeatures | - | not in 1.34: it arrives in Kubernetes 1.35',
+      'PodDeletionCost | true | Beta',
+      "PodLevelResources | true | Beta, fixed: kubeprop's kubelet always admits pods by their pod-level resources",
+      "PodReadyToStartContainersCondition | true | Beta, fixed: kubeprop's kubelet always reports PodReadyToStartContainers",
+      "ReduceDefaultCrashLoopBackOffDecay | false | Alpha, fixed: kubeprop's kubelet does not yet take its CrashLoopBackOff from the gates",
+      'RestartAllContainersOnContainerExits | - | not in 1.34: it arrives in Kubernetes 1.35',
+      'SidecarContainers | true | GA, locked to its default',
+      'TaintTolerationComparisonOperators | - | not in 1.34: it arrives in Kubernetes 1.35',
+    ]);
   });
 });
