@@ -45,20 +45,40 @@ const noCounts: Counts = {
 };
 
 function addCounts(a: Counts, b: Partial<Counts>): Counts {
-  return Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v + (b[k as keyof Counts] ?? 0)])) as unknown as Counts;
+  return {
+    pendingRegularInit: a.pendingRegularInit + (b.pendingRegularInit ?? 0),
+    failedInit: a.failedInit + (b.failedInit ?? 0),
+    failedInitNotRestartable: a.failedInitNotRestartable + (b.failedInitNotRestartable ?? 0),
+    pendingSidecar: a.pendingSidecar + (b.pendingSidecar ?? 0),
+    unknown: a.unknown + (b.unknown ?? 0),
+    running: a.running + (b.running ?? 0),
+    waiting: a.waiting + (b.waiting ?? 0),
+    stopped: a.stopped + (b.stopped ?? 0),
+    stoppedNotRestartable: a.stoppedNotRestartable + (b.stoppedNotRestartable ?? 0),
+    succeeded: a.succeeded + (b.succeeded ?? 0),
+  };
 }
 
 /** The RestartingAllContainers reason a container killed to restart every container terminates with (kubelet_pods.go). */
 export const RESTARTING_ALL_CONTAINERS = 'RestartingAllContainers';
 
-/** What getPhase asks of a termination: whether the container will be restarted after it. */
+/** What getPhase asks of a termination with ContainerRestartRules: whether the container will be restarted after it. */
 type Restartable = (container: Container, terminated: ContainerStateTerminated) => boolean;
 
-/** ContainerShouldRestart, or (RestartAllContainersOnContainerExits) a termination by RestartAllContainers. */
-function restartableWith(spec: PodSpec, gates: FeatureGates): Restartable {
+/**
+ * With ContainerRestartRules: ContainerShouldRestart, or (RestartAllContainersOnContainerExits) a
+ * termination by RestartAllContainers. Null without the gate, where getPhase does not ask.
+ */
+function restartableWith(spec: PodSpec, gates: FeatureGates): Restartable | null {
+  if (!gates.ContainerRestartRules) return null;
   return (container, terminated) =>
     containerShouldRestart(container, spec, terminated.exitCode, gates) ||
     (gates.RestartAllContainersOnContainerExits && terminated.reason === RESTARTING_ALL_CONTAINERS);
+}
+
+/** Counted as not restartable: asked (the gate on) and the container will not be restarted. */
+function notRestartable(restartable: Restartable | null, container: Container, terminated: ContainerStateTerminated): boolean {
+  return restartable !== null && !restartable(container, terminated);
 }
 
 /** The previous run of a container now waiting to restart, if it ran before. */
@@ -67,12 +87,12 @@ function lastTerminated(status: ContainerStatus): ContainerStateTerminated | und
 }
 
 /** A failed init container's counts: failed, and not restartable unless it will be restarted. */
-function failedInitCounts(container: Container, terminated: ContainerStateTerminated, restartable: Restartable): Partial<Counts> {
-  return restartable(container, terminated) ? { failedInit: 1 } : { failedInit: 1, failedInitNotRestartable: 1 };
+function failedInitCounts(container: Container, terminated: ContainerStateTerminated, restartable: Restartable | null): Partial<Counts> {
+  return notRestartable(restartable, container, terminated) ? { failedInit: 1, failedInitNotRestartable: 1 } : { failedInit: 1 };
 }
 
 /** A regular init container: missing, running or waiting for its first run keeps the pod pending; a non-zero exit is a failed initialization. */
-function regularInitContainerCounts(container: Container, status: ContainerStatus | undefined, restartable: Restartable): Partial<Counts> {
+function regularInitContainerCounts(container: Container, status: ContainerStatus | undefined, restartable: Restartable | null): Partial<Counts> {
   const state = status?.state;
   if (status === undefined || state?.running != null) return { pendingRegularInit: 1 };
   const terminated = state?.terminated ?? (state?.waiting != null ? lastTerminated(status) : undefined);
@@ -91,16 +111,16 @@ function sidecarCounts(status: ContainerStatus | undefined): Partial<Counts> {
 }
 
 /** A stopped regular container's counts: stopped, succeeded on exit code 0, and not restartable unless it will be restarted. */
-function stoppedCounts(container: Container, terminated: ContainerStateTerminated, succeeded: boolean, restartable: Restartable): Partial<Counts> {
+function stoppedCounts(container: Container, terminated: ContainerStateTerminated, succeeded: boolean, restartable: Restartable | null): Partial<Counts> {
   return {
     stopped: 1,
     ...(succeeded ? { succeeded: 1 } : {}),
-    ...(restartable(container, terminated) ? {} : { stoppedNotRestartable: 1 }),
+    ...(notRestartable(restartable, container, terminated) ? { stoppedNotRestartable: 1 } : {}),
   };
 }
 
 /** A regular container: a crash-looping one (waiting after a previous run) counts as stopped, never as succeeded. */
-function regularContainerCounts(container: Container, status: ContainerStatus | undefined, restartable: Restartable): Partial<Counts> {
+function regularContainerCounts(container: Container, status: ContainerStatus | undefined, restartable: Restartable | null): Partial<Counts> {
   const state = status?.state;
   if (status === undefined) return { unknown: 1 };
   if (state?.running != null) return { running: 1 };
@@ -112,7 +132,7 @@ function regularContainerCounts(container: Container, status: ContainerStatus | 
   return { unknown: 1 };
 }
 
-function countContainers(spec: PodSpec, statuses: readonly ContainerStatus[], restartable: Restartable): Counts {
+function countContainers(spec: PodSpec, statuses: readonly ContainerStatus[], restartable: Restartable | null): Counts {
   const initContainers = spec.initContainers ?? [];
   const contributions = [
     ...initContainers.filter((c) => !isSidecar(c)).map((c) => regularInitContainerCounts(c, statusOf(statuses, c.name), restartable)),
