@@ -20,7 +20,8 @@ import {
   type ProbedContainerStatus,
   type ProberOutcome,
 } from '../../model/semantics/probe.ts';
-import type { PodRestartPolicy } from '../../model/semantics/restart.ts';
+import type { ContainerWithRules, PodRestartPolicy } from '../../model/semantics/restart.ts';
+import { DEFAULT_FEATURE_GATES, type FeatureGates } from '../../model/feature-gates.ts';
 import { runEveryCase, type SampleCase } from './sample-cases.ts';
 
 type Json = Record<string, unknown>;
@@ -217,6 +218,28 @@ describe('doProbe rules', () => {
     expect(doProbe(newWorker('readiness', 'Never', true), input(terminated)).continue).toBe(true);
     expect(doProbe(newWorker('readiness', 'OnFailure'), input(terminated)).continue).toBe(true);
     expect(doProbe(newWorker('readiness', 'Never'), input(terminated)).continue).toBe(false);
+  });
+
+  it('with ContainerRestartRules, a terminated container keeps its worker only if its own rules, or a restart of all containers, restart it (worker.go)', () => {
+    const exited = (exitCode: number): ProbeInput['podStatus'] => ({
+      phase: 'Running',
+      container: { containerId: 'c1', state: { kind: 'terminated', exitCode }, started: false },
+    });
+    const container: ContainerWithRules = {
+      name: 'app', restartPolicy: 'Never', restartPolicyRules: [{ action: 'Restart', exitCodes: { operator: 'In', values: [42] } }],
+    };
+    const gates = { ...DEFAULT_FEATURE_GATES, ContainerRestartRules: true };
+    const withRules = (g: FeatureGates) => newProbeWorker({
+      probeType: 'readiness', settings: probeSettings({}), podRestartPolicy: 'Always', restartableInitContainer: false,
+      restartRules: { container, podSpec: { restartPolicy: 'Always', containers: [] }, gates: g },
+    });
+    expect(doProbe(withRules(gates), input(exited(42))).continue).toBe(true);
+    expect(doProbe(withRules(gates), input(exited(1))).continue).toBe(false);
+    const restartAll = { ...gates, RestartAllContainersOnContainerExits: true };
+    expect(doProbe(withRules(restartAll), { ...input(exited(1)), allContainersRestarting: true }).continue).toBe(true);
+    expect(doProbe(withRules(gates), { ...input(exited(1)), allContainersRestarting: true }).continue).toBe(false);
+    // Without the gate the pod's Always keeps it.
+    expect(doProbe(withRules(DEFAULT_FEATURE_GATES), input(exited(1))).continue).toBe(true);
   });
 
   it('pod deletion does not stop a readiness worker', () => {
