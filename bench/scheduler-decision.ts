@@ -6,6 +6,7 @@ import { numFeasibleNodesToFind, scheduleCycle } from '../model/scheduler/cycle.
 import { DEFAULT_PROFILE } from '../model/scheduler/machine.ts';
 import type { NodeView } from '../model/scheduler/plugins.ts';
 import { newNodeInfo } from '../model/semantics/resource-fit.ts';
+import { DEFAULT_FEATURES } from '../model/semantics/scheduler-framework.ts';
 
 const PODS_PER_NODE = 10;
 const DECISIONS = 400;
@@ -24,11 +25,11 @@ export function measureDecision(nodeCount: number): Record<string, unknown> {
   const nodes = PMap.from(views);
   const pod: Pod = { metadata: { name: 'p' }, spec: requesting('100m', '128Mi') };
   let start = 0;
-  for (let i = 0; i < 50; i++) start = scheduleCycle(DEFAULT_PROFILE, pod, nodes, names, start).nextStartNodeIndex;
+  for (let i = 0; i < 50; i++) start = scheduleCycle(DEFAULT_PROFILE, pod, nodes, names, start, DEFAULT_FEATURES).nextStartNodeIndex;
   const rates: number[] = [];
   for (let b = 0; b < 5; b++) {
     const started = performance.now();
-    for (let i = 0; i < DECISIONS; i++) start = scheduleCycle(DEFAULT_PROFILE, pod, nodes, names, start).nextStartNodeIndex;
+    for (let i = 0; i < DECISIONS; i++) start = scheduleCycle(DEFAULT_PROFILE, pod, nodes, names, start, DEFAULT_FEATURES).nextStartNodeIndex;
     rates.push((performance.now() - started) / DECISIONS);
   }
   rates.sort((a, b) => a - b);

@@ -39,7 +39,7 @@ export function reconcilableKeys(world: World, client: number): readonly string[
 }
 
 export function reconcile(world: World, client: number, key: string): World {
-  return sendTo(world, client, { type: 'RECONCILE', key, caches: cachesOf(world, client), nowMs: world.nowMs });
+  return sendTo(world, client, { type: 'RECONCILE', key, caches: cachesOf(world, client), nowMs: world.nowMs, featureGates: world.system.featureGates });
 }
 
 export function restartControllerManager(world: World): World {

@@ -19,6 +19,7 @@ import { emptyLog, logAppend, logDropFront, logFirst, logSize, type Log } from '
 import { timestamp } from './clock.ts';
 import { withDefaults } from './defaults.ts';
 import { deepEqual } from './equal.ts';
+import type { FeatureGates } from './feature-gates.ts';
 import { strategicMergePatch } from './merge-patch.ts';
 import { generatedSuffix, uidFor } from './names.ts';
 import { PMap } from './pmap.ts';
@@ -42,10 +43,13 @@ export interface StoreContext {
   /** The reply to the last write, and the event it committed (null when it changed nothing). */
   readonly reply: Reply | null;
   readonly event: WatchEvent | null;
+  /** The API server's feature gates: what its validation allows. */
+  readonly featureGates: FeatureGates;
 }
 
 export interface StoreInput {
   readonly historyMax: number;
+  readonly featureGates: FeatureGates;
 }
 
 export type StoreEvent =
@@ -127,7 +131,7 @@ export function createObject(ctx: StoreContext, request: Extract<WriteRequest, {
   };
   if (candidate.status === undefined) delete (candidate as Record<string, unknown>).status;
   if (resource === 'services') candidate = { ...candidate, spec: withClusterIP(candidate.spec as ServiceSpec, ctx.uidsIssued + 1) };
-  const errors = validateCreate(resource, candidate);
+  const errors = validateCreate(resource, candidate, ctx.featureGates);
   if (errors.length > 0) return fail(invalid(resource, name, errors));
   if (objectsOf(ctx, resource).has(keyOf(resource, candidate))) return fail(alreadyExists(resource, name));
   return {
@@ -181,7 +185,7 @@ export function updateObject(ctx: StoreContext, request: Extract<WriteRequest, {
       },
       ...(info.statusSubresource ? { status: old.status } : {}),
     };
-    const errors = validate(resource, next, old);
+    const errors = validate(resource, next, old, ctx.featureGates);
     if (errors.length > 0) return fail(invalid(resource, name, errors));
     // A Deployment's generation also moves with its annotations (deploymentStrategy.PrepareForUpdate).
     const annotationsCount = resource === 'deployments' && !deepEqual(next.metadata.annotations, old.metadata.annotations);
@@ -352,7 +356,7 @@ export const storeMachine = setup({
   id: 'store',
   context: ({ input }) => ({
     rv: INITIAL_RV, uidsIssued: 0, namesGenerated: 0, objects: {}, history: emptyLog(),
-    historyMax: input.historyMax, compactedRv: INITIAL_RV, reply: null, event: null,
+    historyMax: input.historyMax, compactedRv: INITIAL_RV, reply: null, event: null, featureGates: input.featureGates,
   }),
   initial: 'serving',
   states: {

@@ -2,6 +2,7 @@
 // which faults may strike and the bounds on everything. A World points at its
 // System but never changes it.
 import type { AnyStateMachine } from 'xstate';
+import type { FeatureGates } from './feature-gates.ts';
 import type { ProcessBehaviour } from './process.ts';
 import type { KubeObject, Resource } from './resources.ts';
 import type { RuntimeMachine } from './runtime.ts';
@@ -152,4 +153,6 @@ export interface System {
   readonly behaviour: (podKey: string, container: string, image: string) => ProcessBehaviour;
   readonly faults: FaultProfile;
   readonly bounds: Bounds;
+  /** The feature gates every component runs with (--feature-gates): the release's defaults unless the scenario sets some. */
+  readonly featureGates: FeatureGates;
 }

@@ -121,7 +121,7 @@ export function clientIsConnected(world: World, client: number): boolean {
 
 /** The store with the system's initial objects created; an object the API server rejects is the scenario's mistake. */
 function initialStore(system: System): StoreSnapshot {
-  let store = initialSnapshot(system.store, { historyMax: system.bounds.historyMax }) as StoreSnapshot;
+  let store = initialSnapshot(system.store, { historyMax: system.bounds.historyMax, featureGates: system.featureGates }) as StoreSnapshot;
   for (const { resource, object } of system.initialObjects) {
     const namespace = object.metadata.namespace ?? (RESOURCES[resource].namespaced ? 'default' : '');
     store = transition(system.store, store, { type: 'create', request: { verb: 'create', resource, namespace, object }, nowMs: 0 });

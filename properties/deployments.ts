@@ -45,7 +45,8 @@ function rolloutStep(before: World, action: Action, after: World): RolloutStep |
   const d = object as unknown as AppsDeployment;
   if (d.spec?.paused === true || d.spec?.strategy?.type !== 'RollingUpdate' || object.metadata.deletionTimestamp) return null;
   const owned = [...(caches.replicasets?.values() ?? [])].filter((rs) => controllerOf(rs)?.uid === object.metadata.uid);
-  if (isScalingEvent({ d, out: new SyncWrites(), caches, nowMs: before.nowMs, requeueAtMs: null }, owned as unknown as AppsReplicaSet[]) !== false) return null;
+  const sync = { d, out: new SyncWrites(), caches, nowMs: before.nowMs, gates: before.system.featureGates, requeueAtMs: null };
+  if (isScalingEvent(sync, owned as unknown as AppsReplicaSet[]) !== false) return null;
   const written = new Map<string, number>();
   const created: Scaled[] = [];
   for (const w of writes) {

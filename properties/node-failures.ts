@@ -133,7 +133,7 @@ export const podsOfFailedNodesAreReplaced: EventuallyProperty = {
       const node = world.store.context.objects.nodes?.get(specOf(pod).nodeName ?? '');
       if (node === undefined || controllerOf(pod)?.kind !== 'ReplicaSet' || !isPodActive(pod as unknown as Pod)) continue;
       const taints = evictingTaints(node, zoneTaints);
-      const { allTolerated, used } = getMatchingTolerations(taints, specOf(pod).tolerations ?? []);
+      const { allTolerated, used } = getMatchingTolerations(taints, specOf(pod).tolerations ?? [], world.system.featureGates.TaintTolerationComparisonOperators);
       const seconds = allTolerated ? getMinTolerationTime(used) : 0;
       if (taints.length === 0 || seconds < 0) continue;
       const tolerated = allTolerated ? `tolerates that for ${seconds} s only` : 'does not tolerate that';

@@ -14,6 +14,7 @@ import { head } from '../model/scheduler/queue.ts';
 import type { NodeView } from '../model/scheduler/plugins.ts';
 import { portsConflict, podHostPorts, type HostPort } from '../model/semantics/node-ports.ts';
 import { newNodeInfo, type NodeInfo } from '../model/semantics/resource-fit.ts';
+import { schedulerFeatures } from '../model/semantics/scheduler-framework.ts';
 import { kubeletView } from '../model/view.ts';
 import type { World } from '../model/world.ts';
 import { apiNodeViews, boundNode, isTerminalPod, podsByNode } from './api-nodes.ts';
@@ -168,9 +169,10 @@ export const bindingsRespectPlacement: TransitionProperty = {
   check(before, action, after) {
     const placed = placement(before, action, after);
     if (!placed) return null;
-    const pod = podView(placed.pod.pod as Pod);
+    const features = schedulerFeatures(before.system.featureGates);
+    const pod = podView(placed.pod.pod as Pod, features);
     for (const filter of PLACEMENT) {
-      const result = filter.filter(pod, placed.node);
+      const result = filter.filter(pod, placed.node, features);
       if (!result.schedulable) {
         return `the scheduler placed ${placed.pod.key} on ${placed.pod.nodeName}, though as it saw the node: ${result.status.reasons.join(', ')} (${filter.name}).`;
       }
@@ -191,15 +193,16 @@ function podScheduledCondition(pod: KubeObject): PodCondition | undefined {
  */
 function pendingVerdicts(world: World): { pod: KubeObject; fits: NodeView | undefined; preFilter: Rejection | null; rejections: Rejection[] }[] {
   const nodes = apiNodeViews(world);
+  const features = schedulerFeatures(world.system.featureGates);
   return [...(world.store.context.objects.pods?.values() ?? [])]
     .filter((p) => boundNode(p) === undefined && !isTerminalPod(p) && !p.metadata.deletionTimestamp)
     .map((pod) => {
       const preFilter = preFilterRejection(DEFAULT_PROFILE, pod as Pod);
       if (preFilter) return { pod, fits: undefined, preFilter, rejections: nodes.map(() => preFilter) };
-      const view = podView(pod as Pod);
+      const view = podView(pod as Pod, features);
       const rejections: Rejection[] = [];
       for (const node of nodes) {
-        const rejection = firstRejection(DEFAULT_PROFILE, view, node);
+        const rejection = firstRejection(DEFAULT_PROFILE, view, node, features);
         if (rejection === null) return { pod, fits: node, preFilter, rejections: [] };
         rejections.push(rejection);
       }

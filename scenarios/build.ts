@@ -2,6 +2,7 @@
 // Planted defects (test/defects) swap one machine for a `machine.provide(...)` variant.
 import type { AnyStateMachine } from 'xstate';
 import { CONTROLLERS } from '../model/controllers/index.ts';
+import { DEFAULT_FEATURE_GATES } from '../model/feature-gates.ts';
 import { NON_TERMINAL_PODS, type FieldSelector } from '../model/field-selector.ts';
 import { informerMachine, type InformerMachine } from '../model/informer.ts';
 import { normalizedImage } from '../model/image-ref.ts';
@@ -10,7 +11,7 @@ import { nodeObject } from '../model/node-object.ts';
 import { RUNS_FOREVER, type ProcessBehaviour } from '../model/process.ts';
 import type { Resource } from '../model/resources.ts';
 import { runtimeMachine, type RuntimeMachine } from '../model/runtime.ts';
-import { schedulerMachine, type SchedulerMachine } from '../model/scheduler/machine.ts';
+import { schedulerMachine, type SchedulerInput, type SchedulerMachine } from '../model/scheduler/machine.ts';
 import { storeMachine, type StoreMachine } from '../model/store.ts';
 import type { ClientSpec, ControllerManagerSpec, NodeSpec, SchedulerSpec, System } from '../model/system.ts';
 import type { BehaviourRule, Scenario } from './scenario.ts';
@@ -58,10 +59,10 @@ function addInformer(clients: ClientSpec[], machines: Machines, owner: number, r
   return clients.length - 1;
 }
 
-/** The scheduler and its informers: pods that still hold resources (pkg/scheduler newPodInformer), and nodes. */
-function addScheduler(clients: ClientSpec[], machines: Machines): SchedulerSpec {
+/** The scheduler, with its feature gates, and its informers: pods that still hold resources (pkg/scheduler newPodInformer), and nodes. */
+function addScheduler(clients: ClientSpec[], machines: Machines, input: SchedulerInput): SchedulerSpec {
   const client = clients.length;
-  clients.push({ id: 'scheduler', kind: 'scheduler', machine: machines.scheduler, input: undefined, process: 'scheduler' });
+  clients.push({ id: 'scheduler', kind: 'scheduler', machine: machines.scheduler, input, process: 'scheduler' });
   return {
     client,
     informers: { pods: addInformer(clients, machines, client, 'pods', NON_TERMINAL_PODS), nodes: addInformer(clients, machines, client, 'nodes') },
@@ -102,7 +103,8 @@ export function buildSystem(scenario: Scenario, overrides: Partial<Machines> = {
       id: `user ${u.name}`, kind: 'user', machine: machines.user, input: { script: u.script },
     })),
   ];
-  const scheduler = scenario.scheduler ? addScheduler(clients, machines) : null;
+  const featureGates = scenario.featureGates ?? DEFAULT_FEATURE_GATES;
+  const scheduler = scenario.scheduler ? addScheduler(clients, machines, { featureGates }) : null;
   const controllerManager = (scenario.controllers ?? []).length > 0 ? addControllerManager(clients, machines, scenario.controllers ?? []) : null;
   const nodes: NodeSpec[] = scenario.nodes.filter((n) => n.kubelet !== false).map((n, node) => {
     const kubelet = clients.length;
@@ -119,6 +121,7 @@ export function buildSystem(scenario: Scenario, overrides: Partial<Machines> = {
   const apiOnlyNodes = scenario.nodes.filter((n) => n.kubelet === false).map((n) => ({ resource: 'nodes' as const, object: nodeObject(n) }));
   return {
     store: machines.store, clients, nodes, scheduler, controllerManager, faults: scenario.faults, bounds: scenario.bounds,
+    featureGates,
     initialObjects: [...apiOnlyNodes, ...(scenario.objects ?? [])],
     registry: new Set(scenario.registry.map(normalizedImage)), behaviour: behaviourOf(scenario.behaviours),
   };

@@ -1,6 +1,7 @@
 // A scenario: the cluster's clients, what the scripted users do, which faults may
 // strike, the bounds on everything, and the sometimes-goals that prove a run of it
 // went somewhere interesting.
+import type { FeatureGates } from '../model/feature-gates.ts';
 import type { NodeShape } from '../model/node-object.ts';
 import type { ProcessBehaviour } from '../model/process.ts';
 import type { Resource } from '../model/resources.ts';
@@ -56,6 +57,8 @@ export interface Scenario {
   readonly behaviours: readonly BehaviourRule[];
   readonly faults: FaultProfile;
   readonly bounds: Bounds;
+  /** The feature gates the cluster runs with; absent: upstream's defaults for the release the model follows. */
+  readonly featureGates?: FeatureGates;
   /** Steps chosen by the explorer in one run, before faults are healed. */
   readonly stepsMax: number;
   /** Steps the fair scheduler may take after healing before the run must have settled. */

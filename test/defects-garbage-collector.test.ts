@@ -74,7 +74,7 @@ const storeAllowsTwoControllers: Defect = {
     store: storeMachine.provide({
       actions: {
         update: assign(({ context, event }) => (event.type === 'update'
-          ? updateObject(context, event.request, (resource, object, old) => validateUpdate(resource, object, old).filter((e) => e.field !== 'metadata.ownerReferences'))
+          ? updateObject(context, event.request, (resource, object, old, gates) => validateUpdate(resource, object, old, gates).filter((e) => e.field !== 'metadata.ownerReferences'))
           : {})),
       },
     }),

@@ -7,6 +7,7 @@ import { dryRunScript } from '../scenarios/load/dry-run.ts';
 import { formatProblems, InputError } from '../scenarios/load/input-error.ts';
 import { loadManifestFile, type ManifestObject } from '../scenarios/load/manifest-file.ts';
 import type { UserOp } from '../scenarios/user.ts';
+import { DEFAULT_FEATURE_GATES } from '../model/feature-gates.ts';
 
 const dir = fileURLToPath(new URL('../scenarios/manifests/', import.meta.url));
 /** Problems name files relative to the working directory (the repository, in tests). */
@@ -15,7 +16,7 @@ const shown = (text: string) => text.replaceAll('scenarios/manifests/', '').spli
 /** The API server's problems with creating `objects` in order, as `kubectl create -f` does. */
 function dryRun(objects: readonly ManifestObject[]) {
   const script = objects.map((o): UserOp => ({ op: 'create', resource: o.resource, namespace: o.object.metadata.namespace ?? 'default', object: o.object }));
-  return dryRunScript(script, new Map(objects.map((o) => [o.object, o])), 100);
+  return dryRunScript(script, new Map(objects.map((o) => [o.object, o])), 100, DEFAULT_FEATURE_GATES);
 }
 
 /** "Kind name" for each object a file loads, or its problems as printed. */

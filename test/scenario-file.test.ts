@@ -2,6 +2,8 @@
 // one line per problem naming the file, the line, the field and the reason.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_FEATURE_GATES } from '../model/feature-gates.ts';
+import { closestName } from '../scenarios/load/closest-name.ts';
 import { InputError } from '../scenarios/load/input-error.ts';
 import { loadScenarioFile } from '../scenarios/load/scenario-file.ts';
 
@@ -83,5 +85,33 @@ describe('bad scenario files', () => {
     // The user first waits for node-1 to be registered (kubectl wait --for=create), then its script starts.
     expect(scenario.users[0]!.script.map((op) => (op.op === 'create' ? `create ${op.object.kind}` : op.op))).toEqual(['waitFor', 'scriptStarts', 'create Deployment']);
     expect(scenario.source).toEqual({ path: file('unknown-kind.yaml'), skipUnmodelled: true });
+  });
+});
+
+describe('featureGates', () => {
+  it('sets the gates it names over the release\'s defaults; a file without the map runs with the defaults', () => {
+    const { scenario } = loadScenarioFile(file('feature-gates.yaml'));
+    expect(scenario.featureGates).toEqual({ ...DEFAULT_FEATURE_GATES, PodDeletionCost: false, DeploymentReplicaSetTerminatingReplicas: true });
+    expect(loadScenarioFile(file('rollout.yaml')).scenario.featureGates).toEqual(DEFAULT_FEATURE_GATES);
+  });
+
+  it('refuses what a component\'s --feature-gates refuses, and what the model does not follow, each at its line; the API server judges the manifests with the gates', () => {
+    expect(problems('feature-gate-mistakes.yaml')).toEqual([
+      'test/scenario-files/feature-gate-mistakes.yaml:7: featureGates.PodDeletionCosts: unrecognized feature gate: PodDeletionCosts (did you mean PodDeletionCost?)',
+      'test/scenario-files/feature-gate-mistakes.yaml:8: featureGates.containerrestartrules: unrecognized feature gate: containerrestartrules (did you mean ContainerRestartRules?)',
+      'test/scenario-files/feature-gate-mistakes.yaml:9: featureGates.LogarithmicScaleDown: cannot set feature gate LogarithmicScaleDown to false, feature is locked to true',
+      "test/scenario-files/feature-gate-mistakes.yaml:10: featureGates.ContainerRestartRules: cannot set feature gate ContainerRestartRules to true: kubeprop's kubelet does not yet restart containers by their own restartPolicy and restartPolicyRules",
+      'test/scenario-files/feature-gate-mistakes.yaml:11: featureGates.RestartAllContainersOnContainerExits: unrecognized feature gate: RestartAllContainersOnContainerExits (kubeprop follows Kubernetes 1.34; it arrives in Kubernetes 1.35)',
+      'test/scenario-files/feature-gate-mistakes.yaml:12: featureGates.SidecarContainers: must be true or false, got "yes"',
+      'test/scenario-files/manifests/container-restart-policy.yaml:16: The Deployment "web" is invalid: spec.template.spec.containers[0].restartPolicy: Forbidden: may not be set for non-init containers',
+    ]);
+  });
+
+  it('suggests a gate only when the name is close', () => {
+    const gates = Object.keys(DEFAULT_FEATURE_GATES);
+    expect(closestName('PodLevelResource', gates)).toBe('PodLevelResources');
+    expect(closestName('RestartAllContainers', gates)).toBe('RestartAllContainersOnContainerExits');
+    expect(closestName('Sidecar', gates)).toBeUndefined();
+    expect(closestName('InPlacePodVerticalScaling', gates)).toBeUndefined();
   });
 });

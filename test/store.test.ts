@@ -1,6 +1,8 @@
 // The API server store, one rule per test, with the exact replies a real API server gives.
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_FEATURE_GATES } from '../model/feature-gates.ts';
 import { getObject, listAt, watchFrom } from '../model/store-read.ts';
+import { storeMachine } from '../model/store.ts';
 import { configMap } from '../scenarios/fixtures.ts';
 import { deployment, pod, TestStore } from './helpers/store.ts';
 
@@ -188,6 +190,23 @@ describe('validation', () => {
     const p = store.ok({ verb: 'create', resource: 'pods', namespace: 'default', object: pod('p') });
     const updated = store.ok({ verb: 'update', resource: 'pods', object: { ...p, spec: { containers: [{ name: 'app', image: 'nginx:1.26' }] } } });
     expect(updated.metadata.generation).toBe(2);
+  });
+});
+
+describe('validation under the API server\'s feature gates', () => {
+  const withPolicy = (restartPolicy: string) =>
+    ({ verb: 'create', resource: 'pods', namespace: 'default', object: pod('p', { spec: { containers: [{ name: 'app', image: 'nginx:1.25', restartPolicy }] } }) }) as const;
+
+  it('refuses a regular container\'s own restartPolicy without ContainerRestartRules (the 1.34 default)', () => {
+    expect(new TestStore().error(withPolicy('Never')))
+      .toBe('422 Invalid: Pod "p" is invalid: spec.containers[0].restartPolicy: Forbidden: may not be set for non-init containers');
+  });
+
+  it('with ContainerRestartRules takes one of Always, Never and OnFailure, and no other', () => {
+    const store = new TestStore(100, storeMachine, { ...DEFAULT_FEATURE_GATES, ContainerRestartRules: true });
+    expect(store.ok(withPolicy('OnFailure')).spec).toMatchObject({ containers: [{ restartPolicy: 'OnFailure' }] });
+    expect(store.error({ ...withPolicy('Sometimes'), object: { ...withPolicy('Sometimes').object, metadata: { name: 'q' } } }))
+      .toBe('422 Invalid: Pod "q" is invalid: spec.containers[0].restartPolicy: Unsupported value: "Sometimes": supported values: "Always", "Never", "OnFailure"');
   });
 });
 

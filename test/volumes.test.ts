@@ -23,6 +23,7 @@ import { DEFAULT_PROFILE } from '../model/scheduler/machine.ts';
 import type { NodeView } from '../model/scheduler/plugins.ts';
 import { newQueuedPod, onClusterEvent } from '../model/scheduler/queue.ts';
 import { newNodeInfo } from '../model/semantics/resource-fit.ts';
+import { DEFAULT_FEATURES } from '../model/semantics/scheduler-framework.ts';
 import { PROPERTIES } from '../properties/index.ts';
 import { podRow } from '../reports/pod-table.ts';
 import { InputError } from '../scenarios/load/input-error.ts';
@@ -42,7 +43,7 @@ describe('the scheduler and a claim that does not exist', () => {
     metadata: { name: 'p', namespace: 'default' },
     spec: { containers: [{ name: 'main' }], volumes: [{ name: 'tmp', emptyDir: {} }, ...claims.map((c, i) => ({ name: `v${i}`, persistentVolumeClaim: { claimName: c } }))] },
   });
-  const cycle = (pod: Pod) => scheduleCycle(DEFAULT_PROFILE, pod, PMap.from(nodes.map((v) => [v.node.metadata!.name!, v] as const)), ['a', 'b', 'c'], 1);
+  const cycle = (pod: Pod) => scheduleCycle(DEFAULT_PROFILE, pod, PMap.from(nodes.map((v) => [v.node.metadata!.name!, v] as const)), ['a', 'b', 'c'], 1, DEFAULT_FEATURES);
 
   it('rejects the pod on every node at PreFilter, naming the first claim, and preemption cannot help', () => {
     expect(cycle(withClaims('data', 'logs'))).toEqual({

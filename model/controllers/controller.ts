@@ -4,6 +4,7 @@
 // out one at a time, in order.
 import { assign, setup, type AnyStateMachine } from 'xstate';
 import type { Caches, ClientContext, ClientEvent, InformedEvent } from '../client.ts';
+import type { FeatureGates } from '../feature-gates.ts';
 import type { Request } from '../requests.ts';
 import type { KubeObject, Resource } from '../resources.ts';
 
@@ -28,7 +29,14 @@ export interface ControllerContext extends ClientContext {
   readonly outbox: readonly Request[];
 }
 
-export type ReconcileEvent = { readonly type: 'RECONCILE'; readonly key: string; readonly caches: Caches; readonly nowMs: number };
+/** A worker takes `key` for a reconcile, reading the process's caches; `featureGates` are those the controller-manager runs with. */
+export type ReconcileEvent = {
+  readonly type: 'RECONCILE';
+  readonly key: string;
+  readonly caches: Caches;
+  readonly nowMs: number;
+  readonly featureGates: FeatureGates;
+};
 export type ControllerEvent = ClientEvent | ReconcileEvent;
 
 export const NO_OBJECTS: ReadonlyMap<string, KubeObject> = new Map();

@@ -4,8 +4,9 @@
 // their pods runs, then creates and scales up the new one. Each ends by writing the rollout
 // status; a finished rollout cleans up old ReplicaSets. Follows kubernetes/kubernetes
 // pkg/controller/deployment/rolling.go (rolloutRolling, reconcileNewReplicaSet,
-// reconcileOldReplicaSets) and recreate.go (rolloutRecreate, oldPodsRunning), current master,
-// default feature gates (DeploymentPodReplacementPolicy off: Recreate waits on the pods themselves).
+// reconcileOldReplicaSets) and recreate.go (rolloutRecreate, oldPodsRunning), current master, with
+// the controller-manager's gates (DeploymentPodReplacementPolicy, unknown to Kubernetes 1.34 and so
+// off: Recreate waits on the pods themselves).
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import {
   type AppsReplicaSet, byCreationTimestamp, cleanupUnhealthyReplicas, deploymentComplete, getActualReplicaCountForReplicaSets, getReplicaCountForReplicaSets, maxUnavailable, reconcileNewReplicaSet, scaleDownOldReplicaSetsForRollingUpdate, specReplicas,
@@ -54,7 +55,7 @@ export function rolloutRolling(s: SyncState, rsList: readonly AppsReplicaSet[]):
   if (all === null || all.newRS === null) return;
   const { newRS, oldRSs } = all;
   const allRSs = [...oldRSs, newRS];
-  const decision = reconcileNewReplicaSet(allRSs, newRS, s.d);
+  const decision = reconcileNewReplicaSet(allRSs, newRS, s.d, s.gates);
   if (decision === undefined) return s.out.fail();
   if (decision.scaled && scaleReplicaSetAndRecordEvent(s, newRS, decision.newReplicas).scaled) return writeRolloutStatus(s, all);
   if (s.out.failed) return;

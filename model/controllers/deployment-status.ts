@@ -4,12 +4,15 @@
 // sync.go (calculateStatus, checkPausedConditions), progress.go (syncRolloutStatus,
 // getReplicaFailures, requeueStuckDeployment) and util/deployment_util.go (NewDeploymentCondition,
 // SetDeploymentCondition, RemoveDeploymentCondition, ReplicaSetToDeploymentCondition), current
-// master, default feature gates (DeploymentReplicaSetTerminatingReplicas off: no terminatingReplicas).
+// master, with the controller-manager's gates (DeploymentReplicaSetTerminatingReplicas:
+// terminatingReplicas summed over the ReplicaSets, left out while one of them has none).
 import type { DeploymentCondition, DeploymentStatus, ReplicaSet } from 'kubernetes-types/apps/v1.js';
 import { parseTimestamp, timestamp } from '../clock.ts';
 import { deepEqual } from '../equal.ts';
+import type { FeatureGates } from '../feature-gates.ts';
 import {
-  type AppsDeployment, deploymentComplete, deploymentProgressing, deploymentTimedOut, getActualReplicaCountForReplicaSets, getAvailableReplicaCountForReplicaSets, getReplicaCountForReplicaSets, maxUnavailable, NEW_RS_AVAILABLE_REASON, specReplicas, TIMED_OUT_REASON,
+  type AppsDeployment, type AppsReplicaSet, deploymentComplete, deploymentProgressing, deploymentTimedOut, getActualReplicaCountForReplicaSets, getAvailableReplicaCountForReplicaSets,
+  getReplicaCountForReplicaSets, getTerminatingReplicaCountForReplicaSets, maxUnavailable, NEW_RS_AVAILABLE_REASON, specReplicas, TIMED_OUT_REASON,
 } from '../semantics/deployment.ts';
 import { REPLICA_FAILURE } from '../semantics/replicaset.ts';
 import { hasProgressDeadline } from './deployment-util.ts';
@@ -77,20 +80,26 @@ export function sameStatus(a: DeploymentStatus | undefined, b: DeploymentStatus)
   return deepEqual(omitEmpty(a ?? {}), omitEmpty(b));
 }
 
+/** A Deployment status with terminatingReplicas (API 1.33+, newer than kubernetes-types 1.30); absent: not counted. */
+type DeploymentStatusWithTerminating = DeploymentStatus & { terminatingReplicas?: number };
+
 /**
  * calculateStatus: the counts summed over `allRSs` (updatedReplicas over the new one), the
- * unavailable ones never below 0, observedGeneration the Deployment's generation, its
+ * unavailable ones never below 0, terminatingReplicas (DeploymentReplicaSetTerminatingReplicas)
+ * unless a ReplicaSet's is unknown, observedGeneration the Deployment's generation, its
  * conditions kept, and Available set by whether availableReplicas reaches spec.replicas - maxUnavailable.
  */
-export function calculateStatus(allRSs: readonly ReplicaSet[], newRS: ReplicaSet | null, d: AppsDeployment, nowMs: number): DeploymentStatus {
+export function calculateStatus(allRSs: readonly ReplicaSet[], newRS: ReplicaSet | null, d: AppsDeployment, nowMs: number, gates: FeatureGates): DeploymentStatus {
   const available = getAvailableReplicaCountForReplicaSets(allRSs);
-  const status: DeploymentStatus = {
+  const terminating = gates.DeploymentReplicaSetTerminatingReplicas ? getTerminatingReplicaCountForReplicaSets(allRSs as readonly AppsReplicaSet[]) : null;
+  const status: DeploymentStatusWithTerminating = {
     observedGeneration: d.metadata?.generation ?? 0,
     replicas: getActualReplicaCountForReplicaSets(allRSs),
     updatedReplicas: getActualReplicaCountForReplicaSets(newRS ? [newRS] : []),
     readyReplicas: allRSs.reduce((n, rs) => n + (rs.status?.readyReplicas ?? 0), 0),
     availableReplicas: available,
     unavailableReplicas: Math.max(getReplicaCountForReplicaSets(allRSs) - available, 0),
+    ...(terminating !== null && { terminatingReplicas: terminating }),
     collisionCount: d.status?.collisionCount,
     conditions: d.status?.conditions,
   };
@@ -167,8 +176,8 @@ export interface RolloutStatus {
  * ReplicaFailure of the ReplicaSets copied in, or removed. An unchanged status is not written,
  * and may ask for a later progress check.
  */
-export function syncRolloutStatus(d: AppsDeployment, allRSs: readonly ReplicaSet[], newRS: ReplicaSet | null, nowMs: number): RolloutStatus {
-  let newStatus = calculateStatus(allRSs, newRS, d, nowMs);
+export function syncRolloutStatus(d: AppsDeployment, allRSs: readonly ReplicaSet[], newRS: ReplicaSet | null, nowMs: number, gates: FeatureGates): RolloutStatus {
+  let newStatus = calculateStatus(allRSs, newRS, d, nowMs, gates);
   if (!hasProgressDeadline(d)) newStatus = removeCondition(newStatus, PROGRESSING);
   const current = getCondition(d.status, PROGRESSING);
   const isCompleteDeployment = (newStatus.replicas ?? 0) === (newStatus.updatedReplicas ?? 0) && current?.reason === NEW_RS_AVAILABLE_REASON;

@@ -4,13 +4,15 @@
 // revisionHistoryLimit, and writing the status. Follows kubernetes/kubernetes
 // pkg/controller/deployment/sync.go (getAllReplicaSetsAndSyncRevision, getNewReplicaSet, scale,
 // scaleReplicaSetAndRecordEvent, scaleReplicaSet, cleanupDeployment, syncDeploymentStatus,
-// isScalingEvent, sync, syncStatusOnly) and progress.go (syncRolloutStatus), current master,
-// default feature gates (DeploymentPodReplacementPolicy off: scale, not scaleV2).
+// isScalingEvent, sync, syncStatusOnly) and progress.go (syncRolloutStatus), current master, with
+// the controller-manager's gates (DeploymentPodReplacementPolicy is unknown to Kubernetes 1.34:
+// scale, not scaleV2).
 //
 // A ReplicaSet whose name the cache already holds is never created: upstream's create would get
 // AlreadyExists and look in the same cache, so the sync goes straight to what it finds there.
 import type { DeploymentStatus } from 'kubernetes-types/apps/v1.js';
 import type { Caches } from '../client.ts';
+import type { FeatureGates } from '../feature-gates.ts';
 import {
   type AppsDeployment, type AppsReplicaSet, byCreationTimestamp, getProportion, getReplicaCountForReplicaSets, isRollingUpdate, maxSurge, newRSNewReplicas, specReplicas,
 } from '../semantics/deployment.ts';
@@ -32,6 +34,8 @@ export interface SyncState {
   readonly out: SyncWrites;
   readonly caches: Caches;
   readonly nowMs: number;
+  /** The controller-manager's feature gates. */
+  readonly gates: FeatureGates;
   /** When to sync the Deployment again for its progress check (AddAfter). */
   requeueAtMs: number | null;
 }
@@ -235,13 +239,13 @@ function present(newRS: AppsReplicaSet | null, oldRSs: readonly AppsReplicaSet[]
 
 /** syncDeploymentStatus: calculateStatus, written if it differs. */
 function syncDeploymentStatus(s: SyncState, all: AllReplicaSets): void {
-  const status = calculateStatus(present(all.newRS, all.oldRSs), all.newRS, s.d, s.nowMs);
+  const status = calculateStatus(present(all.newRS, all.oldRSs), all.newRS, s.d, s.nowMs, s.gates);
   if (!sameStatus(s.d.status, status)) s.out.updateStatus(withStatus(s, status));
 }
 
 /** syncRolloutStatus, over the ReplicaSets as they were before this sync scaled them (upstream's allRSs). */
 export function writeRolloutStatus(s: SyncState, all: AllReplicaSets): void {
-  const rollout = syncRolloutStatus(s.d, present(all.newRS, all.oldRSs), all.newRS, s.nowMs);
+  const rollout = syncRolloutStatus(s.d, present(all.newRS, all.oldRSs), all.newRS, s.nowMs, s.gates);
   if (rollout.status !== null) s.out.updateStatus(withStatus(s, rollout.status));
   s.requeueAtMs = rollout.requeueAtMs;
 }

@@ -9,6 +9,7 @@
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Caches, ClientEvent, InformedEvent } from '../client.ts';
 import { deepEqual } from '../equal.ts';
+import type { FeatureGates } from '../feature-gates.ts';
 import { selectorMatches } from '../labels.ts';
 import type { KubeObject } from '../resources.ts';
 import type { AppsDeployment } from '../semantics/deployment.ts';
@@ -163,11 +164,11 @@ function syncClaimed(s: SyncState, d: KubeObject, rsList: readonly KubeObject[])
  * syncDeployment on the caches at `nowMs`. A Deployment selecting everything only gets its
  * observedGeneration. Adopted ReplicaSets count at once, as ClaimReplicaSets returns them.
  */
-export function syncDeployment(key: string, caches: Caches, nowMs: number): DeploymentSync {
+export function syncDeployment(key: string, caches: Caches, nowMs: number, gates: FeatureGates): DeploymentSync {
   const out = new SyncWrites();
   const d = cacheOf(caches, 'deployments').get(key);
   if (!d) return { requests: [], failed: false, requeueAtMs: null };
-  const s: SyncState = { d: d as unknown as AppsDeployment, out, caches, nowMs, requeueAtMs: null };
+  const s: SyncState = { d: d as unknown as AppsDeployment, out, caches, nowMs, gates, requeueAtMs: null };
   if (deepEqual(s.d.spec?.selector, {})) {
     const generation = d.metadata.generation ?? 0;
     if ((s.d.status?.observedGeneration ?? 0) < generation) out.updateStatus({ ...s.d, status: { ...s.d.status, observedGeneration: generation } });
@@ -185,9 +186,9 @@ export function syncDeployment(key: string, caches: Caches, nowMs: number): Depl
 
 // --- The machine --------------------------------------------------------------------------
 
-/** One reconcile: the sync's writes queued, and the key queued again if it failed or must be checked later. */
-export function reconcileDeployment(ctx: Context, key: string, caches: Caches, nowMs: number): Context {
-  const result = syncDeployment(key, caches, nowMs);
+/** One reconcile, with the controller-manager's gates: the sync's writes queued, and the key queued again if it failed or must be checked later. */
+export function reconcileDeployment(ctx: Context, key: string, caches: Caches, nowMs: number, gates: FeatureGates): Context {
+  const result = syncDeployment(key, caches, nowMs, gates);
   let next: Context = { ...send(ctx, ...result.requests), syncing: key };
   // A sync that fails before writing anything (a spec the arithmetic rejects) would fail alike on
   // the same caches; upstream drops it after maxRetries, and the events that change the caches queue it again.
@@ -210,7 +211,7 @@ function onReply(ctx: Context, { request, reply }: Extract<ClientEvent, { type: 
 
 export const deploymentControllerMachine = controllerMachine<Context>('deployment-controller', () => ({ ...EMPTY_CONTROLLER, syncing: null }), {
   informed: onInformed,
-  reconcile: (ctx, { key, caches, nowMs }) => reconcileDeployment(ctx, key, caches, nowMs),
+  reconcile: (ctx, { key, caches, nowMs, featureGates }) => reconcileDeployment(ctx, key, caches, nowMs, featureGates),
   reply: onReply,
 });
 

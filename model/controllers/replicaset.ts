@@ -2,15 +2,19 @@
 // a ReplicaSet's key; its reconcile (syncReplicaSet) claims the pods its selector matches,
 // creates or deletes pods to match spec.replicas while its expectations are satisfied
 // (manageReplicas, deleting the pods getPodsToDelete ranks first), and writes its status.
-// Creations in one reconcile follow slowStartBatch: the first failure stops the rest.
+// Creations in one reconcile follow slowStartBatch: the first failure stops the rest. The
+// controller-manager's feature gates decide the deletion ranking (PodDeletionCost,
+// LogarithmicScaleDown) and whether the status counts terminating pods
+// (DeploymentReplicaSetTerminatingReplicas: FilterTerminatingPods, then FilterClaimedPods).
 import type { ReplicaSet, ReplicaSetStatus } from 'kubernetes-types/apps/v1.js';
 import type { Pod, PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import type { Caches, ClientEvent, InformedEvent } from '../client.ts';
 import { deepEqual } from '../equal.ts';
+import type { FeatureGates } from '../feature-gates.ts';
 import { selectorMatches } from '../labels.ts';
 import type { Request } from '../requests.ts';
 import type { KubeObject } from '../resources.ts';
-import { calculateStatus, getPodsToDelete, isPodActive, replicaSetStatusUpdate } from '../semantics/replicaset.ts';
+import { calculateStatus, getPodsToDelete, isPodActive, isPodTerminating, replicaSetStatusUpdate } from '../semantics/replicaset.ts';
 import {
   cacheOf, type ControllerContext, type ControllerDefinition, controllerMachine, controllerOf, EMPTY_CONTROLLER, enqueue, enqueueAfter, keyOfObject, send,
 } from './controller.ts';
@@ -137,7 +141,7 @@ function relatedPods(caches: Caches, rs: ReplicaSet, active: readonly KubeObject
 }
 
 /** manageReplicas: the pods to create or delete so the ReplicaSet has spec.replicas, with the expectations that go with them. */
-function manageReplicas(ctx: Context, key: string, rs: ReplicaSet, claimed: readonly KubeObject[], caches: Caches, nowMs: number): Context {
+function manageReplicas(ctx: Context, key: string, rs: ReplicaSet, claimed: readonly KubeObject[], caches: Caches, nowMs: number, gates: FeatureGates): Context {
   const diff = claimed.length - (rs.spec?.replicas ?? 1);
   if (diff < 0) {
     const n = Math.min(-diff, BURST_REPLICAS);
@@ -147,15 +151,22 @@ function manageReplicas(ctx: Context, key: string, rs: ReplicaSet, claimed: read
   }
   if (diff > 0) {
     const n = Math.min(diff, BURST_REPLICAS);
-    const victims = getPodsToDelete(asPods(claimed), asPods(relatedPods(caches, rs, claimed)), n, nowMs) as unknown as KubeObject[];
+    const victims = getPodsToDelete(asPods(claimed), asPods(relatedPods(caches, rs, claimed)), n, nowMs, gates) as unknown as KubeObject[];
     const deletes: Request[] = victims.map((p) => ({ verb: 'delete', resource: 'pods', namespace: p.metadata.namespace ?? '', name: p.metadata.name ?? '' }));
     return send({ ...ctx, expectations: expect(ctx.expectations, key, 0, victims.map(keyOfObject), nowMs) }, ...deletes);
   }
   return ctx;
 }
 
-/** syncReplicaSet. */
-export function syncReplicaSet(ctx: Context, key: string, caches: Caches, nowMs: number): Context {
+/** The pods the ReplicaSet controls that are terminating and still match its selector (FilterTerminatingPods, FilterClaimedPods). */
+function terminatingPodsOf(caches: Caches, rs: ReplicaSet): KubeObject[] {
+  return [...cacheOf(caches, 'pods').values()].filter((p) =>
+    p.metadata.namespace === rs.metadata?.namespace && isPodTerminating(p as Pod) && controllerOf(p)?.uid === rs.metadata?.uid &&
+    selectorMatches(rs.spec?.selector ?? {}, p.metadata.labels));
+}
+
+/** syncReplicaSet, with the controller-manager's gates. */
+export function syncReplicaSet(ctx: Context, key: string, caches: Caches, nowMs: number, gates: FeatureGates): Context {
   const rs = rsOf(caches, key);
   if (!rs) return { ...ctx, expectations: forget(ctx.expectations, key) };
   const needsSync = satisfied(ctx.expectations, key, nowMs);
@@ -163,8 +174,9 @@ export function syncReplicaSet(ctx: Context, key: string, caches: Caches, nowMs:
   // An adopted pod counts from the next reconcile, once the informer shows it adopted.
   const { claimed, writes } = claim(rs as KubeObject, 'ReplicaSet', rs.spec?.selector ?? {}, 'pods', active);
   let next = send(ctx, ...writes);
-  if (writes.length === 0 && needsSync && !rs.metadata?.deletionTimestamp) next = manageReplicas(next, key, rs, claimed, caches, nowMs);
-  const status = calculateStatus(rs, asPods(claimed), null, nowMs);
+  if (writes.length === 0 && needsSync && !rs.metadata?.deletionTimestamp) next = manageReplicas(next, key, rs, claimed, caches, nowMs, gates);
+  const terminating = gates.DeploymentReplicaSetTerminatingReplicas ? terminatingPodsOf(caches, rs) : [];
+  const status = calculateStatus(rs, asPods(claimed), asPods(terminating), null, nowMs, gates);
   const update = replicaSetStatusUpdate(rs, status);
   if (update !== null) next = send(next, statusUpdate(rs, update));
   const minReadySeconds = rs.spec?.minReadySeconds ?? 0;
@@ -208,7 +220,7 @@ export const replicaSetControllerMachine = controllerMachine<Context>('replicase
     if (event.resource === 'pods') return onPodEvent(ctx, event);
     return event.resource === 'replicasets' ? onReplicaSetEvent(ctx, event) : ctx;
   },
-  reconcile: (ctx, { key, caches, nowMs }) => syncReplicaSet(ctx, key, caches, nowMs),
+  reconcile: (ctx, { key, caches, nowMs, featureGates }) => syncReplicaSet(ctx, key, caches, nowMs, featureGates),
   reply: onReply,
 });
 

@@ -18,6 +18,7 @@ import { getMinTolerationTime, toleratesTaint } from '../semantics/taints.ts';
 import {
   cacheOf, type ControllerContext, type ControllerDefinition, controllerMachine, dequeue, EMPTY_CONTROLLER, enqueue, enqueueAfter, keyOfObject, send,
 } from './controller.ts';
+import type { FeatureGates } from '../feature-gates.ts';
 
 /** The attempts deletePodHandler makes at addConditionAndDeletePod. */
 export const DELETE_ATTEMPTS = 5;
@@ -61,10 +62,14 @@ function without<V>(record: Readonly<Record<string, V>>, key: string): Readonly<
  * v1helper.GetMatchingTolerations: whether every taint is tolerated, and for each the first toleration
  * that does (the ones getMinTolerationTime reads).
  */
-export function getMatchingTolerations(taints: readonly Taint[], tolerations: readonly Toleration[]): { allTolerated: boolean; used: Toleration[] } {
+export function getMatchingTolerations(
+  taints: readonly Taint[],
+  tolerations: readonly Toleration[],
+  comparisonOperatorsEnabled: boolean,
+): { allTolerated: boolean; used: Toleration[] } {
   const used: Toleration[] = [];
   for (const taint of taints) {
-    const toleration = tolerations.find((t) => toleratesTaint(t, taint));
+    const toleration = tolerations.find((t) => toleratesTaint(t, taint, comparisonOperatorsEnabled));
     if (toleration === undefined) return { allTolerated: false, used: [] };
     used.push(toleration);
   }
@@ -101,9 +106,9 @@ function fire(ctx: Context, podKey: string): Context {
 
 // --- Decisions (taint_eviction.go) --------------------------------------------------------------
 
-/** processPodOnNode. */
-function processPodOnNode(ctx: Context, podKey: string, tolerations: readonly Toleration[], taints: readonly Taint[], nowMs: number): Context {
-  const { allTolerated, used } = getMatchingTolerations(taints, tolerations);
+/** processPodOnNode, with the controller-manager's gates (TaintTolerationComparisonOperators). */
+function processPodOnNode(ctx: Context, podKey: string, tolerations: readonly Toleration[], taints: readonly Taint[], nowMs: number, gates: FeatureGates): Context {
+  const { allTolerated, used } = getMatchingTolerations(taints, tolerations, gates.TaintTolerationComparisonOperators);
   if (!allTolerated) return addWork(cancelWork(ctx, podKey), podKey, nowMs, nowMs);
   const minSeconds = getMinTolerationTime(used);
   if (minSeconds < 0) return cancelWork(ctx, podKey);
@@ -120,30 +125,30 @@ function podsOnNode(caches: Caches, nodeName: string): KubeObject[] {
 }
 
 /** handleNodeUpdate: the node's NoExecute taints recorded, then each of its pods decided on (all cancelled if none). */
-function handleNodeUpdate(ctx: Context, nodeName: string, caches: Caches, nowMs: number): Context {
+function handleNodeUpdate(ctx: Context, nodeName: string, caches: Caches, nowMs: number, gates: FeatureGates): Context {
   const node = cacheOf(caches, 'nodes').get(nodeName);
   if (node === undefined) return { ...ctx, taintedNodes: without(ctx.taintedNodes, nodeName) };
   const taints = noExecuteTaints(node);
   let next: Context = { ...ctx, taintedNodes: taints.length === 0 ? without(ctx.taintedNodes, nodeName) : { ...ctx.taintedNodes, [nodeName]: taints } };
   for (const pod of podsOnNode(caches, nodeName)) {
-    next = taints.length === 0 ? cancelWork(next, keyOfObject(pod)) : processPodOnNode(next, keyOfObject(pod), tolerationsOf(pod), taints, nowMs);
+    next = taints.length === 0 ? cancelWork(next, keyOfObject(pod)) : processPodOnNode(next, keyOfObject(pod), tolerationsOf(pod), taints, nowMs, gates);
   }
   return next;
 }
 
 /** handlePodUpdate: a pod gone has its deletion cancelled; one on a tainted node is decided on. */
-function handlePodUpdate(ctx: Context, podKey: string, caches: Caches, nowMs: number): Context {
+function handlePodUpdate(ctx: Context, podKey: string, caches: Caches, nowMs: number, gates: FeatureGates): Context {
   const pod = cacheOf(caches, 'pods').get(podKey);
   if (pod === undefined) return cancelWork(ctx, podKey);
   const taints = ctx.taintedNodes[nodeNameOf(pod)];
-  return taints === undefined ? ctx : processPodOnNode(ctx, podKey, tolerationsOf(pod), taints, nowMs);
+  return taints === undefined ? ctx : processPodOnNode(ctx, podKey, tolerationsOf(pod), taints, nowMs, gates);
 }
 
-function reconcile(ctx: Context, key: string, caches: Caches, nowMs: number): Context {
+function reconcile(ctx: Context, key: string, caches: Caches, nowMs: number, gates: FeatureGates): Context {
   const [kind, ...rest] = key.split('/');
   const name = rest.join('/');
-  if (kind === 'node') return handleNodeUpdate(ctx, name, caches, nowMs);
-  if (kind === 'pod') return handlePodUpdate(ctx, name, caches, nowMs);
+  if (kind === 'node') return handleNodeUpdate(ctx, name, caches, nowMs, gates);
+  if (kind === 'pod') return handlePodUpdate(ctx, name, caches, nowMs, gates);
   return fire(ctx, name);
 }
 
@@ -205,7 +210,7 @@ function onReply(ctx: Context, event: Extract<ClientEvent, { type: 'REPLY' }>): 
 
 export const taintEvictionControllerMachine = controllerMachine<Context>('taint-eviction-controller', (): Context => ({ ...EMPTY_CONTROLLER, taintedNodes: {}, workers: {}, evicting: {} }), {
   informed: onInformed,
-  reconcile: (ctx, { key, caches, nowMs }) => reconcile(ctx, key, caches, nowMs),
+  reconcile: (ctx, { key, caches, nowMs, featureGates }) => reconcile(ctx, key, caches, nowMs, featureGates),
   reply: onReply,
 });
 

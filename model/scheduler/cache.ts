@@ -10,7 +10,7 @@ import { newNodeInfo, nodeInfoWithPod } from '../semantics/resource-fit.ts';
 import type { CachedPod, SchedulerContext } from './context.ts';
 import type { NodeView } from './plugins.ts';
 
-type Cache = Pick<SchedulerContext, 'nodes' | 'nodeOrder' | 'pods'>;
+type Cache = Pick<SchedulerContext, 'nodes' | 'nodeOrder' | 'pods' | 'features'>;
 
 function withoutPorts(inUse: readonly HostPort[], removed: readonly HostPort[]): HostPort[] {
   const left = [...inUse];
@@ -22,12 +22,12 @@ function withoutPorts(inUse: readonly HostPort[], removed: readonly HostPort[]):
 }
 
 /** The node's view with one pod more (`sign` 1) or less (-1). */
-function withPod(view: NodeView, pod: KubeObject, sign: 1 | -1): NodeView {
+function withPod(cache: Cache, view: NodeView, pod: KubeObject, sign: 1 | -1): NodeView {
   const spec = pod.spec as PodSpec;
   const ports = podHostPorts(spec);
   return {
     ...view,
-    info: nodeInfoWithPod(view.info, spec, sign),
+    info: nodeInfoWithPod(view.info, spec, sign, cache.features),
     ports: sign === 1 ? [...view.ports, ...ports] : withoutPorts(view.ports, ports),
   };
 }
@@ -39,10 +39,10 @@ export function setNode(cache: Cache, node: KubeObject): Partial<SchedulerContex
   const allocatable = (node.status as NodeStatus | undefined)?.allocatable ?? {};
   let view: NodeView;
   if (old) {
-    view = { ...old, node: node as Node, info: { ...old.info, allocatable: newNodeInfo(allocatable, []).allocatable } };
+    view = { ...old, node: node as Node, info: { ...old.info, allocatable: newNodeInfo(allocatable, [], cache.features).allocatable } };
   } else {
-    view = { node: node as Node, info: newNodeInfo(allocatable, []), ports: [] };
-    for (const pod of cache.pods.values()) if (pod.nodeName === name) view = withPod(view, pod.pod, 1);
+    view = { node: node as Node, info: newNodeInfo(allocatable, [], cache.features), ports: [] };
+    for (const pod of cache.pods.values()) if (pod.nodeName === name) view = withPod(cache, view, pod.pod, 1);
   }
   const nodeOrder = old ? cache.nodeOrder : [...cache.nodeOrder, name].sort();
   return { nodes: cache.nodes.set(name, view), nodeOrder };
@@ -57,7 +57,7 @@ export function removeNode(cache: Cache, name: string): Partial<SchedulerContext
 /** AddPod (or AssumePod): the pod counts on its node. */
 export function addPod(cache: Cache, pod: CachedPod): Partial<SchedulerContext> {
   const view = cache.nodes.get(pod.nodeName);
-  return { pods: cache.pods.set(pod.uid, pod), ...(view ? { nodes: cache.nodes.set(pod.nodeName, withPod(view, pod.pod, 1)) } : {}) };
+  return { pods: cache.pods.set(pod.uid, pod), ...(view ? { nodes: cache.nodes.set(pod.nodeName, withPod(cache, view, pod.pod, 1)) } : {}) };
 }
 
 /** RemovePod (or ForgetPod): the pod no longer counts. */
@@ -65,5 +65,5 @@ export function removePod(cache: Cache, uid: string): Partial<SchedulerContext> 
   const pod = cache.pods.get(uid);
   if (!pod) return {};
   const view = cache.nodes.get(pod.nodeName);
-  return { pods: cache.pods.delete(uid), ...(view ? { nodes: cache.nodes.set(pod.nodeName, withPod(view, pod.pod, -1)) } : {}) };
+  return { pods: cache.pods.delete(uid), ...(view ? { nodes: cache.nodes.set(pod.nodeName, withPod(cache, view, pod.pod, -1)) } : {}) };
 }

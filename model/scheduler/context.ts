@@ -6,6 +6,7 @@ import type { ClientContext } from '../client.ts';
 import type { PMap } from '../pmap.ts';
 import type { Request } from '../requests.ts';
 import type { KubeObject } from '../resources.ts';
+import type { SchedulerFeatures } from '../semantics/scheduler-framework.ts';
 import type { NodeView } from './plugins.ts';
 
 /** A pod the cache counts on a node: bound (as the informer says), or assumed (bound by this scheduler, not yet confirmed). */
@@ -45,6 +46,8 @@ export interface Picking {
 }
 
 export interface SchedulerContext extends ClientContext {
+  /** What the process was started with: its feature gates, as the plugins read them. A restart keeps them. */
+  readonly features: SchedulerFeatures;
   /** Nodes by name, with what the cache counts on each (NodeInfo). */
   readonly nodes: PMap<NodeView>;
   /** Node names in the order the scheduler walks them (the node tree's order: by name, one zone). */

@@ -3,15 +3,18 @@
 // the nodes (cycle.ts), assumes the pod on the chosen node and queues its binding, or, when no
 // node fits, patches PodScheduled=False with the reasons and parks the pod (schedule_one.go
 // handleSchedulingFailure). Bindings go out asynchronously, one API call at a time; a failed
-// one is forgotten and the pod retried after a backoff (handleBindingCycleError).
+// one is forgotten and the pod retried after a backoff (handleBindingCycleError), as is a pod
+// whose cycle failed with an error. The process runs with the feature gates it is given (its input).
 import type { NodeSpec as ApiNodeSpec, NodeStatus, Pod, PodCondition, PodSpec, PodStatus } from 'kubernetes-types/core/v1.js';
 import { assign, setup } from 'xstate';
 import type { ClientEvent, InformedEvent } from '../client.ts';
 import { deepEqual } from '../equal.ts';
+import type { FeatureGates } from '../feature-gates.ts';
 import { PMap } from '../pmap.ts';
 import type { Request } from '../requests.ts';
 import type { KubeObject } from '../resources.ts';
 import { claimNames } from '../volume-sources.ts';
+import { schedulerFeatures } from '../semantics/scheduler-framework.ts';
 import { addPod, removeNode, removePod, setNode } from './cache.ts';
 import type { CachedPod, QueuedPod, SchedulerContext, SchedulerView } from './context.ts';
 import { scheduleCycle, type Profile } from './cycle.ts';
@@ -184,12 +187,18 @@ export function scheduleOne(profile: Profile, ctx: SchedulerContext, view: Sched
   const pod = podOf(view, queued);
   // skipPodSchedule: a pod gone, being deleted, or already assumed is not scheduled.
   if (!pod || pod.metadata.deletionTimestamp || ctx.pods.has(queued.uid)) return popped;
-  const result = scheduleCycle(profile, pod as Pod, ctx.nodes, ctx.nodeOrder, ctx.nextStartNodeIndex);
+  const result = scheduleCycle(profile, pod as Pod, ctx.nodes, ctx.nodeOrder, ctx.nextStartNodeIndex, ctx.features);
   const next = { ...popped, nextStartNodeIndex: result.nextStartNodeIndex };
   if (result.kind === 'unschedulable') {
     const parked = apply(next, afterRejection(next, queued, result.rejectedBy, nowMs));
     const patch = patchCondition(pod, podScheduledFalse('Unschedulable', result.message));
     return patch ? { ...parked, outbox: [...parked.outbox, patch] } : parked;
+  }
+  if (result.kind === 'error') {
+    // handleSchedulingFailure with an Error status: retried after the error backoff, the reason SchedulerError.
+    const retried = apply(next, afterError(next, queued, nowMs));
+    const patch = patchCondition(pod, podScheduledFalse('SchedulerError', result.message));
+    return patch ? { ...retried, outbox: [...retried.outbox, patch] } : retried;
   }
   if (result.best.length === 1) return assumeAndBind(next, queued, pod, result.best[0]!);
   return { ...next, picking: { queued, best: result.best, score: result.score, snapshot: { nodes: ctx.nodes, pods: ctx.pods } } };
@@ -269,8 +278,13 @@ export function scheduleWith(profile: Profile) {
   return schedulerAction(({ context, event }) => (event.type === 'SCHEDULE' ? scheduleOne(profile, context, event.view, event.nowMs) : context));
 }
 
+/** What the scheduler process is started with. */
+export interface SchedulerInput {
+  readonly featureGates: FeatureGates;
+}
+
 export const schedulerMachine = setup({
-  types: { context: {} as SchedulerContext, events: {} as Event },
+  types: { context: {} as SchedulerContext, events: {} as Event, input: {} as SchedulerInput },
   actions: {
     handleInformed: schedulerAction(({ context, event }) => (event.type === 'INFORMED' ? onInformed(context, event) : context)),
     schedule: scheduleWith(DEFAULT_PROFILE),
@@ -280,7 +294,8 @@ export const schedulerMachine = setup({
   },
 }).createMachine({
   id: 'scheduler',
-  context: () => ({
+  context: ({ input }) => ({
+    features: schedulerFeatures(input.featureGates),
     request: null, wakeAtMs: null, nodes: PMap.empty(), nodeOrder: [], pods: PMap.empty(), activeQ: [], backoffQ: [], errorBackoffQ: [],
     unschedulable: PMap.empty(), binding: PMap.empty(), nextStartNodeIndex: 0, picking: null, outbox: [], patchRetries: 0,
   }),

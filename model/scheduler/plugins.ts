@@ -14,7 +14,9 @@ import {
   nodeResourcesBalancedAllocationScoreOf, nodeResourcesFitFilter, nodeResourcesFitScoreOf, scoringPodRequests, type Amounts, type NodeInfo,
   type ScoringStrategy,
 } from '../semantics/resource-fit.ts';
-import { SCHEDULABLE, unschedulableAndUnresolvable, type FilterResult, type NodeScore } from '../semantics/scheduler-framework.ts';
+import {
+  SCHEDULABLE, unschedulableAndUnresolvable, type FilterResult, type NodeScore, type ScoreError, type SchedulerFeatures,
+} from '../semantics/scheduler-framework.ts';
 import { taintTolerationFilter, taintTolerationScore, tolerationsTolerateTaint } from '../semantics/taints.ts';
 import { claimNames } from '../volume-sources.ts';
 
@@ -40,23 +42,24 @@ export interface PreFilterPlugin {
 
 export interface FilterPlugin {
   readonly name: string;
-  readonly filter: (pod: PodView, node: NodeView) => FilterResult;
+  readonly filter: (pod: PodView, node: NodeView, features: SchedulerFeatures) => FilterResult;
 }
 
 export interface ScorePlugin {
   readonly name: string;
   readonly weight: number;
-  /** Normalised scores (0..100) of the nodes, in their order; undefined when the plugin skips the pod. */
-  readonly score: (pod: PodView, nodes: readonly NodeView[]) => readonly number[] | undefined;
+  /** Normalised scores (0..100) of the nodes, in their order; undefined when the plugin skips the pod; an Error status fails the cycle. */
+  readonly score: (pod: PodView, nodes: readonly NodeView[], features: SchedulerFeatures) => readonly number[] | undefined | ScoreError;
 }
 
 export const ERR_REASON_UNSCHEDULABLE = 'node(s) were unschedulable';
 export const ERR_REASON_NODE_NAME = "node(s) didn't match the requested node name";
 
 /** NodeUnschedulable: a cordoned node takes only pods that tolerate node.kubernetes.io/unschedulable:NoSchedule. */
-function nodeUnschedulableFilter(pod: PodView, node: NodeView): FilterResult {
+function nodeUnschedulableFilter(pod: PodView, node: NodeView, features: SchedulerFeatures): FilterResult {
   if (!node.node.spec?.unschedulable) return SCHEDULABLE;
-  const tolerates = tolerationsTolerateTaint(pod.pod.spec?.tolerations ?? [], { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' });
+  const taint = { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' };
+  const tolerates = tolerationsTolerateTaint(pod.pod.spec?.tolerations ?? [], taint, features.taintTolerationComparisonOperators);
   return tolerates ? SCHEDULABLE : unschedulableAndUnresolvable(ERR_REASON_UNSCHEDULABLE);
 }
 
@@ -80,40 +83,50 @@ function volumeRestrictionsPreFilter(pod: Pod): FilterResult {
 /** The PreFilter plugins that can reject a modelled pod (NodeResourcesFit's cannot: the SidecarContainers gate is locked on). */
 export const PRE_FILTER_PLUGINS: readonly PreFilterPlugin[] = [{ name: 'VolumeRestrictions', preFilter: volumeRestrictionsPreFilter }];
 
-function nodeResourcesFit(pod: PodView, node: NodeView): FilterResult {
-  const fit = nodeResourcesFitFilter(pod.request, node.info);
+function nodeResourcesFit(pod: PodView, node: NodeView, features: SchedulerFeatures): FilterResult {
+  const fit = nodeResourcesFitFilter(pod.request, node.info, {}, features);
   return fit.fits ? SCHEDULABLE : { schedulable: false, status: { code: fit.code, reasons: fit.reasons } };
 }
 
 export const FILTER_PLUGINS: readonly FilterPlugin[] = [
   { name: 'NodeUnschedulable', filter: nodeUnschedulableFilter },
   { name: 'NodeName', filter: nodeNameFilter },
-  { name: 'TaintToleration', filter: (pod, node) => taintTolerationFilter(pod.pod, node.node) },
+  { name: 'TaintToleration', filter: (pod, node, features) => taintTolerationFilter(pod.pod, node.node, features.taintTolerationComparisonOperators) },
   { name: 'NodeAffinity', filter: (pod, node) => nodeAffinityFilter(pod.pod, node.node) },
   { name: 'NodePorts', filter: (pod, node) => (pod.ports.length === 0 ? SCHEDULABLE : nodePortsFilter(pod.ports, node.ports)) },
   { name: 'NodeResourcesFit', filter: nodeResourcesFit },
 ];
 
 /** NodeResourcesFitArgs' default scoring: LeastAllocated over cpu and memory, weight 1 each. */
-const LEAST_ALLOCATED: ScoringStrategy = { type: 'LeastAllocated', resources: [{ name: 'cpu', weight: 1 }, { name: 'memory', weight: 1 }] };
+export const LEAST_ALLOCATED: ScoringStrategy = { type: 'LeastAllocated', resources: [{ name: 'cpu', weight: 1 }, { name: 'memory', weight: 1 }] };
 
 const scores = (list: readonly NodeScore[] | undefined) => list?.map((s) => s.score);
 
-export const SCORE_PLUGINS: readonly ScorePlugin[] = [
-  { name: 'TaintToleration', weight: 3, score: (pod, nodes) => scores(taintTolerationScore(pod.pod, nodes.map((n) => n.node))) },
-  { name: 'NodeAffinity', weight: 2, score: (pod, nodes) => scores(nodeAffinityScore(pod.pod, nodes.map((n) => n.node))) },
-  {
+/** NodeResourcesFit's Score with a scoring strategy (its args): each node's score, or the first node's Error status. */
+export function nodeResourcesFitScorePlugin(strategy: ScoringStrategy): ScorePlugin {
+  return {
     name: 'NodeResourcesFit', weight: 1,
-    score: (pod, nodes) => {
-      const requests = scoringPodRequests(pod.pod.spec as PodSpec, LEAST_ALLOCATED.resources, false);
-      return nodes.map((n) => nodeResourcesFitScoreOf(requests, n.info, LEAST_ALLOCATED));
+    score: (pod, nodes, features) => {
+      const requests = scoringPodRequests(pod.pod.spec as PodSpec, strategy.resources, false, features);
+      const results = nodes.map((n) => nodeResourcesFitScoreOf(requests, n.info, strategy, features));
+      const error = results.find((r) => typeof r !== 'number');
+      return error ?? (results as number[]);
     },
+  };
+}
+
+export const SCORE_PLUGINS: readonly ScorePlugin[] = [
+  {
+    name: 'TaintToleration', weight: 3,
+    score: (pod, nodes, features) => scores(taintTolerationScore(pod.pod, nodes.map((n) => n.node), features.taintTolerationComparisonOperators)),
   },
+  { name: 'NodeAffinity', weight: 2, score: (pod, nodes) => scores(nodeAffinityScore(pod.pod, nodes.map((n) => n.node))) },
+  nodeResourcesFitScorePlugin(LEAST_ALLOCATED),
   {
     name: 'NodeResourcesBalancedAllocation', weight: 1,
-    score: (pod, nodes) => {
-      const requests = scoringPodRequests(pod.pod.spec as PodSpec, LEAST_ALLOCATED.resources, true);
-      return nodes.map((n) => nodeResourcesBalancedAllocationScoreOf(requests, n.info, LEAST_ALLOCATED.resources));
+    score: (pod, nodes, features) => {
+      const requests = scoringPodRequests(pod.pod.spec as PodSpec, LEAST_ALLOCATED.resources, true, features);
+      return nodes.map((n) => nodeResourcesBalancedAllocationScoreOf(requests, n.info, LEAST_ALLOCATED.resources, features));
     },
   },
 ];

@@ -1,7 +1,9 @@
 // Per-key exponential back-off as immutable data, and the kubelet's CrashLoopBackOff
 // built on it. Follows client-go util/flowcontrol/backoff.go (Backoff with
-// HasExpiredFunc, no jitter), pkg/kubelet/kubelet.go newCrashLoopBackOff and
-// pkg/kubelet/kuberuntime doBackOff. Times are logical milliseconds.
+// HasExpiredFunc, no jitter), pkg/kubelet/kubelet.go newCrashLoopBackOff (its periods by the
+// gates ReduceDefaultCrashLoopBackOffDecay and KubeletCrashLoopBackOffMax, a parameter defaulting
+// to the model's release) and pkg/kubelet/kuberuntime doBackOff. Times are logical milliseconds.
+import { DEFAULT_FEATURE_GATES, type FeatureGates } from '../feature-gates.ts';
 
 export type BackoffEntry = {
   readonly backoffMs: number;
@@ -88,11 +90,31 @@ export const REDUCED_CRASH_LOOP_BACKOFF_INITIAL_MS = 1_000;
 /** reducedMaxCrashLoopBackOff, with the ReduceDefaultCrashLoopBackOffDecay alpha gate. */
 export const REDUCED_CRASH_LOOP_BACKOFF_MAX_MS = 60_000;
 
-/** klet.crashLoopBackOff; defaults are the gates-off values 10 s / 300 s. */
+/** The kubelet configuration's crashLoopBackOff.maxContainerRestartPeriod when left out (its default, 300 s). */
+export const DEFAULT_MAX_CONTAINER_RESTART_PERIOD_MS = CRASH_LOOP_BACKOFF_MAX_MS;
+
+/**
+ * newCrashLoopBackOff: the initial and maximum back-off. 10 s and 300 s; 1 s and 60 s with
+ * ReduceDefaultCrashLoopBackOffDecay; with KubeletCrashLoopBackOffMax the maximum is the kubelet
+ * configuration's maxContainerRestartPeriod, and the initial no more than it.
+ */
+export function crashLoopBackoffPeriods(
+  gates: FeatureGates = DEFAULT_FEATURE_GATES,
+  maxContainerRestartPeriodMs = DEFAULT_MAX_CONTAINER_RESTART_PERIOD_MS,
+): { readonly initialMs: number; readonly maxMs: number } {
+  const reduced = gates.ReduceDefaultCrashLoopBackOffDecay;
+  const initialMs = reduced ? REDUCED_CRASH_LOOP_BACKOFF_INITIAL_MS : CRASH_LOOP_BACKOFF_INITIAL_MS;
+  const maxMs = reduced ? REDUCED_CRASH_LOOP_BACKOFF_MAX_MS : CRASH_LOOP_BACKOFF_MAX_MS;
+  if (!gates.KubeletCrashLoopBackOffMax) return { initialMs, maxMs };
+  return { initialMs: Math.min(initialMs, maxContainerRestartPeriodMs), maxMs: maxContainerRestartPeriodMs };
+}
+
+/** klet.crashLoopBackOff, with the periods the gates and configuration give and the fixed 600 s reset. */
 export function newCrashLoopBackoff(
-  initialMs = CRASH_LOOP_BACKOFF_INITIAL_MS,
-  maxMs = CRASH_LOOP_BACKOFF_MAX_MS,
+  gates: FeatureGates = DEFAULT_FEATURE_GATES,
+  maxContainerRestartPeriodMs = DEFAULT_MAX_CONTAINER_RESTART_PERIOD_MS,
 ): Backoff {
+  const { initialMs, maxMs } = crashLoopBackoffPeriods(gates, maxContainerRestartPeriodMs);
   return newBackoff(initialMs, maxMs, CRASH_LOOP_BACKOFF_RESET_MS);
 }
 

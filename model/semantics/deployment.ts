@@ -6,8 +6,9 @@
 // plus what current master's tests pin (the max-replicas fallback, terminatingReplicas), rolling.go
 // at 95f08499 (reconcileNewReplicaSet, reconcileOldReplicaSets, cleanupUnhealthyReplicas,
 // scaleDownOldReplicaSetsForRollingUpdate) and apimachinery intstr GetScaledValueFromIntOrPercent.
-// Default feature gates; DeploymentPodReplacementPolicy (a TerminationComplete Deployment counts
-// terminating pods against maxSurge) is a parameter, off by default, modelled for RollingUpdate only.
+// The gates are a parameter, defaulting to the model's release; DeploymentPodReplacementPolicy (a
+// TerminationComplete Deployment counts terminating pods against maxSurge) is modelled for
+// RollingUpdate only.
 import type {
   Deployment,
   DeploymentSpec,
@@ -17,6 +18,7 @@ import type {
   ReplicaSetStatus,
 } from 'kubernetes-types/apps/v1.js';
 import { parseTimestamp } from '../clock.ts';
+import { DEFAULT_FEATURE_GATES, type FeatureGates } from '../feature-gates.ts';
 import { parseInt64 } from '../go-strconv.ts';
 
 /** An IntOrString field such as maxSurge: an absolute number, or a string that must read 'N%'. */
@@ -174,7 +176,7 @@ function maxTransientPodCount(rss: readonly AppsReplicaSet[]): number | undefine
  * RollingUpdate: with maxTotal = spec.replicas + maxSurge (scaled rounding up, directly:
  * a missing maxSurge is an error) and current = the sum of spec.replicas over allRSs, keep
  * newRS as it is if current >= maxTotal, else grow it by min(maxTotal - current,
- * spec.replicas - newRS). With `podReplacementPolicyEnabled` and policy TerminationComplete,
+ * spec.replicas - newRS). With DeploymentPodReplacementPolicy and policy TerminationComplete,
  * current is maxTransientPodCount instead. Undefined (Go's error) for a malformed maxSurge,
  * an unknown terminating count, or another strategy type.
  */
@@ -182,7 +184,7 @@ export function newRSNewReplicas(
   d: AppsDeployment,
   allRSs: readonly AppsReplicaSet[],
   newRS: ReplicaSet,
-  podReplacementPolicyEnabled = false,
+  gates: FeatureGates = DEFAULT_FEATURE_GATES,
 ): number | undefined {
   const desired = specReplicas(d);
   switch (d.spec?.strategy?.type) {
@@ -191,7 +193,7 @@ export function newRSNewReplicas(
     case 'RollingUpdate': {
       const surge = getScaledValueFromIntOrPercent(d.spec.strategy.rollingUpdate?.maxSurge, desired, true);
       if (surge === undefined) return undefined;
-      const countsTerminating = podReplacementPolicyEnabled && d.spec.podReplacementPolicy === 'TerminationComplete';
+      const countsTerminating = gates.DeploymentPodReplacementPolicy && d.spec.podReplacementPolicy === 'TerminationComplete';
       const current = countsTerminating ? maxTransientPodCount(allRSs) : getReplicaCountForReplicaSets(allRSs);
       if (current === undefined) return undefined;
       const maxTotal = desired + surge;
@@ -220,12 +222,12 @@ export function reconcileNewReplicaSet(
   allRSs: readonly AppsReplicaSet[],
   newRS: ReplicaSet,
   d: AppsDeployment,
-  podReplacementPolicyEnabled = false,
+  gates: FeatureGates = DEFAULT_FEATURE_GATES,
 ): ScaleDecision | undefined {
   const current = specReplicas(newRS);
   const desired = specReplicas(d);
   if (current === desired) return { scaled: false };
-  const target = current > desired ? desired : newRSNewReplicas(d, allRSs, newRS, podReplacementPolicyEnabled);
+  const target = current > desired ? desired : newRSNewReplicas(d, allRSs, newRS, gates);
   return target === undefined ? undefined : scaleTo(current, target);
 }
 

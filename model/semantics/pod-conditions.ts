@@ -1,10 +1,17 @@
 // The pod conditions the kubelet reports: kubernetes/kubernetes pkg/kubelet/status/generate.go
 // (GenerateContainersReadyCondition, GeneratePodReadyCondition, GeneratePodInitializedCondition,
-// GeneratePodReadyToStartContainersCondition), assembled as kubelet_pods.go generateAPIPodStatus does,
-// with status_manager.go's terminal-phase override. Default feature gates; observedGeneration and
-// lastTransitionTime are not modelled.
+// GeneratePodReadyToStartContainersCondition, GenerateAllContainersRestartingCondition), assembled
+// as kubelet_pods.go generateAPIPodStatus does, with status_manager.go's terminal-phase override
+// and pkg/kubelet/types PodConditionByKubelet. Gates (PodReadyToStartContainersCondition,
+// RestartAllContainersOnContainerExits) are parameters, defaulting to the model's release;
+// observedGeneration and lastTransitionTime are not modelled.
 import type { ContainerStatus, PodCondition, PodSpec } from 'kubernetes-types/core/v1.js';
+import { DEFAULT_FEATURE_GATES, type FeatureGates } from '../feature-gates.ts';
+import {
+  ALL_CONTAINERS_RESTARTING, allContainersCouldRestart, allContainersRestartCleanedUp, shouldAllContainersRestart, type PreviousPodStatus,
+} from './all-containers-restart.ts';
 import { isSidecar, statusOf, type PodPhase } from './pod-phase.ts';
+import type { RuntimeContainerStatus } from './restart.ts';
 
 /** A runtime (CRI) pod sandbox status, as PodSandboxChanged reads it. */
 export interface PodSandboxStatus {
@@ -26,11 +33,20 @@ export const podSandboxNotReadyMessages = {
   noIPAddress: 'pod sandbox has no IP address',
 } as const;
 
-/** Condition types the kubelet owns and rewrites on every sync (types.PodConditionsByKubelet, gate PodReadyToStartContainersCondition on). */
-export const conditionsOwnedByKubelet: readonly string[] = [
-  'PodScheduled', 'Ready', 'Initialized', 'ContainersReady',
-  'PodResizeInProgress', 'PodResizePending', 'PodReadyToStartContainers',
-];
+/**
+ * Condition types the kubelet owns and rewrites on every sync (types.PodConditionByKubelet):
+ * PodConditionsByKubelet, with PodReadyToStartContainers and AllContainersRestarting under their gates.
+ */
+export function kubeletOwnedConditions(gates: FeatureGates): readonly string[] {
+  return [
+    'PodScheduled', 'Ready', 'Initialized', 'ContainersReady', 'PodResizeInProgress', 'PodResizePending',
+    ...(gates.PodReadyToStartContainersCondition ? ['PodReadyToStartContainers'] : []),
+    ...(gates.RestartAllContainersOnContainerExits ? [ALL_CONTAINERS_RESTARTING] : []),
+  ];
+}
+
+/** The condition types the kubelet owns with the model's default gates. */
+export const conditionsOwnedByKubelet: readonly string[] = kubeletOwnedConditions(DEFAULT_FEATURE_GATES);
 
 function condition(type: string, status: 'True' | 'False', reason = '', message = ''): PodCondition {
   return { type, status, ...(reason !== '' && { reason }), ...(message !== '' && { message }) };
@@ -127,11 +143,17 @@ function hasAnyRegularContainerStarted(spec: PodSpec, statuses: readonly Contain
   return statuses.some((s) => regularNames.has(s.name) && (s.state?.running != null || s.state?.terminated != null));
 }
 
-/** Initialized: every init container is done, or a regular container has already run. */
+/**
+ * Initialized: every init container is done, or a regular container has already run. With
+ * RestartAllContainersOnContainerExits a pod once initialized stays so (`previousConditions`
+ * say Initialized True) while its init containers run again.
+ */
 export function podInitializedCondition(
   spec: PodSpec,
   containerStatuses: readonly ContainerStatus[] | null,
   phase: PodPhase,
+  previousConditions: readonly PodCondition[] = [],
+  gates: FeatureGates = DEFAULT_FEATURE_GATES,
 ): PodCondition {
   const initContainers = spec.initContainers ?? [];
   if (containerStatuses === null && initContainers.length > 0) {
@@ -148,8 +170,10 @@ export function podInitializedCondition(
   if (phase === 'Succeeded' && unknown.length === 0) return condition('Initialized', 'True', 'PodCompleted');
   if (hasAnyRegularContainerStarted(spec, statuses)) return condition('Initialized', 'True');
   const message = containersMessage([['unknown', unknown], ['incomplete', incomplete]]);
-  if (message !== '') return condition('Initialized', 'False', 'ContainersNotInitialized', message);
-  return condition('Initialized', 'True');
+  if (message === '') return condition('Initialized', 'True');
+  const wasInitialized = findCondition(previousConditions, 'Initialized')?.status === 'True';
+  if (gates.RestartAllContainersOnContainerExits && wasInitialized) return condition('Initialized', 'True');
+  return condition('Initialized', 'False', 'ContainersNotInitialized', message);
 }
 
 /** runtimeutil.PodSandboxChanged: why the kubelet needs a new sandbox, or undefined when the newest one can be used. */
@@ -179,6 +203,24 @@ export function podReadyToStartContainersCondition(
 }
 
 /**
+ * AllContainersRestarting: False with PodCompleted or PodFailed in a terminal phase; True while the
+ * pod should restart every container (shouldAllContainersRestart) and old ones are still in the
+ * runtime; else False.
+ */
+export function allContainersRestartingCondition(
+  spec: PodSpec,
+  runtimeStatuses: readonly RuntimeContainerStatus[],
+  previous: PreviousPodStatus,
+  phase: PodPhase,
+): PodCondition {
+  if (isTerminal(phase)) return condition(ALL_CONTAINERS_RESTARTING, 'False', terminalReason(phase));
+  if (!shouldAllContainersRestart(spec, runtimeStatuses, previous) || allContainersRestartCleanedUp(spec, runtimeStatuses)) {
+    return condition(ALL_CONTAINERS_RESTARTING, 'False');
+  }
+  return condition(ALL_CONTAINERS_RESTARTING, 'True', 'RestartAllContainersStarted', 'container exited with restart policy rule');
+}
+
+/**
  * status_manager.go mergePodStatus: a terminal pod is never reported Ready. If Ready or ContainersReady
  * is True in a terminal phase, both become False with reason PodFailed or PodCompleted.
  */
@@ -203,29 +245,42 @@ export interface KubeletConditionInputs {
   /** Init then regular container statuses after the probe manager set ready/started; null when none are known. */
   readonly containerStatuses: readonly ContainerStatus[] | null;
   readonly sandboxesNewestFirst: readonly PodSandboxStatus[];
+  /** The gates the kubelet runs with (the model's defaults when absent). */
+  readonly gates?: FeatureGates;
+  /** With RestartAllContainersOnContainerExits: the runtime's container instances, newest first. */
+  readonly runtimeStatuses?: readonly RuntimeContainerStatus[];
+  /** With RestartAllContainersOnContainerExits: the init and regular container statuses the status manager last had. */
+  readonly previousContainerStatuses?: readonly ContainerStatus[];
 }
 
 /**
  * generateAPIPodStatus's conditions, then the status manager's terminal override: keep the conditions
  * the kubelet does not own, copy DisruptionTarget from the previous status, then append
- * PodReadyToStartContainers, Initialized, Ready (which sees the conditions so far), ContainersReady
- * and PodScheduled=True.
+ * PodReadyToStartContainers (its gate on), Initialized, Ready (which sees the conditions so far),
+ * ContainersReady, PodScheduled=True, and AllContainersRestarting for a pod that could restart
+ * every container (RestartAllContainersOnContainerExits on).
  */
 export function kubeletPodConditions(inputs: KubeletConditionInputs): PodCondition[] {
   const { spec, phase, containerStatuses } = inputs;
-  const notOwned = inputs.apiConditions.filter((c) => !conditionsOwnedByKubelet.includes(c.type));
+  const gates = inputs.gates ?? DEFAULT_FEATURE_GATES;
+  const owned = kubeletOwnedConditions(gates);
+  const notOwned = inputs.apiConditions.filter((c) => !owned.includes(c.type));
   const disruptionTarget = findCondition(inputs.previousConditions, 'DisruptionTarget');
   const kept = disruptionTarget === undefined ? notOwned : replaceOrAppendCondition(notOwned, disruptionTarget);
   const beforeReady = [
     ...kept,
-    podReadyToStartContainersCondition(spec, inputs.sandboxesNewestFirst),
-    podInitializedCondition(spec, containerStatuses, phase),
+    ...(gates.PodReadyToStartContainersCondition ? [podReadyToStartContainersCondition(spec, inputs.sandboxesNewestFirst)] : []),
+    podInitializedCondition(spec, containerStatuses, phase, inputs.previousConditions, gates),
   ];
+  const previous: PreviousPodStatus = { conditions: inputs.previousConditions, containerStatuses: inputs.previousContainerStatuses ?? [] };
   const generated = [
     ...beforeReady,
     podReadyCondition(spec, beforeReady, containerStatuses, phase),
     containersReadyCondition(spec, containerStatuses, phase),
     condition('PodScheduled', 'True'),
+    ...(gates.RestartAllContainersOnContainerExits && allContainersCouldRestart(spec)
+      ? [allContainersRestartingCondition(spec, inputs.runtimeStatuses ?? [], previous, phase)]
+      : []),
   ];
   return withTerminalPhaseReadiness(generated, phase);
 }

@@ -1,11 +1,12 @@
 // The kubelet's probe workers as a pure reducer, and how their cached results set a
 // container status's started/ready. Follows kubernetes/kubernetes
-// pkg/kubelet/prober/worker.go newWorker and (*worker).doProbe, prober_manager.go
-// UpdatePodStatus / isContainerStarted, and core/v1 SetDefaults_Probe.
+// pkg/kubelet/prober/worker.go newWorker and (*worker).doProbe (whether a stopped container will
+// be restarted: by the pod's policy, or with ContainerRestartRules by the container's own rules),
+// prober_manager.go UpdatePodStatus / isContainerStarted, and core/v1 SetDefaults_Probe.
 
 import type { Probe } from 'kubernetes-types/core/v1.js';
 import type { PodPhase } from './pod-phase.ts';
-import type { PodRestartPolicy } from './restart.ts';
+import { containerShouldRestart, type PodRestartPolicy, type RestartRulesInput } from './restart.ts';
 
 export type ProbeType = 'liveness' | 'readiness' | 'startup';
 
@@ -64,6 +65,8 @@ export type ProbeWorkerConfig = {
   readonly podRestartPolicy: PodRestartPolicy;
   /** A restartable (sidecar) init container: restartPolicy Always on an init container. */
   readonly restartableInitContainer: boolean;
+  /** The container's and pod's specs and the kubelet's gates, read with ContainerRestartRules; absent: the pod's policy decides. */
+  readonly restartRules?: RestartRulesInput;
 };
 
 export type ProbeWorkerState = {
@@ -106,6 +109,8 @@ export type ProbeInput = {
   readonly nowMs: number;
   /** What the probe would return if it is run at this step. */
   readonly proberReturns: ProberOutcome;
+  /** ShouldAllContainersRestart of the pod and its cached status (read with RestartAllContainersOnContainerExits); absent: false. */
+  readonly allContainersRestarting?: boolean;
 };
 
 export type ProbeStep = {
@@ -128,7 +133,7 @@ export function doProbe(state: ProbeWorkerState, input: ProbeInput): ProbeStep {
 
   if (container.state.kind !== 'running') {
     const failed = { ...current, result: 'Failure' as const };
-    return willBeRestarted(config, container.state) ? keepGoing(failed) : stop(failed);
+    return willBeRestarted(config, container.state, input.allContainersRestarting === true) ? keepGoing(failed) : stop(failed);
   }
   if (input.podDeletionRequested && config.probeType !== 'readiness') {
     // Graceful shutdown: a quiet last result.
@@ -158,9 +163,18 @@ function forNewContainer(state: ProbeWorkerState, containerId: string): ProbeWor
   return { ...state, containerId, result: INITIAL_PROBE_RESULTS[state.config.probeType], onHold: false };
 }
 
-/** A non-running container is probed again unless it terminated for good: restartPolicy
- * Never and not a sidecar. */
-function willBeRestarted(config: ProbeWorkerConfig, state: ProbedContainerState): boolean {
+/**
+ * A non-running container is probed again unless it terminated for good: restartPolicy Never and
+ * not a sidecar; with ContainerRestartRules, unless ContainerShouldRestart says no and (with
+ * RestartAllContainersOnContainerExits) the pod is not restarting every container.
+ */
+function willBeRestarted(config: ProbeWorkerConfig, state: ProbedContainerState, allContainersRestarting: boolean): boolean {
+  const rules = config.restartRules;
+  if (rules !== undefined && rules.gates.ContainerRestartRules) {
+    if (state.kind !== 'terminated') return true;
+    return containerShouldRestart(rules.container, rules.podSpec, state.exitCode, rules.gates) ||
+      (rules.gates.RestartAllContainersOnContainerExits && allContainersRestarting);
+  }
   return state.kind !== 'terminated' || config.podRestartPolicy !== 'Never' || config.restartableInitContainer;
 }
 

@@ -5,14 +5,15 @@
 // maxContainerRestarts), pkg/apis/core/v1/helper GetDeletionCostFromPodAnnotations,
 // pkg/api/v1/pod/util.go (IsPodReady, IsPodAvailable) and replica_set_utils.go (calculateStatus,
 // the ReplicaFailure condition helpers, updateReplicaSetStatus's steady-state test), current master.
-// Default feature gates of v1.34: PodDeletionCost (beta) and LogarithmicScaleDown (GA) on,
-// DeploymentReplicaSetTerminatingReplicas (alpha) off, so status.terminatingReplicas is never set.
-// Times are logical milliseconds (model/clock.ts); timestamps are read as RFC 3339 text, and an
-// absent one is Go's zero time.
+// The gates are a parameter, defaulting to the model's release (v1.34: PodDeletionCost and
+// LogarithmicScaleDown on, DeploymentReplicaSetTerminatingReplicas off, so status.terminatingReplicas
+// is left out). Times are logical milliseconds (model/clock.ts); timestamps are read as RFC 3339
+// text, and an absent one is Go's zero time.
 import type { ReplicaSet, ReplicaSetCondition, ReplicaSetStatus } from 'kubernetes-types/apps/v1.js';
 import type { Pod, PodCondition } from 'kubernetes-types/core/v1.js';
 import { parseTimestamp, timestamp } from '../clock.ts';
 import { deepEqual } from '../equal.ts';
+import { DEFAULT_FEATURE_GATES, type FeatureGates } from '../feature-gates.ts';
 import { parseInt64 } from '../go-strconv.ts';
 import { selectorMatches } from '../labels.ts';
 
@@ -60,10 +61,19 @@ function logarithmicRank(t: number, nowMs: number): number {
 
 // --- Pod predicates -------------------------------------------------------------
 
+function isPodTerminal(pod: Pod): boolean {
+  const phase = pod.status?.phase;
+  return phase === 'Succeeded' || phase === 'Failed';
+}
+
 /** IsPodActive: not Succeeded, not Failed, and not being deleted. */
 export function isPodActive(pod: Pod): boolean {
-  const phase = pod.status?.phase;
-  return phase !== 'Succeeded' && phase !== 'Failed' && pod.metadata?.deletionTimestamp === undefined;
+  return !isPodTerminal(pod) && pod.metadata?.deletionTimestamp === undefined;
+}
+
+/** IsPodTerminating (FilterTerminatingPods): being deleted, and not yet Succeeded or Failed. */
+export function isPodTerminating(pod: Pod): boolean {
+  return !isPodTerminal(pod) && pod.metadata?.deletionTimestamp !== undefined;
 }
 
 /** GetPodReadyCondition: the first condition of type Ready. */
@@ -168,6 +178,11 @@ function logarithmicallyNewerFirst(i: Pod, ti: Instant, j: Pod, tj: Instant, now
   return rankDiff === 0 ? (i.metadata?.uid ?? '') < (j.metadata?.uid ?? '') : rankDiff < 0;
 }
 
+/** Of two different times: by log2 bucket with LogarithmicScaleDown, else the later (or zero) first. */
+function newerFirst(i: Pod, ti: Instant, j: Pod, tj: Instant, nowMs: number, gates: FeatureGates): boolean | undefined {
+  return gates.LogarithmicScaleDown ? logarithmicallyNewerFirst(i, ti, j, tj, nowMs) : laterOrZeroFirst(ti, tj);
+}
+
 /** Both pods ready: their ready times decide, by `rule`. */
 function bothReady(i: Pod, j: Pod, rule: (ti: Instant, tj: Instant) => boolean | undefined): boolean | undefined {
   return isPodReady(i) && isPodReady(j) ? rule(podReadyTime(i), podReadyTime(j)) : undefined;
@@ -208,21 +223,21 @@ export interface RankedPod {
 /**
  * ActivePodsWithRanks.Less with its Now at `nowMs`: pod i is deleted before pod j. The first
  * rule that tells them apart decides: unassigned first; Pending < Unknown < Running; not ready
- * first; lower pod-deletion-cost first; higher rank first; both ready, the more recent ready
- * time by log2 bucket (zero first, UID within a bucket); more restarts first; the more recent
- * creationTimestamp by log2 bucket (zero first, UID within a bucket). Otherwise false.
+ * first; lower pod-deletion-cost first (PodDeletionCost); higher rank first; both ready, the more
+ * recent ready time (by log2 bucket with LogarithmicScaleDown: zero first, UID within a bucket);
+ * more restarts first; the more recent creationTimestamp, likewise. Otherwise false.
  */
-export function activePodsWithRanksLess(a: RankedPod, b: RankedPod, nowMs: number): boolean {
+export function activePodsWithRanksLess(a: RankedPod, b: RankedPod, nowMs: number, gates: FeatureGates = DEFAULT_FEATURE_GATES): boolean {
   const [i, j] = [a.pod, b.pod];
   return (
     unassignedFirst(i, j) ??
     earlierPhaseFirst(i, j) ??
     notReadyFirst(i, j) ??
-    lowerDeletionCostFirst(i, j) ??
+    (gates.PodDeletionCost ? lowerDeletionCostFirst(i, j) : undefined) ??
     higherRankFirst(a, b) ??
-    bothReady(i, j, (ti, tj) => logarithmicallyNewerFirst(i, ti, j, tj, nowMs)) ??
+    bothReady(i, j, (ti, tj) => newerFirst(i, ti, j, tj, nowMs, gates)) ??
     moreRestartsFirst(i, j) ??
-    logarithmicallyNewerFirst(i, creationTime(i), j, creationTime(j), nowMs) ??
+    newerFirst(i, creationTime(i), j, creationTime(j), nowMs, gates) ??
     false
   );
 }
@@ -266,10 +281,16 @@ export function getPodsRankedByRelatedPodsOnSameNode(podsToRank: readonly Pod[],
  * getPodsToDelete: the first `diff` of `filteredPods` (diff <= their number). Only when some
  * survive are they sorted first, by ActivePodsWithRanks at `nowMs`; deleting all keeps the input order.
  */
-export function getPodsToDelete(filteredPods: readonly Pod[], relatedPods: readonly Pod[], diff: number, nowMs: number): Pod[] {
+export function getPodsToDelete(
+  filteredPods: readonly Pod[],
+  relatedPods: readonly Pod[],
+  diff: number,
+  nowMs: number,
+  gates: FeatureGates = DEFAULT_FEATURE_GATES,
+): Pod[] {
   if (diff >= filteredPods.length) return filteredPods.slice(0, diff);
   const ranked = getPodsRankedByRelatedPodsOnSameNode(filteredPods, relatedPods);
-  const sorted = goSort(ranked, (a, b) => activePodsWithRanksLess(a, b, nowMs));
+  const sorted = goSort(ranked, (a, b) => activePodsWithRanksLess(a, b, nowMs, gates));
   return sorted.slice(0, diff).map(({ pod }) => pod);
 }
 
@@ -317,18 +338,25 @@ function replicaSetConditions(
   return conditions;
 }
 
+/** A ReplicaSet status with terminatingReplicas (API 1.33+, newer than kubernetes-types 1.30); absent: not counted. */
+export type ReplicaSetStatusWithTerminating = ReplicaSetStatus & { readonly terminatingReplicas?: number };
+
 /**
- * calculateStatus at `nowMs`, given the ReplicaSet's active pods and manageReplicas's error text
- * (null for none): replicas = active pods; fullyLabeledReplicas = those carrying every template
- * label; readyReplicas = those Ready; availableReplicas = those available for minReadySeconds;
- * observedGeneration is kept; conditions as replicaSetConditions says.
+ * calculateStatus at `nowMs`, given the ReplicaSet's active pods, its terminating pods and
+ * manageReplicas's error text (null for none): replicas = active pods; fullyLabeledReplicas =
+ * those carrying every template label; readyReplicas = those Ready; availableReplicas = those
+ * available for minReadySeconds; terminatingReplicas = the terminating pods, only with
+ * DeploymentReplicaSetTerminatingReplicas; observedGeneration is kept; conditions as
+ * replicaSetConditions says.
  */
 export function calculateStatus(
   rs: ReplicaSet,
   activePods: readonly Pod[],
+  terminatingPods: readonly Pod[],
   manageReplicasError: string | null,
   nowMs: number,
-): ReplicaSetStatus {
+  gates: FeatureGates = DEFAULT_FEATURE_GATES,
+): ReplicaSetStatusWithTerminating {
   const template = { matchLabels: rs.spec?.template?.metadata?.labels ?? {} };
   const minReadySeconds = rs.spec?.minReadySeconds ?? 0;
   const ready = activePods.filter(isPodReady);
@@ -339,24 +367,27 @@ export function calculateStatus(
     fullyLabeledReplicas: activePods.filter((pod) => selectorMatches(template, pod.metadata?.labels)).length,
     readyReplicas: ready.length,
     availableReplicas: ready.filter((pod) => isPodAvailable(pod, minReadySeconds, nowMs)).length,
+    ...(gates.DeploymentReplicaSetTerminatingReplicas && { terminatingReplicas: terminatingPods.length }),
     ...(observedGeneration !== undefined && { observedGeneration }),
     ...(conditions !== undefined && { conditions }),
   };
 }
 
 /**
- * updateReplicaSetStatus's write: null in the steady state (the four counts and the conditions
- * unchanged, and the generation already observed), else `newStatus` with observedGeneration set
- * to metadata.generation. Absent counts and generations read as 0.
+ * updateReplicaSetStatus's write: null in the steady state (the four counts, terminatingReplicas
+ * (a pointer: absent is not 0) and the conditions unchanged, and the generation already
+ * observed), else `newStatus` with observedGeneration set to metadata.generation. Absent counts
+ * and generations read as 0.
  */
-export function replicaSetStatusUpdate(rs: ReplicaSet, newStatus: ReplicaSetStatus): ReplicaSetStatus | null {
-  const old = rs.status;
+export function replicaSetStatusUpdate(rs: ReplicaSet, newStatus: ReplicaSetStatusWithTerminating): ReplicaSetStatusWithTerminating | null {
+  const old: ReplicaSetStatusWithTerminating | undefined = rs.status;
   const generation = rs.metadata?.generation ?? 0;
   const steady =
     (old?.replicas ?? 0) === newStatus.replicas &&
     (old?.fullyLabeledReplicas ?? 0) === (newStatus.fullyLabeledReplicas ?? 0) &&
     (old?.readyReplicas ?? 0) === (newStatus.readyReplicas ?? 0) &&
     (old?.availableReplicas ?? 0) === (newStatus.availableReplicas ?? 0) &&
+    old?.terminatingReplicas === newStatus.terminatingReplicas &&
     generation === (old?.observedGeneration ?? 0) &&
     deepEqual(old?.conditions, newStatus.conditions);
   return steady ? null : { ...newStatus, observedGeneration: generation };

@@ -12,7 +12,7 @@
 import type { Container, PodSpec, ResourceRequirements } from 'kubernetes-types/core/v1.js';
 import type { FieldError } from '../api-status.ts';
 import { parseQuantity, quantityIn } from '../quantity.ts';
-import { MAX_NODE_SCORE } from './scheduler-framework.ts';
+import { DEFAULT_FEATURES, MAX_NODE_SCORE, type ScoreError, type SchedulerFeatures } from './scheduler-framework.ts';
 
 /** A ResourceList as the API spells it: resource name -> quantity ("100m", "1Gi") or a number of base units. */
 export type ResourceList = Readonly<Record<string, string | number>>;
@@ -22,26 +22,6 @@ export type Amounts = Readonly<Record<string, number>>;
 
 /** A pod spec with spec.resources (pod-level resources, API 1.32+), which kubernetes-types 1.30 lacks. */
 export type PodSpecWithResources = PodSpec & { readonly resources?: ResourceRequirements };
-
-/** The feature gates these plugins read (feature.Features), with the DRA manager's DeviceClass mapping. */
-export type SchedulerFeatures = {
-  /** PodLevelResources (beta, on by default since 1.34): spec.resources.requests override the containers. */
-  readonly podLevelResources: boolean;
-  /** SidecarContainers (GA, locked on since 1.33): off, PreFilter rejects restartable init containers. */
-  readonly sidecarContainers: boolean;
-  /**
-   * DRAExtendedResource (alpha, off by default): null when off, else the extended resource names
-   * some DeviceClass maps (the DeviceClassResolver); those are left to the DRA plugin.
-   */
-  readonly draExtendedResources: ReadonlySet<string> | null;
-};
-
-/** The default gates of a current release. */
-export const DEFAULT_FEATURES: SchedulerFeatures = {
-  podLevelResources: true,
-  sidecarContainers: true,
-  draExtendedResources: null,
-};
 
 const CPU = 'cpu';
 const MEMORY = 'memory';
@@ -577,23 +557,31 @@ function onNode(name: string, podRequest: number, node: NodeInfo, requested: Amo
   return { allocatable: node.allocatable[name] ?? 0, requested: (requested[name] ?? 0) + podRequest };
 }
 
+/** resourceAllocationScorer.score with no resources to score: an Error status, whatever the node. */
+export const RESOURCES_NOT_FOUND: ScoreError = { code: 'Error', message: 'resources not found' };
+
 /** NodeResourcesFit Score (PreScore folded in): the strategy's score of the node for the pod. */
 export function nodeResourcesFitScore(
   spec: PodSpecWithResources,
   node: NodeInfo,
   strategy: ScoringStrategy,
   features: SchedulerFeatures = DEFAULT_FEATURES,
-): number {
+): number | ScoreError {
   return nodeResourcesFitScoreOf(scoringPodRequests(spec, strategy.resources, false, features), node, strategy, features);
 }
 
-/** Score, given the pod's scoring requests (PreScore's, computed once per cycle). */
+/**
+ * Score, given the pod's scoring requests (PreScore's, computed once per cycle); with no
+ * scoring resources, resourceAllocationScorer.score's Error status RESOURCES_NOT_FOUND (PreScore
+ * does not skip the pod: Fit has no best-effort shortcut).
+ */
 export function nodeResourcesFitScoreOf(
   podRequests: readonly number[],
   node: NodeInfo,
   strategy: ScoringStrategy,
   features: SchedulerFeatures = DEFAULT_FEATURES,
-): number {
+): number | ScoreError {
+  if (strategy.resources.length === 0) return RESOURCES_NOT_FOUND;
   const allocations = resourceAllocations(strategy.resources, podRequests, node, false, features);
   switch (strategy.type) {
     case 'LeastAllocated':
@@ -624,7 +612,10 @@ export function nodeResourcesBalancedAllocationScore(
   return nodeResourcesBalancedAllocationScoreOf(scoringPodRequests(spec, resources, true, features), node, resources, features);
 }
 
-/** BalancedAllocation Score, given the pod's requests of the resources (PreScore's, computed once per cycle). */
+/**
+ * BalancedAllocation Score, given the pod's requests of the resources (PreScore's, computed once
+ * per cycle). With no resources every pod is best-effort, so the scorer's Error is never reached.
+ */
 export function nodeResourcesBalancedAllocationScoreOf(
   podRequests: readonly number[],
   node: NodeInfo,

@@ -1,12 +1,13 @@
 // Taints and tolerations as the scheduler and the taint-eviction controller read them.
 // Follows kubernetes/kubernetes staging/src/k8s.io/api/core/v1/toleration.go
-// (Toleration.ToleratesTaint, compareNumericValues; Lt and Gt need the alpha gate
-// TaintTolerationComparisonOperators, a parameter here, off by default), component-helpers
+// (Toleration.ToleratesTaint, compareNumericValues; Lt and Gt need the gate
+// TaintTolerationComparisonOperators, alpha in 1.35: a parameter, defaulting to the model's release), component-helpers
 // scheduling/corev1/helpers.go (TolerationsTolerateTaint, FindMatchingUntoleratedTaint),
 // the TaintToleration plugin pkg/scheduler/framework/plugins/tainttoleration/
 // taint_toleration.go at 0f7becbc (Filter, PreScore, Score, NormalizeScore) and
 // pkg/controller/tainteviction getMinTolerationTime.
 import type { Node, Pod, Taint, Toleration } from 'kubernetes-types/core/v1.js';
+import { DEFAULT_FEATURE_GATES } from '../feature-gates.ts';
 import { parseInt64 } from '../go-strconv.ts';
 import {
   MAX_NODE_SCORE,
@@ -24,7 +25,7 @@ import {
  * Toleration.ToleratesTaint: an empty effect or key matches every effect or key; then
  * '' and Equal compare values exactly, Exists ignores them, Lt and Gt compare numbers.
  */
-export function toleratesTaint(toleration: Toleration, taint: Taint, comparisonOperatorsEnabled = false): boolean {
+export function toleratesTaint(toleration: Toleration, taint: Taint, comparisonOperatorsEnabled = DEFAULT_FEATURE_GATES.TaintTolerationComparisonOperators): boolean {
   if (toleration.effect && toleration.effect !== taint.effect) return false;
   if (toleration.key && toleration.key !== taint.key) return false;
   const operator = toleration.operator ?? '';
@@ -71,7 +72,7 @@ function canonicalInt64(value: string): bigint | undefined {
 export function tolerationsTolerateTaint(
   tolerations: readonly Toleration[],
   taint: Taint,
-  comparisonOperatorsEnabled = false,
+  comparisonOperatorsEnabled = DEFAULT_FEATURE_GATES.TaintTolerationComparisonOperators,
 ): boolean {
   return tolerations.some((toleration) => toleratesTaint(toleration, taint, comparisonOperatorsEnabled));
 }
@@ -84,7 +85,7 @@ export function findMatchingUntoleratedTaint(
   taints: readonly Taint[],
   tolerations: readonly Toleration[],
   inclusionFilter?: (taint: Taint) => boolean,
-  comparisonOperatorsEnabled = false,
+  comparisonOperatorsEnabled = DEFAULT_FEATURE_GATES.TaintTolerationComparisonOperators,
 ): Taint | undefined {
   return taints.find(
     (taint) =>
@@ -103,7 +104,7 @@ function doNotScheduleTaint(taint: Taint): boolean {
  * TaintToleration.Filter: the pod must tolerate every NoSchedule and NoExecute taint of
  * the node; PreferNoSchedule never blocks. The reason names the first untolerated taint.
  */
-export function taintTolerationFilter(pod: Pod, node: Node, comparisonOperatorsEnabled = false): FilterResult {
+export function taintTolerationFilter(pod: Pod, node: Node, comparisonOperatorsEnabled = DEFAULT_FEATURE_GATES.TaintTolerationComparisonOperators): FilterResult {
   const taint = findMatchingUntoleratedTaint(
     node.spec?.taints ?? [],
     pod.spec?.tolerations ?? [],
@@ -118,7 +119,7 @@ export function taintTolerationFilter(pod: Pod, node: Node, comparisonOperatorsE
  * TaintToleration PreScore, Score and NormalizeScore over the nodes: a node's raw score
  * counts its PreferNoSchedule taints the pod does not tolerate, normalised in reverse.
  */
-export function taintTolerationScore(pod: Pod, nodes: readonly Node[], comparisonOperatorsEnabled = false): NodeScore[] {
+export function taintTolerationScore(pod: Pod, nodes: readonly Node[], comparisonOperatorsEnabled = DEFAULT_FEATURE_GATES.TaintTolerationComparisonOperators): NodeScore[] {
   const tolerations = tolerationsPreferNoSchedule(pod.spec?.tolerations ?? []);
   const raw = scoreNodes(nodes, (node) =>
     countIntolerableTaintsPreferNoSchedule(node.spec?.taints ?? [], tolerations, comparisonOperatorsEnabled),

@@ -1,7 +1,8 @@
 // The API server's verdict on a scenario's objects before any run: each is created, in order,
-// in an empty store (the model's own, with its defaults and validation), as
-// `kubectl create --dry-run=server` would. An object the API server would refuse is bad input,
+// in an empty store (the model's own, with its defaults and validation under the scenario's
+// feature gates), as `kubectl create --dry-run=server` would. An object the API server would refuse is bad input,
 // reported with the API server's message at the line of the field it names.
+import type { FeatureGates } from '../../model/feature-gates.ts';
 import { initialSnapshot, transition } from '../../model/machine-runner.ts';
 import type { Reply } from '../../model/requests.ts';
 import { storeMachine } from '../../model/store.ts';
@@ -26,8 +27,10 @@ export function fieldOfMessage(message: string): PathSegment[] | null {
  * too (at once: the time a graceful deletion takes is the run's business), so that an object
  * deleted and created again is no conflict. `sources` says where each created object was read.
  */
-export function dryRunScript(script: readonly UserOp[], sources: ReadonlyMap<KubeObject, ManifestObject>, historyMax: number): Problem[] {
-  let store = initialSnapshot(storeMachine, { historyMax }) as StoreSnapshot;
+export function dryRunScript(
+  script: readonly UserOp[], sources: ReadonlyMap<KubeObject, ManifestObject>, historyMax: number, featureGates: FeatureGates,
+): Problem[] {
+  let store = initialSnapshot(storeMachine, { historyMax, featureGates }) as StoreSnapshot;
   const problems: Problem[] = [];
   for (const op of script) {
     if (op.op === 'delete') {

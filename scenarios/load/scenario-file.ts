@@ -13,6 +13,7 @@ import type { ObjectRef } from '../wait-condition.ts';
 import type { NodeDefinition, Scenario } from '../scenario.ts';
 import type { UserOp } from '../user.ts';
 import { dryRunScript } from './dry-run.ts';
+import { featureGatesOf } from './feature-gates.ts';
 import { Field } from './field.ts';
 import { formatProblem, InputError, type Problem } from './input-error.ts';
 import { loadManifestFile, type ManifestObject, type Unmodelled } from './manifest-file.ts';
@@ -94,8 +95,8 @@ export function loadScenarioFile(file: string, options: LoadOptions = {}): Loade
   if (source.documents.length !== 1) throw new InputError([{ file, message: `a scenario file holds one YAML document, this one has ${source.documents.length}` }]);
   const doc = source.documents[0]!;
   const top = new Field(doc, file, problems, [], doc.value);
-  if (!top.map(['name', 'description', 'cluster', 'manifests', 'operations', 'processes', 'faults', 'budgets', 'goals'])) {
-    throw new InputError([{ file, line: doc.line, message: 'a scenario file is a map with name, description, cluster, manifests, operations, processes, faults, budgets and goals' }]);
+  if (!top.map(['name', 'description', 'cluster', 'featureGates', 'manifests', 'operations', 'processes', 'faults', 'budgets', 'goals'])) {
+    throw new InputError([{ file, line: doc.line, message: 'a scenario file is a map with name, description, cluster, featureGates, manifests, operations, processes, faults, budgets and goals' }]);
   }
   const name = top.child('name').required((x) => x.string());
   if (name !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) top.child('name').problem('must be lower-case letters, digits and dashes');
@@ -108,6 +109,7 @@ export function loadScenarioFile(file: string, options: LoadOptions = {}): Loade
   const nodeNames = nodeFields.flatMap((f) => (typeof f.child('name').value === 'string' ? [f.child('name').value as string] : []));
   nodeNames.forEach((n, i) => { if (nodeNames.indexOf(n) !== i) nodeFields[i]!.child('name').problem(`duplicate node name "${n}"`); });
   const scheduler = cluster?.child('scheduler').boolean() ?? true;
+  const featureGates = featureGatesOf(top.child('featureGates'));
 
   // Manifests are created first, in order, then the operations run.
   const dir = dirname(file);
@@ -161,7 +163,7 @@ export function loadScenarioFile(file: string, options: LoadOptions = {}): Loade
   const stepsMax = budgets?.child('stepsMax').integer() ?? BUDGET_DEFAULTS.stepsMax;
   const convergeStepsMax = budgets?.child('convergeStepsMax').integer() ?? BUDGET_DEFAULTS.convergeStepsMax;
   const settleMs = budgets?.child('settle').durationMs() ?? BUDGET_DEFAULTS.settleMs;
-  problems.push(...dryRunScript(script, sources, historyMax));
+  problems.push(...dryRunScript(script, sources, historyMax, featureGates));
   if (unmodelled.length > 0 && !options.skipUnmodelled) {
     for (const u of unmodelled) problems.push({ file: u.file, line: u.line, message: `${u.what}: ${u.reason} (run with --skip-unmodelled to go on without it)` });
   }
@@ -195,6 +197,7 @@ export function loadScenarioFile(file: string, options: LoadOptions = {}): Loade
     registry, behaviours: behaviours as NonNullable<(typeof behaviours)[number]>[],
     faults: fault.profile,
     bounds: { faultsMax: fault.faultsMax, historyMax, streamQueueMax },
+    featureGates,
     stepsMax, convergeStepsMax, settleMs,
     faultRarity: fault.faultRarity,
     goals: goals as string[],

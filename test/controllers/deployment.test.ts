@@ -15,6 +15,7 @@ import { computeHash } from '../../model/controllers/hash.ts';
 import { initialSnapshot, transition } from '../../model/machine-runner.ts';
 import type { Request, WatchEvent } from '../../model/requests.ts';
 import type { KubeObject, Resource } from '../../model/resources.ts';
+import { DEFAULT_FEATURE_GATES } from '../../model/feature-gates.ts';
 
 const machine = deploymentControllerMachine;
 type Snapshot = ReturnType<typeof initialSnapshot>;
@@ -124,7 +125,7 @@ function requestsOf(snapshot: Snapshot): Request[] {
 }
 
 function reconcile(objects: readonly KubeObject[], nowMs: number, from: Snapshot = initialSnapshot(machine, undefined)): Snapshot {
-  return transition(machine, from, { type: 'RECONCILE', key: KEY, caches: cachesOf(objects), nowMs });
+  return transition(machine, from, { type: 'RECONCILE', key: KEY, caches: cachesOf(objects), nowMs, featureGates: DEFAULT_FEATURE_GATES });
 }
 
 function informed(resource: Resource, event: WatchEvent | null, objects: readonly KubeObject[], from: Snapshot = initialSnapshot(machine, undefined)): Snapshot {

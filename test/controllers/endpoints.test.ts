@@ -9,6 +9,7 @@ import { initialSnapshot, transition } from '../../model/machine-runner.ts';
 import type { Reply, Request, WatchEvent, WriteRequest } from '../../model/requests.ts';
 import { keyOf, type KubeObject, type Resource } from '../../model/resources.ts';
 import { TestStore } from '../helpers/store.ts';
+import { DEFAULT_FEATURE_GATES } from '../../model/feature-gates.ts';
 
 type Snapshot = ReturnType<typeof initialSnapshot> & { context: EndpointsControllerContext };
 
@@ -92,7 +93,7 @@ class Harness {
   }
 
   reconcile(key = 'default/web'): Request | null {
-    this.send({ type: 'RECONCILE', key, caches: this.view(), nowMs: this.nowMs });
+    this.send({ type: 'RECONCILE', key, caches: this.view(), nowMs: this.nowMs, featureGates: DEFAULT_FEATURE_GATES });
     return this.ctx.request;
   }
 

@@ -13,6 +13,7 @@ import { describeRequest, type Reply, type Request, type WatchEvent, type WriteR
 import { keyOf, type KubeObject, type Resource } from '../../model/resources.ts';
 import { getObject } from '../../model/store-read.ts';
 import { pod, TestStore } from '../helpers/store.ts';
+import { DEFAULT_FEATURE_GATES } from '../../model/feature-gates.ts';
 
 const RESOURCES: readonly Resource[] = ['deployments', 'replicasets', 'pods'];
 type Snapshot = ReturnType<typeof initialSnapshot> & { context: GarbageCollectorContext };
@@ -96,7 +97,7 @@ class Cluster {
   }
 
   reconcile(key = this.ctx.queue[0]!): void {
-    this.send({ type: 'RECONCILE', key, caches: this.cachesView(), nowMs: this.nowMs });
+    this.send({ type: 'RECONCILE', key, caches: this.cachesView(), nowMs: this.nowMs, featureGates: DEFAULT_FEATURE_GATES });
   }
 
   /** The API server answers the GC's request in flight. */

@@ -22,6 +22,7 @@ import {
 } from '../../model/semantics/node-health.ts';
 import { getObject } from '../../model/store-read.ts';
 import { pod, TestStore } from '../helpers/store.ts';
+import { DEFAULT_FEATURE_GATES } from '../../model/feature-gates.ts';
 
 const s = (seconds: number): string => timestamp(seconds * 1000);
 
@@ -205,7 +206,7 @@ class Cluster {
       const queued = this.controllers.find((c) => (c.snapshot.context as ControllerContext).queue.length > 0);
       if (queued) {
         const key = (queued.snapshot.context as ControllerContext).queue[0]!;
-        this.deliver(queued, { type: 'RECONCILE', key, caches: this.caches(), nowMs: this.nowMs });
+        this.deliver(queued, { type: 'RECONCILE', key, caches: this.caches(), nowMs: this.nowMs, featureGates: DEFAULT_FEATURE_GATES });
         continue;
       }
       const timers = this.controllers.map((c) => (c.snapshot.context as ControllerContext).wakeAtMs).filter((t): t is number => t !== null);

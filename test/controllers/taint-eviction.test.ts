@@ -13,6 +13,7 @@ import { initialSnapshot, transition } from '../../model/machine-runner.ts';
 import { PMap } from '../../model/pmap.ts';
 import type { Reply, Request, WatchEvent } from '../../model/requests.ts';
 import type { KubeObject, Resource } from '../../model/resources.ts';
+import { DEFAULT_FEATURE_GATES } from '../../model/feature-gates.ts';
 
 const s = (seconds: number): string => timestamp(seconds * 1000);
 const unreachable = (atSeconds: number): Taint => ({ key: 'node.kubernetes.io/unreachable', effect: 'NoExecute', timeAdded: s(atSeconds) });
@@ -75,7 +76,7 @@ class Harness {
     const keys: string[] = [];
     for (let key = this.ctx.queue[0]; key !== undefined; key = this.ctx.queue[0]) {
       keys.push(key);
-      this.send({ type: 'RECONCILE', key, caches: this.caches(), nowMs: this.nowMs });
+      this.send({ type: 'RECONCILE', key, caches: this.caches(), nowMs: this.nowMs, featureGates: DEFAULT_FEATURE_GATES });
     }
     return keys;
   }
@@ -127,8 +128,15 @@ describe('GetMatchingTolerations', () => {
   it('takes the first toleration of each taint, and fails on a taint none tolerates', () => {
     const wildcard: Toleration = { operator: 'Exists', tolerationSeconds: 10 };
     const taints: Taint[] = [unreachable(0), { key: 'dedicated', value: 'db', effect: 'NoExecute' }];
-    expect(getMatchingTolerations(taints, [...DEFAULT_TOLERATIONS, wildcard])).toEqual({ allTolerated: true, used: [DEFAULT_TOLERATIONS[1], wildcard] });
-    expect(getMatchingTolerations(taints, DEFAULT_TOLERATIONS)).toEqual({ allTolerated: false, used: [] });
+    expect(getMatchingTolerations(taints, [...DEFAULT_TOLERATIONS, wildcard], false)).toEqual({ allTolerated: true, used: [DEFAULT_TOLERATIONS[1], wildcard] });
+    expect(getMatchingTolerations(taints, DEFAULT_TOLERATIONS, false)).toEqual({ allTolerated: false, used: [] });
+  });
+
+  it('a Gt toleration counts only with TaintTolerationComparisonOperators', () => {
+    const taints: Taint[] = [{ key: 'tier', value: '5', effect: 'NoExecute' }];
+    const gt: Toleration = { key: 'tier', operator: 'Gt', value: '3', effect: 'NoExecute', tolerationSeconds: 30 };
+    expect(getMatchingTolerations(taints, [gt], true)).toEqual({ allTolerated: true, used: [gt] });
+    expect(getMatchingTolerations(taints, [gt], false)).toEqual({ allTolerated: false, used: [] });
   });
 });
 

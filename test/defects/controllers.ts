@@ -19,7 +19,7 @@ export const replicaSetWithoutExpectations: Defect = {
       replicaset: replicaSetControllerMachine.provide({
         actions: {
           reconcile: controllerAction<ReplicaSetControllerContext, ControllerEvent>(({ context, event }) =>
-            (event.type === 'RECONCILE' ? syncReplicaSet({ ...dequeue(context, event.key), expectations: NO_EXPECTATIONS }, event.key, event.caches, event.nowMs) : context)) as never,
+            (event.type === 'RECONCILE' ? syncReplicaSet({ ...dequeue(context, event.key), expectations: NO_EXPECTATIONS }, event.key, event.caches, event.nowMs, event.featureGates) : context)) as never,
         },
       }),
     },
@@ -31,7 +31,7 @@ function deploymentSyncingOn(view: (caches: Caches, key: string) => Caches): typ
   return deploymentControllerMachine.provide({
     actions: {
       reconcile: controllerAction<DeploymentControllerContext, ControllerEvent>(({ context, event }) =>
-        (event.type === 'RECONCILE' ? reconcileDeployment(dequeue(context, event.key), event.key, view(event.caches, event.key), event.nowMs) : context)) as never,
+        (event.type === 'RECONCILE' ? reconcileDeployment(dequeue(context, event.key), event.key, view(event.caches, event.key), event.nowMs, event.featureGates) : context)) as never,
     },
   });
 }

@@ -124,7 +124,7 @@ export const storeLetsPodsMove: Defect = {
     store: storeMachine.provide({
       actions: {
         update: assign(({ context, event }: { context: StoreContext; event: StoreEvent }) => (event.type !== 'update' ? {} : updateObject(context, event.request,
-          (resource, object, old) => validateUpdate(resource, object, old).filter((e) => !(resource === 'pods' && e.field === 'spec'))))) as never,
+          (resource, object, old, gates) => validateUpdate(resource, object, old, gates).filter((e) => !(resource === 'pods' && e.field === 'spec'))))) as never,
       },
     }),
   },

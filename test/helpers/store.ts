@@ -1,4 +1,5 @@
 // Drives the store machine directly: one write at a time, at a chosen logical time.
+import { DEFAULT_FEATURE_GATES, type FeatureGates } from '../../model/feature-gates.ts';
 import { initialSnapshot, transition } from '../../model/machine-runner.ts';
 import type { Reply, WriteRequest } from '../../model/requests.ts';
 import type { KubeObject } from '../../model/resources.ts';
@@ -9,8 +10,8 @@ export class TestStore {
   snapshot: StoreSnapshot;
   nowMs = 0;
 
-  constructor(historyMax = 100, machine = storeMachine) {
-    this.snapshot = initialSnapshot(machine, { historyMax }) as StoreSnapshot;
+  constructor(historyMax = 100, machine = storeMachine, featureGates: FeatureGates = DEFAULT_FEATURE_GATES) {
+    this.snapshot = initialSnapshot(machine, { historyMax, featureGates }) as StoreSnapshot;
   }
 
   get context(): StoreContext {

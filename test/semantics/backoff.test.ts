@@ -1,8 +1,9 @@
-// The flowcontrol.Backoff scenarios and kubelet CrashLoopBackOff cases of
-// container-restart-backoff.json against model/semantics/backoff.ts. The scenarios
-// state their steps in words; each is encoded below, step by step, under its name.
-import { readFileSync } from 'node:fs';
+// Every case of container-restart-backoff.json: ShouldContainerBeRestarted (upstream
+// helpers_test.go) against model/semantics/restart.ts, the flowcontrol.Backoff scenarios and the
+// kubelet CrashLoopBackOff cases against model/semantics/backoff.ts, each with the gates it names.
+// The scenarios state their steps in words; each is encoded below, step by step, under its name.
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_FEATURE_GATES } from '../../model/feature-gates.ts';
 import {
   CRASH_LOOP_BACKOFF_INITIAL_MS,
   CRASH_LOOP_BACKOFF_MAX_MS,
@@ -14,20 +15,17 @@ import {
   backoffNext,
   backoffReset,
   crashLoopBackoff,
+  crashLoopBackoffPeriods,
   isInBackOffSince,
   newBackoff,
   newCrashLoopBackoff,
   type Backoff,
 } from '../../model/semantics/backoff.ts';
+import { shouldContainerBeRestarted, type PodRestartPolicy, type RuntimeContainerStatus } from '../../model/semantics/restart.ts';
+import { caseGates } from './case-gates.ts';
+import { runEveryCase, type SampleCase } from './sample-cases.ts';
 
-type JsonCase = { name: string; function: string; input: Record<string, unknown>; expected: unknown };
-
-const file = JSON.parse(
-  readFileSync(new URL('../k8s-semantics/container-restart-backoff.json', import.meta.url), 'utf8'),
-) as { cases: JsonCase[] };
-// ShouldContainerBeRestarted cases are run by restart.test.ts; every other case is run
-// here, and one this file does not know fails rather than being skipped.
-const cases = file.cases.filter((c) => c.function !== 'ShouldContainerBeRestarted');
+type JsonCase = SampleCase;
 
 const SECOND_MS = 1000;
 
@@ -124,32 +122,46 @@ function expectedWaitsMs(delaysMs: readonly number[]): number[] {
   return delaysMs.map((_, i) => (i === 0 ? 0 : (delaysMs[i - 1] as number)));
 }
 
-const GATES = ['ReduceDefaultCrashLoopBackOffDecay'] as const;
-
+/** The kubelet's crash loop with the case's gates: its periods as the case states them, then its delays. */
 function runKubeletSchedule(c: JsonCase): void {
-  const gates = (c.input.featureGates ?? {}) as Record<string, boolean>;
-  for (const gate of Object.keys(gates)) expect(GATES).toContain(gate);
-  const reduced = gates.ReduceDefaultCrashLoopBackOffDecay === true;
-  const initialMs = reduced ? REDUCED_CRASH_LOOP_BACKOFF_INITIAL_MS : CRASH_LOOP_BACKOFF_INITIAL_MS;
-  const maxMs = reduced ? REDUCED_CRASH_LOOP_BACKOFF_MAX_MS : CRASH_LOOP_BACKOFF_MAX_MS;
-  expect(ms(c.input.initialSeconds)).toBe(initialMs);
-  expect(ms(c.input.maxSeconds)).toBe(maxMs);
-  expect(ms(c.input.resetAfterSecondsWithoutBackoffUpdate)).toBe(CRASH_LOOP_BACKOFF_RESET_MS);
-
-  const { delaysMs, waitsMs } = crashLoop(newCrashLoopBackoff(initialMs, maxMs), Number(c.input.consecutiveCrashes));
+  const gates = caseGates(c.input.featureGates);
+  const backoff = newCrashLoopBackoff(gates);
+  expect({ initialMs: backoff.initialMs, maxMs: backoff.maxMs, expiresAfterMs: backoff.expiresAfterMs }).toEqual({
+    initialMs: ms(c.input.initialSeconds), maxMs: ms(c.input.maxSeconds), expiresAfterMs: ms(c.input.resetAfterSecondsWithoutBackoffUpdate),
+  });
+  const { delaysMs, waitsMs } = crashLoop(backoff, Number(c.input.consecutiveCrashes));
   const expected = c.expected as { delaysSeconds: number[] };
   expect(delaysMs.map((d) => d / SECOND_MS)).toEqual(expected.delaysSeconds);
   expect(waitsMs).toEqual(expectedWaitsMs(delaysMs));
 }
 
-function runCase(c: JsonCase): void {
-  if (c.function.startsWith('Backoff.')) return runScenario(c);
-  if (c.function === 'kubelet CrashLoopBackOff (derived)') return runKubeletSchedule(c);
-  throw new Error(`no runner for function ${c.function}`);
+// --- ShouldContainerBeRestarted ------------------------------------------------
+
+const RUNTIME_STATES = ['created', 'running', 'exited', 'unknown'] as const;
+const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'] as const;
+
+function oneOf<T extends string>(allowed: readonly T[], value: unknown): T {
+  if (!allowed.includes(value as T)) throw new Error(`unexpected value ${JSON.stringify(value)}`);
+  return value as T;
 }
 
-describe('container-restart-backoff.json: back-off cases', () => {
-  for (const c of cases) it(c.name, () => runCase(c));
+function runtimeStatus(json: Record<string, unknown>): RuntimeContainerStatus {
+  const status = { name: String(json.name), state: oneOf(RUNTIME_STATES, json.state) };
+  return json.exitCode === undefined ? status : { ...status, exitCode: Number(json.exitCode) };
+}
+
+function runShouldContainerBeRestarted(c: JsonCase): void {
+  const input = c.input;
+  const policy: PodRestartPolicy = oneOf(RESTART_POLICIES, input.podRestartPolicy);
+  const statuses = (input.runtimeStatuses as Record<string, unknown>[]).map(runtimeStatus);
+  expect(shouldContainerBeRestarted(String(input.containerName), policy, input.podDeleted as boolean, statuses)).toBe(c.expected);
+}
+
+runEveryCase<JsonCase>('container-restart-backoff.json', {
+  ShouldContainerBeRestarted: runShouldContainerBeRestarted,
+  'Backoff.Next/Get': runScenario,
+  'Backoff.GC': runScenario,
+  'kubelet CrashLoopBackOff (derived)': runKubeletSchedule,
 });
 
 // --- the rules text, beyond the sample ---------------------------------------
@@ -191,6 +203,17 @@ describe('flowcontrol.Backoff rules', () => {
 });
 
 describe('kubelet CrashLoopBackOff rules', () => {
+  it('its periods by the gates and the kubelet configuration (kubelet.go newCrashLoopBackOff)', () => {
+    const reduced = { ...DEFAULT_FEATURE_GATES, ReduceDefaultCrashLoopBackOffDecay: true };
+    const withMax = { ...DEFAULT_FEATURE_GATES, KubeletCrashLoopBackOffMax: true };
+    expect(crashLoopBackoffPeriods()).toEqual({ initialMs: CRASH_LOOP_BACKOFF_INITIAL_MS, maxMs: CRASH_LOOP_BACKOFF_MAX_MS });
+    expect(crashLoopBackoffPeriods(reduced)).toEqual({ initialMs: REDUCED_CRASH_LOOP_BACKOFF_INITIAL_MS, maxMs: REDUCED_CRASH_LOOP_BACKOFF_MAX_MS });
+    // KubeletCrashLoopBackOffMax takes the configured maximum, whatever the other gate says; the initial never exceeds it.
+    expect(crashLoopBackoffPeriods(withMax, 30 * SECOND_MS)).toEqual({ initialMs: 10 * SECOND_MS, maxMs: 30 * SECOND_MS });
+    expect(crashLoopBackoffPeriods(withMax, 5 * SECOND_MS)).toEqual({ initialMs: 5 * SECOND_MS, maxMs: 5 * SECOND_MS });
+    expect(crashLoopBackoffPeriods({ ...reduced, KubeletCrashLoopBackOffMax: true })).toEqual({ initialMs: SECOND_MS, maxMs: CRASH_LOOP_BACKOFF_MAX_MS });
+  });
+
   it('defaults: 10 s initial, 300 s max, reset after a fixed 600 s', () => {
     expect([CRASH_LOOP_BACKOFF_INITIAL_MS, CRASH_LOOP_BACKOFF_MAX_MS, CRASH_LOOP_BACKOFF_RESET_MS]).toEqual([
       10_000, 300_000, 600_000,
@@ -203,7 +226,7 @@ describe('kubelet CrashLoopBackOff rules', () => {
   it('expiry is 600 s since the last update, not 2*max', () => {
     const key = 'c';
     const reduced = crashLoopBackoff(
-      newCrashLoopBackoff(REDUCED_CRASH_LOOP_BACKOFF_INITIAL_MS, REDUCED_CRASH_LOOP_BACKOFF_MAX_MS),
+      newCrashLoopBackoff({ ...DEFAULT_FEATURE_GATES, ReduceDefaultCrashLoopBackOffDecay: true }),
       key,
       0,
       0,

@@ -1,10 +1,10 @@
 // Every case of test/k8s-semantics/deployment-rolling.json (upstream deployment_util_test.go
-// and rolling_test.go) against model/semantics/deployment.ts, then the rules the sample leaves
-// out. The adapters below build apps/v1 objects from the file's encoding.
-import { readFileSync } from 'node:fs';
+// and rolling_test.go) against model/semantics/deployment.ts, each with the gates it names, then
+// the rules the sample leaves out. The adapters below build apps/v1 objects from the file's encoding.
 import type { DeploymentStatus } from 'kubernetes-types/apps/v1.js';
 import { describe, expect, it } from 'vitest';
 import { parseTimestamp } from '../../model/clock.ts';
+import { DEFAULT_FEATURE_GATES } from '../../model/feature-gates.ts';
 import {
   MAX_REPLICAS_ANNOTATION,
   NEW_RS_AVAILABLE_REASON,
@@ -32,12 +32,10 @@ import {
   type IntOrString,
   type PodReplacementPolicy,
 } from '../../model/semantics/deployment.ts';
+import { caseGates } from './case-gates.ts';
+import { runEveryCase, type SampleCase } from './sample-cases.ts';
 
-type JsonCase = { name: string; function: string; input: Record<string, unknown>; expected: unknown };
-
-const file = JSON.parse(
-  readFileSync(new URL('../k8s-semantics/deployment-rolling.json', import.meta.url), 'utf8'),
-) as { cases: JsonCase[] };
+type JsonCase = SampleCase;
 
 // --- Adapters: the file's encoding as apps/v1 objects ------------------------------
 
@@ -132,17 +130,6 @@ function onlyReplicas(rss: readonly AppsReplicaSet[]): number | undefined {
 /** "HH:MM:SS" of upstream's timeFn, on its date. */
 function at(timeOfDay: unknown): string {
   return `2016-01-01T${String(timeOfDay)}Z`;
-}
-
-/**
- * The gates a case may turn on. DeploymentReplicaSetTerminatingReplicas only decides whether
- * the ReplicaSet controller fills status.terminatingReplicas, which the cases give directly.
- */
-const KNOWN_GATES = ['DeploymentReplicaSetTerminatingReplicas', 'DeploymentPodReplacementPolicy'];
-
-function podReplacementPolicyGate(gates: Record<string, boolean>): boolean {
-  for (const gate of Object.keys(gates)) expect(KNOWN_GATES).toContain(gate);
-  return gates.DeploymentPodReplacementPolicy === true;
 }
 
 // --- Runners, one per function of the file ----------------------------------------
@@ -249,8 +236,9 @@ function runReconcileNewReplicaSet(input: ReconcileNewInput): unknown {
     terminatingReplicas: input.newTerminatingReplicas,
     observedGeneration: synced(input.newRSSynced),
   });
-  const gate = podReplacementPolicyGate(input.featureGates);
-  return reconcileNewReplicaSet([newRS, oldRS], newRS, d, gate) ?? { error: true };
+  // DeploymentReplicaSetTerminatingReplicas decides only whether the ReplicaSet controller fills
+  // status.terminatingReplicas, which the case gives directly.
+  return reconcileNewReplicaSet([newRS, oldRS], newRS, d, caseGates(input.featureGates)) ?? { error: true };
 }
 
 function runReconcileOldReplicaSets(input: ReconcileOldInput): unknown {
@@ -319,59 +307,33 @@ function runReplicaCounts(input: CountsInput): unknown {
   };
 }
 
-/** Runs one case by its function name; a function this file does not know fails. */
-function run(c: JsonCase): unknown {
-  const input = c.input;
-  switch (c.function) {
-    case 'ResolveFenceposts':
-      return runResolveFenceposts(input as FenceInput);
-    case 'MaxUnavailable':
-      return maxUnavailable(deployment(input as StrategyInput));
-    case 'MinAvailable':
-      return minAvailable(deployment(input as StrategyInput));
-    case 'NewRSNewReplicas':
-      return runNewRSNewReplicas(input as NewRSInput);
-    case 'reconcileNewReplicaSet':
-      return runReconcileNewReplicaSet(input as ReconcileNewInput);
-    case 'reconcileOldReplicaSets':
-      return runReconcileOldReplicaSets(input as ReconcileOldInput);
-    case 'cleanupUnhealthyReplicas':
-      return runCleanupUnhealthyReplicas(input as CleanupInput);
-    case 'scaleDownOldReplicaSetsForRollingUpdate':
-      return runScaleDownOldReplicaSets(input as ScaleDownInput);
-    case 'DeploymentComplete': {
-      const { status, ...fields } = input as CompleteInput;
-      return deploymentComplete(deployment(fields), status);
-    }
-    case 'DeploymentProgressing': {
-      const { oldStatus, newStatus } = input as ProgressingInput;
-      return deploymentProgressing(deployment({ replicas: 10, status: oldStatus }), newStatus);
-    }
-    case 'DeploymentTimedOut':
-      return runDeploymentTimedOut(input as TimedOutInput);
-    case 'getReplicaSetFraction':
-      return runGetReplicaSetFraction(input as FractionInput);
-    case 'GetReplicaCountForReplicaSets':
-      return runReplicaCounts(input as CountsInput);
-    default:
-      throw new Error(`no runner for function ${c.function}`);
-  }
-}
+/** A runner per function of the file: what it returns must equal the case's expected value. */
+const runners: Readonly<Record<string, (input: Record<string, unknown>) => unknown>> = {
+  ResolveFenceposts: (input) => runResolveFenceposts(input as FenceInput),
+  MaxUnavailable: (input) => maxUnavailable(deployment(input as StrategyInput)),
+  MinAvailable: (input) => minAvailable(deployment(input as StrategyInput)),
+  NewRSNewReplicas: (input) => runNewRSNewReplicas(input as NewRSInput),
+  reconcileNewReplicaSet: (input) => runReconcileNewReplicaSet(input as ReconcileNewInput),
+  reconcileOldReplicaSets: (input) => runReconcileOldReplicaSets(input as ReconcileOldInput),
+  cleanupUnhealthyReplicas: (input) => runCleanupUnhealthyReplicas(input as CleanupInput),
+  scaleDownOldReplicaSetsForRollingUpdate: (input) => runScaleDownOldReplicaSets(input as ScaleDownInput),
+  DeploymentComplete: (input) => {
+    const { status, ...fields } = input as CompleteInput;
+    return deploymentComplete(deployment(fields), status);
+  },
+  DeploymentProgressing: (input) => {
+    const { oldStatus, newStatus } = input as ProgressingInput;
+    return deploymentProgressing(deployment({ replicas: 10, status: oldStatus }), newStatus);
+  },
+  DeploymentTimedOut: (input) => runDeploymentTimedOut(input as TimedOutInput),
+  getReplicaSetFraction: (input) => runGetReplicaSetFraction(input as FractionInput),
+  GetReplicaCountForReplicaSets: (input) => runReplicaCounts(input as CountsInput),
+};
 
-describe('deployment-rolling.json', () => {
-  let ran = 0;
-  for (const c of file.cases) {
-    it(c.name, () => {
-      ran++;
-      expect(run(c)).toEqual(c.expected);
-    });
-  }
-
-  it('runs every case in the file', () => {
-    expect(file.cases).toHaveLength(29);
-    expect(ran).toBe(file.cases.length);
-  });
-});
+runEveryCase<JsonCase>(
+  'deployment-rolling.json',
+  Object.fromEntries(Object.entries(runners).map(([name, run]) => [name, (c: JsonCase) => expect(run(c.input)).toEqual(c.expected)])),
+);
 
 // --- The rules text, beyond the sample ----------------------------------------------
 
@@ -418,14 +380,14 @@ describe('rolling update rules', () => {
     const old = replicaSet('old', 0, { replicas: 5, terminatingReplicas: 1, observedGeneration: 1 });
     const fresh = replicaSet('new', 1, { replicas: 0, terminatingReplicas: 10, observedGeneration: 1 });
     expect(reconcileNewReplicaSet([fresh, old], fresh, complete)).toEqual({ scaled: true, newReplicas: 7 });
-    expect(reconcileNewReplicaSet([fresh, old], fresh, complete, true)).toEqual({ scaled: false });
+    expect(reconcileNewReplicaSet([fresh, old], fresh, complete, { ...DEFAULT_FEATURE_GATES, DeploymentPodReplacementPolicy: true })).toEqual({ scaled: false });
   });
 
   it('reconcileNewReplicaSet errs when a synced RS has no terminating count (TerminationComplete, gate on)', () => {
     const complete = deployment({ replicas: 10, maxSurge: 0, maxUnavailable: 0, podReplacementPolicy: 'TerminationComplete' });
     const old = replicaSet('old', 0, { replicas: 5, terminatingReplicas: 1, observedGeneration: 1 });
     const broken = replicaSet('new', 1, { replicas: 1, observedGeneration: 1 });
-    expect(reconcileNewReplicaSet([broken, old], broken, complete, true)).toBeUndefined();
+    expect(reconcileNewReplicaSet([broken, old], broken, complete, { ...DEFAULT_FEATURE_GATES, DeploymentPodReplacementPolicy: true })).toBeUndefined();
   });
 
   it('cleanupUnhealthyReplicas: oldest first, within maxCleanupCount, skipping healthy and empty RSs', () => {

@@ -1,13 +1,17 @@
 // Every sample case of test/k8s-semantics/pod-phase.json (kubelet getPhase) against the model,
-// except the few that need an alpha feature gate, which are named below.
-import { readFileSync } from 'node:fs';
+// each with the feature gates it names, then the rules the file states beyond its cases.
 import type { Container, ContainerState, ContainerStatus, PodSpec } from 'kubernetes-types/core/v1.js';
 import { describe, expect, it } from 'vitest';
-import { podPhase, type PodPhase } from '../../model/semantics/pod-phase.ts';
+import { DEFAULT_FEATURE_GATES } from '../../model/feature-gates.ts';
+import { podPhase, RESTARTING_ALL_CONTAINERS, type PodPhase } from '../../model/semantics/pod-phase.ts';
+import type { ContainerRestartRule, ContainerWithRules } from '../../model/semantics/restart.ts';
+import { caseGates } from './case-gates.ts';
+import { runEveryCase, sampleCases, type SampleCase } from './sample-cases.ts';
 
 interface EncodedContainer {
   name: string;
   restartPolicy?: string;
+  restartPolicyRules?: ContainerRestartRule[];
 }
 
 interface EncodedStatus {
@@ -19,35 +23,33 @@ interface EncodedStatus {
   lastTerminated?: { exitCode: number; reason?: string };
 }
 
-interface PhaseCase {
-  name: string;
-  function: string;
-  input: {
-    restartPolicy: string;
-    podIsTerminal: boolean;
-    podHasInitialized: boolean;
-    isStaticPod: boolean;
-    featureGates: Record<string, boolean>;
-    initContainers: EncodedContainer[];
-    containers: EncodedContainer[];
-    initContainerStatuses: EncodedStatus[];
-    containerStatuses: EncodedStatus[];
-  };
-  expected: PodPhase;
+interface PhaseInput {
+  restartPolicy: string;
+  podIsTerminal: boolean;
+  podHasInitialized: boolean;
+  isStaticPod: boolean;
+  featureGates: Record<string, boolean>;
+  initContainers: EncodedContainer[];
+  containers: EncodedContainer[];
+  initContainerStatuses: EncodedStatus[];
+  containerStatuses: EncodedStatus[];
 }
 
-const file = JSON.parse(readFileSync(new URL('../k8s-semantics/pod-phase.json', import.meta.url), 'utf8')) as {
-  cases: PhaseCase[];
-};
+type PhaseCase = SampleCase<PhaseInput, PodPhase>;
 
-function toContainer(encoded: EncodedContainer): Container {
-  return { name: encoded.name, ...(encoded.restartPolicy !== undefined && { restartPolicy: encoded.restartPolicy }) };
+function toContainer(encoded: EncodedContainer): ContainerWithRules {
+  return {
+    name: encoded.name,
+    ...(encoded.restartPolicy !== undefined && { restartPolicy: encoded.restartPolicy }),
+    ...(encoded.restartPolicyRules !== undefined && { restartPolicyRules: encoded.restartPolicyRules }),
+  };
 }
 
 function withReason(reason: string | undefined): { reason?: string } {
   return reason ? { reason } : {};
 }
 
+/** A terminated state: exitCode absent is Go's zero value (the upstream stoppedState helper is Terminated{}). */
 function toState(encoded: EncodedStatus): ContainerState {
   switch (encoded.state) {
     case 'waiting': return { waiting: withReason(encoded.reason) };
@@ -70,44 +72,76 @@ function toContainerStatus(encoded: EncodedStatus): ContainerStatus {
   };
 }
 
-function toSpec(input: PhaseCase['input']): PodSpec {
+function toSpec(input: PhaseInput): PodSpec {
   return {
     restartPolicy: input.restartPolicy,
-    initContainers: input.initContainers.map(toContainer),
-    containers: input.containers.map(toContainer),
+    initContainers: input.initContainers.map(toContainer) as Container[],
+    containers: input.containers.map(toContainer) as Container[],
   };
 }
 
-function needsAlphaGate(c: PhaseCase): boolean {
-  return Object.values(c.input.featureGates).some((on) => on);
+function statusesOf(input: PhaseInput): ContainerStatus[] {
+  return [...input.initContainerStatuses, ...input.containerStatuses].map(toContainerStatus);
 }
 
-const modelled = file.cases.filter((c) => !needsAlphaGate(c));
-const excluded = file.cases.filter(needsAlphaGate);
+function phaseOf(input: PhaseInput, gates = caseGates(input.featureGates)): PodPhase {
+  // Static pods are not modelled; no upstream case is one.
+  expect(input.isStaticPod).toBe(false);
+  return podPhase(toSpec(input), statusesOf(input), input.podIsTerminal, input.podHasInitialized, gates);
+}
 
-describe('getPhase (pod-phase.json)', () => {
-  for (const c of modelled) {
-    it(c.name, () => {
-      const statuses = [...c.input.initContainerStatuses, ...c.input.containerStatuses].map(toContainerStatus);
-      expect(c.input.isStaticPod).toBe(false);
-      expect(podPhase(toSpec(c.input), statuses, c.input.podIsTerminal, c.input.podHasInitialized)).toBe(c.expected);
+runEveryCase<PhaseCase>('pod-phase.json', {
+  getPhase: (c) => expect(phaseOf(c.input)).toBe(c.expected),
+});
+
+/** A case whose containers set no restart policy or rules of their own (sidecars aside). */
+function hasNoContainerRestartPolicies(input: PhaseInput): boolean {
+  const own = (c: EncodedContainer, init: boolean) => c.restartPolicyRules !== undefined || (c.restartPolicy !== undefined && !(init && c.restartPolicy === 'Always'));
+  return !input.initContainers.some((c) => own(c, true)) && !input.containers.some((c) => own(c, false));
+}
+
+describe('getPhase rules beyond the sample', () => {
+  it('with no container-level restart policies, ContainerRestartRules gives the legacy phase', () => {
+    const legacy = sampleCases<PhaseCase>('pod-phase.json').filter((c) => hasNoContainerRestartPolicies(c.input));
+    expect(legacy.length).toBeGreaterThan(0);
+    for (const c of legacy) {
+      const on = phaseOf(c.input, { ...caseGates(c.input.featureGates), ContainerRestartRules: true });
+      const off = phaseOf(c.input, { ...caseGates(c.input.featureGates), ContainerRestartRules: false });
+      expect([c.name, on]).toEqual([c.name, off]);
+    }
+  });
+
+  const spec = (restartPolicy: string, container: ContainerWithRules): PodSpec => ({ restartPolicy, containers: [container as Container] });
+  const exited = (exitCode: number, reason?: string): ContainerStatus[] =>
+    [{ name: 'c', image: '', imageID: '', ready: false, restartCount: 0, state: { terminated: { exitCode, ...withReason(reason) } } }];
+  const onExit42: ContainerRestartRule[] = [{ action: 'Restart', exitCodes: { operator: 'In', values: [42] } }];
+
+  it('a container restart rule keeps a Never pod Running while its container will be restarted', () => {
+    const pod = spec('Never', { name: 'c', restartPolicy: 'Never', restartPolicyRules: onExit42 });
+    const gates = { ...DEFAULT_FEATURE_GATES, ContainerRestartRules: true };
+    expect(podPhase(pod, exited(42), false, true, gates)).toBe('Running');
+    expect(podPhase(pod, exited(1), false, true, gates)).toBe('Failed');
+    // Without the gate the pod's policy alone decides.
+    expect(podPhase(pod, exited(42), false, true, { ...gates, ContainerRestartRules: false })).toBe('Failed');
+  });
+
+  it('a container terminated by RestartAllContainers counts as restarting only with RestartAllContainersOnContainerExits', () => {
+    const pod = spec('Never', { name: 'c', restartPolicy: 'Never' });
+    const gates = { ...DEFAULT_FEATURE_GATES, ContainerRestartRules: true, RestartAllContainersOnContainerExits: true };
+    expect(podPhase(pod, exited(137, RESTARTING_ALL_CONTAINERS), false, true, gates)).toBe('Running');
+    expect(podPhase(pod, exited(137, RESTARTING_ALL_CONTAINERS), false, true, { ...gates, RestartAllContainersOnContainerExits: false })).toBe('Failed');
+  });
+
+  it('a failed init container fails the pod only when it will not be restarted (ContainerRestartRules)', () => {
+    const init = (restartPolicy?: string): PodSpec => ({
+      restartPolicy: 'Always',
+      initContainers: [{ name: 'c', ...(restartPolicy !== undefined && { restartPolicy }), restartPolicyRules: onExit42 } as Container],
+      containers: [{ name: 'main' }],
     });
-  }
-
-  it('leaves out exactly the cases that need an alpha feature gate', () => {
-    expect(modelled).toHaveLength(24);
-    expect(excluded.map((c) => c.name)).toEqual([
-      // ContainerRestartRules: container-level restartPolicy on regular containers.
-      'TestPodPhaseWithContainerRestartPolicy [gate ContainerRestartRules=on]: container with restart policy Always failed',
-      'TestPodPhaseWithContainerRestartPolicy [gate ContainerRestartRules=on]: All containers succeeded',
-      'TestPodPhaseWithContainerRestartPolicyInitContainers [gate ContainerRestartRules=on]: container with restart policy Always failed (init container with restartPolicy Always = sidecar)',
-      // ContainerRestartRules + RestartAllContainersOnContainerExits (+ NodeDeclaredFeatures): restartPolicyRules
-      // with action RestartAllContainers and the RestartingAllContainers termination reason.
-      'TestPodPhaseWithRestartAllContainers [alpha gates ContainerRestartRules, RestartAllContainersOnContainerExits, NodeDeclaredFeatures = on]: sidecar container triggers RestartAllContainers',
-      'TestPodPhaseWithRestartAllContainers [alpha gates ContainerRestartRules, RestartAllContainersOnContainerExits, NodeDeclaredFeatures = on]: init container triggers RestartAllContainers, cleaned up',
-      'TestPodPhaseWithRestartAllContainers [alpha gates ContainerRestartRules, RestartAllContainersOnContainerExits, NodeDeclaredFeatures = on]: regular container triggered RestartAllContainers; init container succeeded',
-      'TestPodPhaseWithRestartAllContainers [alpha gates ContainerRestartRules, RestartAllContainersOnContainerExits, NodeDeclaredFeatures = on]: init container triggered RestartAllContainers; init container succeeds',
-      'TestPodPhaseWithRestartAllContainers [alpha gates ContainerRestartRules, RestartAllContainersOnContainerExits, NodeDeclaredFeatures = on]: sidecar container triggered RestartAllContainers; kills init container; sidecar running',
-    ]);
+    const gates = { ...DEFAULT_FEATURE_GATES, ContainerRestartRules: true };
+    // restartPolicy Never on the init container overrides the pod's Always: exit 1 is final, 42 is retried.
+    expect(podPhase(init('Never'), exited(1), false, false, gates)).toBe('Failed');
+    expect(podPhase(init('Never'), exited(42), false, false, gates)).toBe('Pending');
+    expect(podPhase(init('Never'), exited(1), false, false, DEFAULT_FEATURE_GATES)).toBe('Pending');
   });
 });

@@ -1,7 +1,6 @@
 // Every case of probe-worker.json (upstream worker_test.go TestDoProbe and the
 // multi-step worker tests, prober_manager_test.go TestUpdatePodStatus*) against
 // model/semantics/probe.ts.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Probe } from 'kubernetes-types/core/v1.js';
 import {
@@ -21,14 +20,12 @@ import {
   type ProbedContainerStatus,
   type ProberOutcome,
 } from '../../model/semantics/probe.ts';
-import type { PodRestartPolicy } from '../../model/semantics/restart.ts';
+import type { ContainerWithRules, PodRestartPolicy } from '../../model/semantics/restart.ts';
+import { DEFAULT_FEATURE_GATES, type FeatureGates } from '../../model/feature-gates.ts';
+import { runEveryCase, type SampleCase } from './sample-cases.ts';
 
 type Json = Record<string, unknown>;
-type JsonCase = { name: string; function: string; input: Json; expected: Json };
-
-const file = JSON.parse(
-  readFileSync(new URL('../k8s-semantics/probe-worker.json', import.meta.url), 'utf8'),
-) as { cases: JsonCase[] };
+type JsonCase = SampleCase<Json, Json>;
 
 // --- converters from the file's encoding -------------------------------------
 
@@ -160,22 +157,11 @@ function runUpdatePodStatus(c: JsonCase): void {
   expect(containerStartedAndReady(containerView(c.input))).toEqual(c.expected);
 }
 
-function runCase(c: JsonCase): void {
-  switch (c.function) {
-    case 'doProbe':
-      return runDoProbe(c);
-    case 'doProbe sequence':
-    case 'doProbe sequence (derived)':
-      return runSequence(c);
-    case 'UpdatePodStatus':
-      return runUpdatePodStatus(c);
-    default:
-      throw new Error(`no runner for function ${c.function}`);
-  }
-}
-
-describe('probe-worker.json', () => {
-  for (const c of file.cases) it(c.name, () => runCase(c));
+runEveryCase<JsonCase>('probe-worker.json', {
+  doProbe: runDoProbe,
+  'doProbe sequence': runSequence,
+  'doProbe sequence (derived)': runSequence,
+  UpdatePodStatus: runUpdatePodStatus,
 });
 
 // --- the rules text, beyond the sample ---------------------------------------
@@ -232,6 +218,28 @@ describe('doProbe rules', () => {
     expect(doProbe(newWorker('readiness', 'Never', true), input(terminated)).continue).toBe(true);
     expect(doProbe(newWorker('readiness', 'OnFailure'), input(terminated)).continue).toBe(true);
     expect(doProbe(newWorker('readiness', 'Never'), input(terminated)).continue).toBe(false);
+  });
+
+  it('with ContainerRestartRules, a terminated container keeps its worker only if its own rules, or a restart of all containers, restart it (worker.go)', () => {
+    const exited = (exitCode: number): ProbeInput['podStatus'] => ({
+      phase: 'Running',
+      container: { containerId: 'c1', state: { kind: 'terminated', exitCode }, started: false },
+    });
+    const container: ContainerWithRules = {
+      name: 'app', restartPolicy: 'Never', restartPolicyRules: [{ action: 'Restart', exitCodes: { operator: 'In', values: [42] } }],
+    };
+    const gates = { ...DEFAULT_FEATURE_GATES, ContainerRestartRules: true };
+    const withRules = (g: FeatureGates) => newProbeWorker({
+      probeType: 'readiness', settings: probeSettings({}), podRestartPolicy: 'Always', restartableInitContainer: false,
+      restartRules: { container, podSpec: { restartPolicy: 'Always', containers: [] }, gates: g },
+    });
+    expect(doProbe(withRules(gates), input(exited(42))).continue).toBe(true);
+    expect(doProbe(withRules(gates), input(exited(1))).continue).toBe(false);
+    const restartAll = { ...gates, RestartAllContainersOnContainerExits: true };
+    expect(doProbe(withRules(restartAll), { ...input(exited(1)), allContainersRestarting: true }).continue).toBe(true);
+    expect(doProbe(withRules(gates), { ...input(exited(1)), allContainersRestarting: true }).continue).toBe(false);
+    // Without the gate the pod's Always keeps it.
+    expect(doProbe(withRules(DEFAULT_FEATURE_GATES), input(exited(1))).continue).toBe(true);
   });
 
   it('pod deletion does not stop a readiness worker', () => {

@@ -1,12 +1,12 @@
 // Every case of test/k8s-semantics/replicaset-scale-down.json (upstream controller_utils_test.go
 // TestSortingActivePods(WithRanks), replica_set_test.go TestGetPodsToDelete at 003e8629,
 // replica_set_utils_test.go TestCalculateStatus(Conditions)) against model/semantics/replicaset.ts,
-// each run by its "function", then rules the sample leaves out.
-import { readFileSync } from 'node:fs';
+// each run by its "function" with the gates it names, then rules the sample leaves out.
 import type { ReplicaSet, ReplicaSetCondition, ReplicaSetStatus } from 'kubernetes-types/apps/v1.js';
 import type { Pod, PodCondition } from 'kubernetes-types/core/v1.js';
 import { describe, expect, it } from 'vitest';
 import { EPOCH_MS, parseTimestamp, timestamp } from '../../model/clock.ts';
+import { DEFAULT_FEATURE_GATES, type FeatureGates } from '../../model/feature-gates.ts';
 import {
   POD_DELETION_COST_ANNOTATION,
   REPLICA_FAILURE,
@@ -16,15 +16,14 @@ import {
   getPodsToDelete,
   isPodActive,
   isPodAvailable,
+  isPodTerminating,
   replicaSetStatusUpdate,
   sortActivePods,
 } from '../../model/semantics/replicaset.ts';
+import { caseGates } from './case-gates.ts';
+import { runEveryCase, type SampleCase } from './sample-cases.ts';
 
-type JsonCase = { name: string; function: string; input: Record<string, unknown>; expected: unknown };
-
-const file = JSON.parse(
-  readFileSync(new URL('../k8s-semantics/replicaset-scale-down.json', import.meta.url), 'utf8'),
-) as { cases: JsonCase[] };
+type JsonCase = SampleCase;
 
 /** A pod as the file's encoding spells it. */
 interface EncodedPod {
@@ -47,10 +46,15 @@ const DAY_MS = 86_400 * SECOND_MS;
 /** The comparisons' 'now' (ActivePodsWithRanks.Now): late enough that a month's age stays after the epoch. */
 const NOW_MS = 90 * DAY_MS;
 
-/** The file's default gates, which the model assumes. */
-const LESS_GATES = { PodDeletionCost: true, LogarithmicScaleDown: true };
-/** The file's name for DeploymentReplicaSetTerminatingReplicas, off by default in v1.34. */
-const STATUS_GATES = { DeploymentPodReplacementPolicy: false };
+/**
+ * The calculateStatus cases come from a TestCalculateStatus that named the gate
+ * DeploymentPodReplacementPolicy (v1.32); since v1.33 calculateStatus reads
+ * DeploymentReplicaSetTerminatingReplicas, split from it (KEP-3973). The case's value is that gate's.
+ */
+function statusGates(encoded: unknown): FeatureGates {
+  const gates = caseGates(encoded);
+  return { ...gates, DeploymentReplicaSetTerminatingReplicas: gates.DeploymentPodReplacementPolicy, DeploymentPodReplacementPolicy: false };
+}
 
 function ago(seconds: number | null | undefined): string | undefined {
   return seconds == null ? undefined : timestamp(NOW_MS - seconds * SECOND_MS);
@@ -102,10 +106,10 @@ function startingOrders<T>(items: readonly T[]): T[][] {
 }
 
 function runLess(input: Record<string, unknown>): unknown {
-  expect(input.featureGates).toEqual(LESS_GATES);
+  const gates = caseGates(input.featureGates);
   const i = { pod: toPod(input.podI as EncodedPod), rank: Number(input.rankI) };
   const j = { pod: toPod(input.podJ as EncodedPod), rank: Number(input.rankJ) };
-  return { lessIJ: activePodsWithRanksLess(i, j, NOW_MS), lessJI: activePodsWithRanksLess(j, i, NOW_MS) };
+  return { lessIJ: activePodsWithRanksLess(i, j, NOW_MS, gates), lessJI: activePodsWithRanksLess(j, i, NOW_MS, gates) };
 }
 
 /** The upstream test shuffles the input 20 times; here every rotation, forwards and backwards, must sort alike. */
@@ -126,13 +130,16 @@ function runGetPodsToDelete(input: Record<string, unknown>): unknown {
   const pods = (input.pods as string[]).map(byName);
   // The note: relatedPods null means the same list as pods.
   const related = input.relatedPods === null ? pods : (input.relatedPods as string[]).map(byName);
-  return getPodsToDelete(pods, related, Number(input.diff), NOW_MS).map(nameOf);
+  return getPodsToDelete(pods, related, Number(input.diff), NOW_MS, caseGates(input.featureGates)).map(nameOf);
+}
+
+/** A pod being deleted, as the encoding's terminatingPods lists it. */
+function terminatingPod(encoded: EncodedPod): Pod {
+  const p = toPod(encoded);
+  return { ...p, metadata: { ...p.metadata, deletionTimestamp: timestamp(NOW_MS) } };
 }
 
 function runCalculateStatus(input: Record<string, unknown>): unknown {
-  expect(input.featureGates).toEqual(STATUS_GATES);
-  // With the gate off, terminating pods do not enter the status.
-  expect(input.terminatingPods).toEqual([]);
   const rs: ReplicaSet = {
     spec: {
       selector: {},
@@ -140,14 +147,15 @@ function runCalculateStatus(input: Record<string, unknown>): unknown {
       template: { metadata: { labels: input.rsTemplateLabels as Record<string, string> } },
     },
   };
-  const status = calculateStatus(rs, (input.activePods as EncodedPod[]).map(toPod), null, NOW_MS);
-  expect(status).not.toHaveProperty('terminatingReplicas');
+  const terminating = (input.terminatingPods as EncodedPod[]).map(terminatingPod);
+  const status = calculateStatus(rs, (input.activePods as EncodedPod[]).map(toPod), terminating, null, NOW_MS, statusGates(input.featureGates));
   return {
     replicas: status.replicas,
     fullyLabeledReplicas: status.fullyLabeledReplicas,
     readyReplicas: status.readyReplicas,
     availableReplicas: status.availableReplicas,
-    terminatingReplicas: null,
+    // A nil pointer: absent from the status.
+    terminatingReplicas: status.terminatingReplicas ?? null,
   };
 }
 
@@ -165,38 +173,19 @@ function runConditions(input: Record<string, unknown>): unknown {
   };
   const pods = Array.from({ length: Number(input.activePodCount) }, () => toPod({ phase: 'Running', ready: true }));
   const error = input.manageReplicasError === null ? null : String(input.manageReplicasError);
-  const conditions = calculateStatus(rs, pods, error, NOW_MS).conditions ?? [];
+  const conditions = calculateStatus(rs, pods, [], error, NOW_MS, caseGates(input.featureGates)).conditions ?? [];
   // A condition calculateStatus adds carries the time it was added; an existing one is kept as it was.
   for (const c of conditions.slice(existing.length)) expect(c.lastTransitionTime).toBe(timestamp(NOW_MS));
   expect(conditions.slice(0, existing.length)).toEqual(existing);
   return { conditions: conditions.map(withoutTime) };
 }
 
-/** Runs one case by its function; one this file does not know fails. */
-function run(c: JsonCase): unknown {
-  switch (c.function) {
-    case 'ActivePodsWithRanks.Less': return runLess(c.input);
-    case 'ActivePods sort': return runActivePodsSort(c.input);
-    case 'getPodsToDelete': return runGetPodsToDelete(c.input);
-    case 'calculateStatus': return runCalculateStatus(c.input);
-    case 'calculateStatus conditions': return runConditions(c.input);
-    default: throw new Error(`no model for ${c.function}`);
-  }
-}
-
-describe('replicaset-scale-down.json', () => {
-  let ran = 0;
-  for (const c of file.cases) {
-    it(c.name, () => {
-      expect(run(c)).toEqual(c.expected);
-      ran++;
-    });
-  }
-
-  it('ran every case in the file', () => {
-    expect(file.cases).toHaveLength(18);
-    expect(ran).toBe(file.cases.length);
-  });
+runEveryCase<JsonCase>('replicaset-scale-down.json', {
+  'ActivePodsWithRanks.Less': (c) => expect(runLess(c.input)).toEqual(c.expected),
+  'ActivePods sort': (c) => expect(runActivePodsSort(c.input)).toEqual(c.expected),
+  getPodsToDelete: (c) => expect(runGetPodsToDelete(c.input)).toEqual(c.expected),
+  calculateStatus: (c) => expect(runCalculateStatus(c.input)).toEqual(c.expected),
+  'calculateStatus conditions': (c) => expect(runConditions(c.input)).toEqual(c.expected),
 });
 
 // --- The rules text, beyond the sample ----------------------------------------------
@@ -210,8 +199,25 @@ function withUid(p: Pod, uid: string): Pod {
 }
 
 describe('ActivePodsWithRanks.Less rules', () => {
-  const less = (i: Pod, j: Pod, rankI = 1, rankJ = 1) =>
-    activePodsWithRanksLess({ pod: i, rank: rankI }, { pod: j, rank: rankJ }, NOW_MS);
+  const less = (i: Pod, j: Pod, rankI = 1, rankJ = 1, gates = DEFAULT_FEATURE_GATES) =>
+    activePodsWithRanksLess({ pod: i, rank: rankI }, { pod: j, rank: rankJ }, NOW_MS, gates);
+
+  it('without PodDeletionCost the annotation is not read: the rank decides', () => {
+    const cheap = pod({ name: 'cheap', deletionCost: -100 });
+    const dear = pod({ name: 'dear', deletionCost: 100 });
+    expect([less(dear, cheap, 2, 1), less(cheap, dear, 1, 2)]).toEqual([false, true]);
+    const off = { ...DEFAULT_FEATURE_GATES, PodDeletionCost: false };
+    expect([less(dear, cheap, 2, 1, off), less(cheap, dear, 1, 2, off)]).toEqual([true, false]);
+  });
+
+  it('without LogarithmicScaleDown the more recent time goes first, even within one log2 bucket', () => {
+    const linear = { ...DEFAULT_FEATURE_GATES, LogarithmicScaleDown: false };
+    const early = withUid(pod({ name: 'early', readySinceAgeSeconds: 50 }), 'a');
+    const late = withUid(pod({ name: 'late', readySinceAgeSeconds: 40 }), 'b');
+    expect([less(late, early, 1, 1, linear), less(early, late, 1, 1, linear)]).toEqual([true, false]);
+    // With it, the UID decides within the bucket.
+    expect([less(late, early), less(early, late)]).toEqual([false, true]);
+  });
 
   it('a higher rank goes first when the deletion costs are equal', () => {
     const a = pod({ name: 'a' });
@@ -281,11 +287,11 @@ describe('calculateStatus rules', () => {
   it('an error with more pods than replicas adds FailedDelete; success removes the condition', () => {
     const rs: ReplicaSet = { spec: { replicas: 1, selector: {}, template: {} }, status: { replicas: 2 } };
     const pods = [pod({ name: 'a' }), pod({ name: 'b' })];
-    const failed = calculateStatus(rs, pods, 'boom', NOW_MS);
+    const failed = calculateStatus(rs, pods, [], 'boom', NOW_MS);
     expect(failed.conditions?.map(withoutTime)).toEqual([
       { type: REPLICA_FAILURE, status: 'True', reason: 'FailedDelete', message: 'boom' },
     ]);
-    const recovered = calculateStatus({ ...rs, status: failed }, pods, null, NOW_MS);
+    const recovered = calculateStatus({ ...rs, status: failed }, pods, [], null, NOW_MS);
     expect(recovered).not.toHaveProperty('conditions');
   });
 
@@ -295,11 +301,33 @@ describe('calculateStatus rules', () => {
       spec: { replicas: 1, selector: {}, template: {} },
       status: { replicas: 1, fullyLabeledReplicas: 1, readyReplicas: 1, availableReplicas: 1, observedGeneration: 1 },
     };
-    const status = calculateStatus(rs, [pod({ name: 'a' })], null, NOW_MS);
+    const status = calculateStatus(rs, [pod({ name: 'a' })], [], null, NOW_MS);
     expect(status).toEqual({ ...rs.status });
     const written = replicaSetStatusUpdate(rs, status);
     expect(written).toEqual({ ...status, observedGeneration: 2 });
     expect(replicaSetStatusUpdate({ ...rs, status: written as ReplicaSetStatus }, status)).toBeNull();
+  });
+
+  it('with DeploymentReplicaSetTerminatingReplicas, terminatingReplicas counts the terminating pods, and a change of it is written', () => {
+    const gates = { ...DEFAULT_FEATURE_GATES, DeploymentReplicaSetTerminatingReplicas: true };
+    const rs: ReplicaSet = {
+      metadata: { generation: 1 },
+      spec: { replicas: 1, selector: {}, template: {} },
+      status: { replicas: 1, fullyLabeledReplicas: 1, readyReplicas: 1, availableReplicas: 1, observedGeneration: 1 },
+    };
+    const going = terminatingPod({ name: 'going', phase: 'Running', ready: true });
+    const status = calculateStatus(rs, [pod({ name: 'a' })], [going], null, NOW_MS, gates);
+    expect(status).toEqual({ ...rs.status, terminatingReplicas: 1 });
+    expect(replicaSetStatusUpdate(rs, status)).toEqual({ ...status, observedGeneration: 1 });
+    expect(replicaSetStatusUpdate({ ...rs, status }, status)).toBeNull();
+    // Without the gate the field stays absent (a nil pointer), not 0.
+    expect(calculateStatus(rs, [pod({ name: 'a' })], [going], null, NOW_MS)).not.toHaveProperty('terminatingReplicas');
+  });
+
+  it('IsPodTerminating: being deleted and not yet Succeeded or Failed', () => {
+    const going = terminatingPod({ name: 'going', phase: 'Running', ready: true });
+    const gone = terminatingPod({ name: 'gone', phase: 'Succeeded', ready: false });
+    expect([going, gone, pod({ name: 'running' })].map(isPodTerminating)).toEqual([true, false, false]);
   });
 });
 

@@ -2,12 +2,11 @@
 // balanced_allocation_test.go) against model/semantics/resource-fit.ts, then rules the
 // sample leaves out. Filter vectors spell cpu in millicores; score vectors spell quantities
 // as the upstream tests write them (cpu 4000 is 4000 cores; only ratios matter).
-import { readFileSync } from 'node:fs';
 import type { Container } from 'kubernetes-types/core/v1.js';
 import { describe, expect, it } from 'vitest';
 import type { FieldError } from '../../model/api-status.ts';
 import {
-  DEFAULT_FEATURES,
+  RESOURCES_NOT_FOUND,
   SIDECARS_DISABLED_REASON,
   mostAllocatedScore,
   newNodeInfo,
@@ -24,13 +23,15 @@ import {
   type FitFilterResult,
   type PodSpecWithResources,
   type ResourceList,
-  type SchedulerFeatures,
   type ScoringResource,
   type ScoringStrategy,
   type ShapePoint,
 } from '../../model/semantics/resource-fit.ts';
+import { DEFAULT_FEATURES, schedulerFeatures, type SchedulerFeatures } from '../../model/semantics/scheduler-framework.ts';
+import { caseGates } from './case-gates.ts';
+import { runEveryCase, type SampleCase } from './sample-cases.ts';
 
-type JsonCase = { name: string; function: string; input: Record<string, unknown>; expected: unknown };
+type JsonCase = SampleCase;
 type JsonRequests = Record<string, number>;
 type JsonContainer = { requests: JsonRequests; restartPolicy?: string };
 type JsonPod = {
@@ -41,10 +42,6 @@ type JsonPod = {
 };
 type JsonNode = { name: string; allocatable: JsonRequests; draDevicesForResource?: number };
 type JsonInsufficient = Record<string, unknown> & { unresolvable?: boolean };
-
-const file = JSON.parse(
-  readFileSync(new URL('../k8s-semantics/scheduler-noderesources.json', import.meta.url), 'utf8'),
-) as { cases: JsonCase[] };
 
 /** The extended resource least_allocated_test.go calls extendedRes. */
 const EXTENDED_RES = 'abc.com/xyz';
@@ -80,15 +77,15 @@ function podSpec(json: JsonPod, cpu: CpuUnit): PodSpecWithResources {
   };
 }
 
-/** Gates the case leaves unset keep their defaults; DRA vectors back DRA_RESOURCE with a DeviceClass. */
+/**
+ * The case's gates, the ones it leaves unset at their defaults; TestRestartableInitContainers
+ * spells SidecarContainers as sidecarContainersEnabled. DRA vectors back DRA_RESOURCE with a DeviceClass.
+ */
 function featuresOf(input: Record<string, unknown>): SchedulerFeatures {
-  const gates = (input.featureGates ?? {}) as Record<string, boolean>;
+  const gates = caseGates(input.featureGates);
+  const sidecars = input.sidecarContainersEnabled as boolean | undefined;
   const draBacked = (input.draBackedExtendedResources as string[] | undefined) ?? [DRA_RESOURCE];
-  return {
-    podLevelResources: gates.PodLevelResources ?? DEFAULT_FEATURES.podLevelResources,
-    sidecarContainers: (input.sidecarContainersEnabled as boolean | undefined) ?? DEFAULT_FEATURES.sidecarContainers,
-    draExtendedResources: gates.DRAExtendedResource ? new Set(draBacked) : null,
-  };
+  return schedulerFeatures(sidecars === undefined ? gates : { ...gates, SidecarContainers: sidecars }, new Set(draBacked));
 }
 
 // --- Filter vectors ---------------------------------------------------------------------
@@ -196,25 +193,20 @@ function runScore(input: Record<string, unknown>): unknown {
   }));
 }
 
-describe('scheduler-noderesources.json', () => {
-  for (const c of file.cases) {
-    it(c.name, () => {
-      if (c.function.startsWith('NodeResourcesFit.Filter')) {
-        const [got, want] = comparableFilter(runFilter(c.input), c.expected as Record<string, unknown>);
-        expect(got).toEqual(want);
-      } else if (c.function === 'NodeResourcesFit (TestRestartableInitContainers)') {
-        expect(runRestartable(c.input)).toEqual(c.expected);
-      } else if (c.function.includes('.Score')) {
-        expect(runScore(c.input)).toEqual(c.expected);
-      } else {
-        throw new Error(`unknown function ${c.function}`);
-      }
-    });
-  }
+const runFilterCase = (c: JsonCase) => {
+  const [got, want] = comparableFilter(runFilter(c.input), c.expected as Record<string, unknown>);
+  expect(got).toEqual(want);
+};
+const runScoreCase = (c: JsonCase) => expect(runScore(c.input)).toEqual(c.expected);
 
-  it('covers every case', () => {
-    expect(file.cases).toHaveLength(34);
-  });
+runEveryCase<JsonCase>('scheduler-noderesources.json', {
+  'NodeResourcesFit.Filter': runFilterCase,
+  'NodeResourcesFit.Filter (TestNotEnoughRequests)': runFilterCase,
+  'NodeResourcesFit.Filter (TestStorageRequests)': runFilterCase,
+  'NodeResourcesFit (TestRestartableInitContainers)': (c) => expect(runRestartable(c.input)).toEqual(c.expected),
+  'NodeResourcesFit.Score (TestFitScore)': runScoreCase,
+  'NodeResourcesFit.Score LeastAllocated (TestLeastAllocatedScoringStrategy)': runScoreCase,
+  'NodeResourcesBalancedAllocation.Score (TestNodeResourcesBalancedAllocation)': runScoreCase,
 });
 
 // --- Rules beyond the sample --------------------------------------------------------------
@@ -315,6 +307,16 @@ describe('scoring beyond the sample', () => {
   it('BalancedAllocation uses actual requests: a pod omitting them is skipped, and scores 0 without PreScore', () => {
     expect(nodeResourcesBalancedAllocationPreScore(pod([{}]), cpuAndMemory)).toBe('Skip');
     expect(nodeResourcesBalancedAllocationScore(pod([{}]), node, cpuAndMemory)).toBe(0);
+  });
+
+  it('NodeResourcesFit with no scoring resources fails with an Error status on every node (resource_allocation.go score)', () => {
+    for (const type of ['LeastAllocated', 'MostAllocated'] as const) {
+      expect(nodeResourcesFitScore(pod([{ cpu: '1' }]), node, { type, resources: [] })).toEqual({ code: 'Error', message: 'resources not found' });
+    }
+    expect(RESOURCES_NOT_FOUND).toEqual({ code: 'Error', message: 'resources not found' });
+    // BalancedAllocation never gets there: with no resources every pod is best-effort.
+    expect(nodeResourcesBalancedAllocationPreScore(pod([{ cpu: '1' }]), [])).toBe('Skip');
+    expect(nodeResourcesBalancedAllocationScore(pod([{ cpu: '1' }]), node, [])).toBe(0);
   });
 
   it('MostAllocated counts an over-committed resource as full', () => {

@@ -1,52 +1,18 @@
-// Every ShouldContainerBeRestarted case of container-restart-backoff.json (upstream
-// helpers_test.go TestShouldContainerBeRestarted) against model/semantics/restart.ts.
-import { readFileSync } from 'node:fs';
+// ShouldContainerBeRestarted and ContainerShouldRestart beyond the sample cases (which
+// backoff.test.ts runs with the rest of container-restart-backoff.json): the rows of upstream's
+// table the sample leaves out, and container-level restart policies and rules.
+import type { Container, PodSpec } from 'kubernetes-types/core/v1.js';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_FEATURE_GATES } from '../../model/feature-gates.ts';
 import {
+  containerShouldRestart,
   shouldContainerBeRestarted,
+  type ContainerWithRules,
   type PodRestartPolicy,
   type RuntimeContainerStatus,
 } from '../../model/semantics/restart.ts';
 
-type JsonCase = { name: string; function: string; input: Record<string, unknown>; expected: unknown };
-
-const file = JSON.parse(
-  readFileSync(new URL('../k8s-semantics/container-restart-backoff.json', import.meta.url), 'utf8'),
-) as { cases: JsonCase[] };
-const cases = file.cases.filter((c) => c.function === 'ShouldContainerBeRestarted');
-
-const RUNTIME_STATES = ['created', 'running', 'exited', 'unknown'] as const;
 const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'] as const;
-
-function oneOf<T extends string>(allowed: readonly T[], value: unknown): T {
-  if (!allowed.includes(value as T)) throw new Error(`unexpected value ${JSON.stringify(value)}`);
-  return value as T;
-}
-
-function runtimeStatus(json: Record<string, unknown>): RuntimeContainerStatus {
-  const status = { name: String(json.name), state: oneOf(RUNTIME_STATES, json.state) };
-  return json.exitCode === undefined ? status : { ...status, exitCode: Number(json.exitCode) };
-}
-
-function restartPolicy(json: unknown): PodRestartPolicy {
-  return oneOf(RESTART_POLICIES, json);
-}
-
-describe('ShouldContainerBeRestarted', () => {
-  for (const c of cases) {
-    it(c.name, () => {
-      const input = c.input;
-      const statuses = (input.runtimeStatuses as Record<string, unknown>[]).map(runtimeStatus);
-      const got = shouldContainerBeRestarted(
-        String(input.containerName),
-        restartPolicy(input.podRestartPolicy),
-        input.podDeleted as boolean,
-        statuses,
-      );
-      expect(got).toBe(c.expected);
-    });
-  }
-});
 
 // The sample holds only the Never rows of the upstream table; the README's rules give
 // the rest (exited: OnFailure restarts only on a non-zero exit code, Always always).
@@ -75,5 +41,41 @@ describe('ShouldContainerBeRestarted rules beyond the sample', () => {
 
   it('an exited status without an exit code reads as 0 (Go zero value)', () => {
     expect(shouldContainerBeRestarted('c', 'OnFailure', false, [{ name: 'c', state: 'exited' }])).toBe(false);
+  });
+});
+
+describe('container-level restart policies and rules (pod/util.go ContainerShouldRestart)', () => {
+  const podSpec = (restartPolicy: PodRestartPolicy): PodSpec => ({ restartPolicy, containers: [] });
+  const rules: ContainerWithRules = {
+    name: 'c',
+    restartPolicy: 'Never',
+    restartPolicyRules: [
+      { action: 'Restart', exitCodes: { operator: 'In', values: [42, 43] } },
+      { action: 'RestartAllContainers', exitCodes: { operator: 'NotIn', values: [0, 1, 42, 43] } },
+    ],
+  };
+  const gatesOn = { ...DEFAULT_FEATURE_GATES, ContainerRestartRules: true };
+
+  it('the first matching rule decides; no match falls back to the container policy, then the pod policy', () => {
+    expect(containerShouldRestart(rules, podSpec('Always'), 42, gatesOn)).toBe(true);
+    expect(containerShouldRestart(rules, podSpec('Always'), 1, gatesOn)).toBe(false);
+    expect(containerShouldRestart({ name: 'c', restartPolicy: 'OnFailure' }, podSpec('Never'), 2, gatesOn)).toBe(true);
+    expect(containerShouldRestart({ name: 'c', restartPolicy: 'OnFailure' }, podSpec('Never'), 0, gatesOn)).toBe(false);
+    expect(containerShouldRestart({ name: 'c' } as Container, podSpec('OnFailure'), 0, gatesOn)).toBe(false);
+    expect(containerShouldRestart({ name: 'c' } as Container, podSpec('Always'), 0, gatesOn)).toBe(true);
+  });
+
+  it('a RestartAllContainers rule restarts the container only with RestartAllContainersOnContainerExits', () => {
+    expect(containerShouldRestart(rules, podSpec('Always'), 7, gatesOn)).toBe(false);
+    expect(containerShouldRestart(rules, podSpec('Always'), 7, { ...gatesOn, RestartAllContainersOnContainerExits: true })).toBe(true);
+  });
+
+  it('ShouldContainerBeRestarted follows the container rules only with ContainerRestartRules', () => {
+    const exited: RuntimeContainerStatus[] = [{ name: 'c', state: 'exited', exitCode: 42 }];
+    const input = { container: rules, podSpec: podSpec('Never'), gates: gatesOn };
+    expect(shouldContainerBeRestarted('c', 'Never', false, exited, input)).toBe(true);
+    expect(shouldContainerBeRestarted('c', 'Never', false, exited, { ...input, gates: DEFAULT_FEATURE_GATES })).toBe(false);
+    expect(shouldContainerBeRestarted('c', 'Never', true, exited, input)).toBe(false);
+    expect(shouldContainerBeRestarted('c', 'Never', false, [{ name: 'c', state: 'running' }], input)).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 // Every case of taints-tolerations.json (upstream toleration_test.go, helpers_test.go,
 // taint_toleration_test.go at 0f7becbc, taint_eviction_test.go) against
-// model/semantics/taints.ts, then the upstream rows the sample leaves out.
-import { readFileSync } from 'node:fs';
+// model/semantics/taints.ts, then the upstream rows the sample leaves out. A ToleratesTaint case
+// gives the gate TaintTolerationComparisonOperators as comparisonOperatorsEnabled.
 import type { Node, Pod, Taint, Toleration } from 'kubernetes-types/core/v1.js';
 import { describe, expect, it } from 'vitest';
 import {
@@ -12,12 +12,9 @@ import {
   taintTolerationScore,
   toleratesTaint,
 } from '../../model/semantics/taints.ts';
+import { runEveryCase, type SampleCase } from './sample-cases.ts';
 
-type JsonCase = { name: string; function: string; input: Record<string, unknown>; expected: unknown };
-
-const file = JSON.parse(
-  readFileSync(new URL('../k8s-semantics/taints-tolerations.json', import.meta.url), 'utf8'),
-) as { cases: JsonCase[] };
+type JsonCase = SampleCase;
 
 function pod(tolerations: Toleration[]): Pod {
   return { spec: { containers: [], tolerations } };
@@ -40,48 +37,32 @@ function taintFilter(name: unknown): ((taint: Taint) => boolean) | undefined {
   return TAINT_FILTERS[String(name)];
 }
 
-/** Runs one case by its function name; a function this file does not know fails. */
-function run(c: JsonCase): unknown {
-  const input = c.input;
-  switch (c.function) {
-    case 'ToleratesTaint':
-      return toleratesTaint(
-        input.toleration as Toleration,
-        input.taint as Taint,
-        input.comparisonOperatorsEnabled as boolean,
-      );
-    case 'compareNumericValues':
-      return compareNumericValues(String(input.tolerationValue), String(input.taintValue), String(input.operator));
-    case 'FindMatchingUntoleratedTaint': {
-      const taint = findMatchingUntoleratedTaint(
-        input.taints as Taint[],
-        input.tolerations as Toleration[],
-        taintFilter(input.taintFilter),
-      );
-      return { allTolerated: taint === undefined };
-    }
-    case 'TaintToleration.Filter':
-      return taintTolerationFilter(pod(input.podTolerations as Toleration[]), node('node', input.nodeTaints as Taint[]));
-    case 'TaintToleration.Score': {
-      const nodes = (input.nodes as { name: string; taints: Taint[] }[]).map((n) => node(n.name, n.taints));
-      return taintTolerationScore(pod(input.podTolerations as Toleration[]), nodes);
-    }
-    case 'getMinTolerationTime': {
-      const tolerations = (input.tolerationSeconds as number[]).map((s): Toleration => ({ tolerationSeconds: s }));
-      return { seconds: getMinTolerationTime(tolerations) };
-    }
-    default:
-      throw new Error(`no model for ${c.function}`);
-  }
-}
+/** A runner per function of the file: what it returns must equal the case's expected value. */
+const runners: Readonly<Record<string, (input: Record<string, unknown>) => unknown>> = {
+  ToleratesTaint: (input) => {
+    if (typeof input.comparisonOperatorsEnabled !== 'boolean') throw new Error('comparisonOperatorsEnabled must be true or false');
+    return toleratesTaint(input.toleration as Toleration, input.taint as Taint, input.comparisonOperatorsEnabled);
+  },
+  compareNumericValues: (input) => compareNumericValues(String(input.tolerationValue), String(input.taintValue), String(input.operator)),
+  FindMatchingUntoleratedTaint: (input) => {
+    const taint = findMatchingUntoleratedTaint(input.taints as Taint[], input.tolerations as Toleration[], taintFilter(input.taintFilter));
+    return { allTolerated: taint === undefined };
+  },
+  'TaintToleration.Filter': (input) => taintTolerationFilter(pod(input.podTolerations as Toleration[]), node('node', input.nodeTaints as Taint[])),
+  'TaintToleration.Score': (input) => {
+    const nodes = (input.nodes as { name: string; taints: Taint[] }[]).map((n) => node(n.name, n.taints));
+    return taintTolerationScore(pod(input.podTolerations as Toleration[]), nodes);
+  },
+  getMinTolerationTime: (input) => {
+    const tolerations = (input.tolerationSeconds as number[]).map((s): Toleration => ({ tolerationSeconds: s }));
+    return { seconds: getMinTolerationTime(tolerations) };
+  },
+};
 
-describe('taints-tolerations.json', () => {
-  for (const c of file.cases) {
-    it(c.name, () => {
-      expect(run(c)).toEqual(c.expected);
-    });
-  }
-});
+runEveryCase<JsonCase>(
+  'taints-tolerations.json',
+  Object.fromEntries(Object.entries(runners).map(([name, run]) => [name, (c: JsonCase) => expect(run(c.input)).toEqual(c.expected)])),
+);
 
 // The sample holds no failing Filter; these rows of TestTaintTolerationFilter and
 // TestTaintTolerationScore (0f7becbc) pin the failure reason and a partial score.
