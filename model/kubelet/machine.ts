@@ -150,7 +150,7 @@ function onReply(ctx: KubeletContext, event: Extract<ClientEvent, { type: 'REPLY
 function newWorker(object: KubeObject, nowMs: number): PodWorker {
   return {
     uid: object.metadata.uid ?? '', key: `${object.metadata.namespace}/${object.metadata.name}`, admission: null,
-    startedAtMs: nowMs, waiting: {}, pulledFor: {}, graceMs: {}, mountProblem: null, phase: undefined, deleteRequested: false,
+    startedAtMs: nowMs, waiting: {}, underway: null, graceMs: {}, mountProblem: null, phase: undefined, deleteRequested: false,
   };
 }
 

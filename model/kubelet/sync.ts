@@ -154,20 +154,30 @@ function currentStatus(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, 
   return lastStatus.status;
 }
 
+/** How a sync ends, besides its runtime call. */
+interface Ending {
+  /** The pod worker has stopped every container of a pod being deleted. */
+  readonly podIsTerminal?: boolean;
+  /** The step carries on a SyncPod under way: it writes no status (upstream writes one as a SyncPod begins). */
+  readonly quiet?: boolean;
+  /** A SyncPod ended with an error: the pod worker syncs the pod again (podWorkers requeue it). */
+  readonly requeue?: boolean;
+}
+
 /**
  * Ends a sync: `earlier` (timers, back-offs) plus the worker's new state, the runtime call
  * (if any) and the status to report. `ctx` already includes `earlier`.
  */
-function finish(ctx: KubeletContext, earlier: Change, worker: PodWorker, pod: KubeObject | undefined, view: KubeletView, rules: SyncRules, op: RuntimeEvent | null, podIsTerminal = false): Change {
+function finish(ctx: KubeletContext, earlier: Change, worker: PodWorker, pod: KubeObject | undefined, view: KubeletView, rules: SyncRules, op: RuntimeEvent | null, ending: Ending = {}): Change {
   let change: Change = { ...earlier, op };
   let next = worker;
   if (pod) {
-    const status = currentStatus(ctx, worker, pod, view, rules, podIsTerminal);
+    const status = currentStatus(ctx, worker, pod, view, rules, ending.podIsTerminal ?? false);
     next = { ...worker, phase: status.phase };
-    change = { ...change, ...reportStatus(ctx, next, pod, status, view.nowMs) };
+    if (!ending.quiet) change = { ...change, ...reportStatus(ctx, next, pod, status, view.nowMs) };
   }
   change = { ...change, workers: ctx.workers.set(worker.uid, next) };
-  return op === null ? { ...change, ...settled(ctx, worker.uid) } : change;
+  return op === null && !ending.requeue ? { ...change, ...settled(ctx, worker.uid) } : change;
 }
 
 /** A probe worker for every probe of the pod's containers (prober_manager AddPod). */
@@ -215,7 +225,7 @@ function admitWorker(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, vi
   return { workers: ctx.workers.set(worker.uid, admitted) };
 }
 
-type Plan = { readonly op: RuntimeEvent | null; readonly worker: PodWorker; readonly change: Change };
+type Plan = { readonly op: RuntimeEvent | null; readonly worker: PodWorker; readonly change: Change; readonly ending?: Ending };
 
 function waitingAs(worker: PodWorker, name: string, waiting: Waiting | null): PodWorker {
   const current = worker.waiting[name];
@@ -230,8 +240,12 @@ function waitingAs(worker: PodWorker, name: string, waiting: Waiting | null): Po
 
 const registryImage = (image: string) => normalizedImage(image);
 
-/** Image puller (images/image_manager.go EnsureImageExists) for the container's next start. */
-function ensureImage(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, c: Container, nextAttempt: number, view: KubeletView, nowMs: number):
+/**
+ * Image puller (images/image_manager.go EnsureImageExists) for the container's next start. With
+ * pull policy Always every start pulls: the SyncPod that pulled goes on to create the container
+ * without asking again (SyncPodUnderway 'starting').
+ */
+function ensureImage(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, c: Container, view: KubeletView, nowMs: number):
   { ready: true } | { ready: false; plan: Plan } {
   const image = c.image ?? '';
   const invalid = imageNameProblem(image);
@@ -243,8 +257,7 @@ function ensureImage(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, c:
     if (present) return { ready: true };
     return { ready: false, plan: { op: null, worker: waitingAs(worker, c.name, { reason: 'ErrImageNeverPull', message: `Container image "${image}" is not present with pull policy of Never` }), change: {} } };
   }
-  const pulled = policy === 'Always' ? worker.pulledFor[c.name] === nextAttempt : present;
-  if (pulled) return { ready: true };
+  if (policy === 'IfNotPresent' && present) return { ready: true };
   const key = `${pod.metadata.uid}_${ref}`;
   const entry = ctx.imageBackoff.entries[key];
   if (entry && nowMs - entry.lastUpdateMs < entry.backoffMs) {
@@ -258,35 +271,55 @@ function ensureImage(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, c:
     const change = { imageBackoff, ...withTimer(ctx, nowMs + backoffGet(imageBackoff, key), worker.uid) };
     return { ready: false, plan: { op: null, worker: waitingAs(worker, c.name, { reason: 'ErrImagePull', message }), change } };
   }
-  const next = { ...worker, pulledFor: { ...worker.pulledFor, [c.name]: nextAttempt } };
-  return { ready: false, plan: { op: { type: 'PULL_IMAGE', image: ref }, worker: next, change: {} } };
+  return { ready: false, plan: { op: { type: 'PULL_IMAGE', image: ref }, worker, change: {} } };
+}
+
+/** The worker with no SyncPod under way. */
+function ended(worker: PodWorker): PodWorker {
+  return worker.underway === null ? worker : { ...worker, underway: null };
 }
 
 /**
- * The next runtime call to get container `c` running, or null when it must wait (with the
- * reason recorded). `newest` is its newest instance, exited, or undefined if it never ran.
+ * The next runtime call of a start, as SyncPod's start does it: doBackOff, then startContainer's
+ * EnsureImageExists and CreateContainer; or null when it must wait (with the reason recorded, the
+ * SyncPod ended). `newest` is the container's newest instance, exited, or undefined if it never
+ * ran; `backoffSinceMs` the exit the back-off is judged on (doBackOff's FinishedAt), null for none.
+ * The back-off is decided once per attempt: the steps that pull and create carry on the same SyncPod.
  */
-function startContainer(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, c: Container, init: boolean, newest: RuntimeContainer | undefined, view: KubeletView, nowMs: number): Plan {
+function startContainer(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, c: Container, init: boolean, newest: RuntimeContainer | undefined, view: KubeletView, nowMs: number,
+  backoffSinceMs: number | null = newest?.finishedAtMs ?? null): Plan {
+  const attempt = newest ? newest.attempt + 1 : 0;
+  const u = worker.underway;
+  const starting: PodWorker = { ...worker, underway: { phase: 'starting', container: c.name, attempt } };
   let change: Change = {};
-  if (newest?.state === 'exited') {
-    const key = `${worker.uid}/${c.name}`;
-    const decision = crashLoopBackoff(ctx.crashBackoff, key, newest.finishedAtMs, nowMs);
-    if (decision.inBackoff) {
-      const message = `back-off ${goDuration(decision.backoffMs)} restarting failed container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${worker.uid})`;
-      return { op: null, worker: waitingAs(worker, c.name, { reason: 'CrashLoopBackOff', message }), change: withTimer(ctx, (newest.finishedAtMs ?? nowMs) + decision.backoffMs, worker.uid) };
+  if (!(u?.phase === 'starting' && u.container === c.name && u.attempt === attempt)) {
+    if (backoffSinceMs !== null) {
+      const key = `${worker.uid}/${c.name}`;
+      const decision = crashLoopBackoff(ctx.crashBackoff, key, backoffSinceMs, nowMs);
+      if (decision.inBackoff) {
+        const message = `back-off ${goDuration(decision.backoffMs)} restarting failed container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${worker.uid})`;
+        return { op: null, worker: waitingAs(ended(worker), c.name, { reason: 'CrashLoopBackOff', message }), change: withTimer(ctx, (newest?.finishedAtMs ?? nowMs) + decision.backoffMs, worker.uid) };
+      }
+      change = { crashBackoff: decision.backoff };
     }
-    change = { crashBackoff: decision.backoff };
+    const image = ensureImage({ ...ctx, ...change }, worker, pod, c, view, nowMs);
+    if (!image.ready) {
+      const { op } = image.plan;
+      return { op, worker: op ? { ...image.plan.worker, underway: starting.underway } : ended(image.plan.worker), change: { ...change, ...image.plan.change } };
+    }
   }
-  const nextAttempt = newest ? newest.attempt + 1 : 0;
-  const image = ensureImage({ ...ctx, ...change }, worker, pod, c, nextAttempt, view, nowMs);
-  if (!image.ready) return { ...image.plan, change: { ...change, ...image.plan.change } };
   const configProblem = containerConfigProblem(c, pod.metadata.namespace ?? '', view);
-  if (configProblem) return { op: null, worker: waitingAs(worker, c.name, { reason: 'CreateContainerConfigError', message: configProblem }), change };
+  if (configProblem) return { op: null, worker: waitingAs(ended(worker), c.name, { reason: 'CreateContainerConfigError', message: configProblem }), change };
   const op: RuntimeEvent = {
     type: 'CREATE_CONTAINER', podUid: worker.uid, podKey: worker.key, name: c.name, init,
     image: registryImage(c.image ?? ''), behaviour: {},
   };
-  return { op, worker, change };
+  return { op, worker: starting, change };
+}
+
+/** StartContainer for a created instance: the start ends the SyncPod. */
+function startCreated(worker: PodWorker, created: RuntimeContainer, nowMs: number): Plan {
+  return { op: { type: 'START_CONTAINER', id: created.id, nowMs }, worker: ended(worker), change: {} };
 }
 
 /** SIGTERM for a running container (recording its grace period), SIGKILL once the rules allow. */
@@ -311,7 +344,25 @@ function probeFailed(ctx: KubeletContext, uid: string, c: RuntimeContainer): boo
   });
 }
 
-/** computePodActions for a pod that is neither being deleted nor terminal. */
+function specGraceMs(spec: PodSpec): number {
+  return (spec.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS) * 1000;
+}
+
+/** The restart policy a container is started again under: an init container's is OnFailure (Never: the pod fails), a sidecar's Always. */
+function restartPolicyOf(c: Container, init: boolean, policy: PodRestartPolicy): PodRestartPolicy {
+  if (!init) return policy;
+  return isSidecar(c) ? 'Always' : policy === 'Never' ? 'Never' : 'OnFailure';
+}
+
+/** A container of the pod's spec by name, and whether it is an init container. */
+function containerNamed(spec: PodSpec, name: string): { c: Container; init: boolean } | undefined {
+  const init = (spec.initContainers ?? []).find((c) => c.name === name);
+  if (init) return { c: init, init: true };
+  const c = (spec.containers ?? []).find((r) => r.name === name);
+  return c && { c, init: false };
+}
+
+/** computePodActions for a pod that is neither being deleted nor terminal, with no SyncPod under way. */
 function planPod(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, view: KubeletView, rules: SyncRules, nowMs: number): Plan {
   const spec = specOf(pod);
   const uid = worker.uid;
@@ -322,33 +373,33 @@ function planPod(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, view: 
   const instances = instancesOf(view.runtime, uid);
   const policy = (spec.restartPolicy ?? 'Always') as PodRestartPolicy;
   const statuses = runtimeStatuses(instances);
-  const graceMs = (spec.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS) * 1000;
   let current = worker;
   let change: Change = {};
-  const step = (c: Container, init: boolean, restartPolicy: PodRestartPolicy): Plan | 'next' | 'wait' => {
+  const step = (c: Container, init: boolean): Plan | 'next' | 'wait' => {
     const newest = instances.get(c.name)?.[0];
-    if (newest?.state === 'created') return { op: { type: 'START_CONTAINER', id: newest.id, nowMs }, worker: current, change };
+    if (newest?.state === 'created') return { ...startCreated(current, newest, nowMs), change };
     if (newest?.state === 'running') {
       // The reason it waited (CrashLoopBackOff, ErrImagePull) stands until it is seen running (the kubelet's reasonCache).
       current = waitingAs(current, c.name, null);
       if (!probeFailed(ctx, uid, newest)) return init && !isSidecar(c) ? 'wait' : 'next';
-      const stop = stopContainer(current, newest, graceMs, rules, nowMs);
-      current = stop.worker;
-      if (stop.op) return { op: stop.op, worker: current, change };
-      change = { ...change, ...withTimer({ ...ctx, ...change }, stop.deadlineMs, uid) };
-      return 'next';
+      // Killed, and started again by the same SyncPod, which blocks the pod worker meanwhile.
+      const before = instances.get(c.name)?.[1];
+      const backoffSinceMs = before?.state === 'exited' ? before.finishedAtMs : null;
+      current = { ...current, underway: { phase: 'killing', container: c.name, id: newest.id, backoffSinceMs } };
+      const kill = killUnderway({ ...ctx, ...change }, current, newest, specGraceMs(spec), rules, nowMs);
+      return { ...kill, change: { ...change, ...kill.change } };
     }
     if (newest?.state === 'exited' && init && !isSidecar(c) && newest.exitCode === 0) return 'next';
-    if (!rules.shouldRestart(c.name, restartPolicy, false, statuses)) return init && !isSidecar(c) ? 'wait' : 'next';
+    if (!rules.shouldRestart(c.name, restartPolicyOf(c, init, policy), false, statuses)) return init && !isSidecar(c) ? 'wait' : 'next';
     const plan = startContainer({ ...ctx, ...change }, current, pod, c, init, newest, view, nowMs);
     current = plan.worker;
     change = { ...change, ...plan.change };
     if (plan.op) return { ...plan, change };
     return init && !isSidecar(c) ? 'wait' : 'next';
   };
-  // Init containers run one at a time, in order; a failed one is retried as OnFailure would (Never: the pod fails).
+  // Init containers run one at a time, in order.
   for (const c of spec.initContainers ?? []) {
-    const r = step(c, true, isSidecar(c) ? 'Always' : policy === 'Never' ? 'Never' : 'OnFailure');
+    const r = step(c, true);
     if (r === 'wait') {
       for (const regular of spec.containers ?? []) current = waitingAs(current, regular.name, { reason: 'PodInitializing' });
       return { op: null, worker: current, change };
@@ -357,10 +408,44 @@ function planPod(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, view: 
   }
   for (const c of spec.containers ?? []) {
     if (current.waiting[c.name]?.reason === 'PodInitializing') current = waitingAs(current, c.name, null);
-    const r = step(c, false, policy);
+    const r = step(c, false);
     if (r !== 'next' && r !== 'wait') return r;
   }
   return { op: null, worker: current, change };
+}
+
+/** A step of the kill a SyncPod is blocked on: SIGTERM, SIGKILL once the grace period allows, or a wait for it. */
+function killUnderway(ctx: KubeletContext, worker: PodWorker, c: RuntimeContainer, graceMs: number, rules: SyncRules, nowMs: number): Plan {
+  const stop = stopContainer(worker, c, graceMs, rules, nowMs);
+  if (stop.op) return { op: stop.op, worker: stop.worker, change: {} };
+  return { op: null, worker: stop.worker, change: withTimer(ctx, stop.deadlineMs, worker.uid) };
+}
+
+/** The next step of the SyncPod under way; `ending.quiet` while it goes on. */
+function continueSyncPod(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, view: KubeletView, rules: SyncRules, nowMs: number): Plan {
+  const u = worker.underway!;
+  const spec = specOf(pod);
+  const named = containerNamed(spec, u.container);
+  if (!named) return planPod(ctx, ended(worker), pod, view, rules, nowMs);
+  const { c, init } = named;
+  const instances = instancesOf(view.runtime, worker.uid);
+  const newest = instances.get(c.name)?.[0];
+  const goesOn = (plan: Plan): Plan => ({ ...plan, ending: { quiet: plan.worker.underway !== null || plan.op !== null } });
+  switch (u.phase) {
+    case 'killing': {
+      const target = view.runtime.containers.get(u.id);
+      if (target?.state === 'running') return goesOn(killUnderway(ctx, worker, target, specGraceMs(spec), rules, nowMs));
+      const policy = restartPolicyOf(c, init, (spec.restartPolicy ?? 'Always') as PodRestartPolicy);
+      if (!rules.shouldRestart(c.name, policy, false, runtimeStatuses(instances))) return { op: null, worker: ended(worker), change: {} };
+      return goesOn(startContainer(ctx, ended(worker), pod, c, init, newest, view, nowMs, u.backoffSinceMs));
+    }
+    case 'starting':
+      if (newest?.state === 'created' && newest.attempt === u.attempt) return goesOn(startCreated(worker, newest, nowMs));
+      if ((newest ? newest.attempt + 1 : 0) !== u.attempt) return planPod(ctx, ended(worker), pod, view, rules, nowMs);
+      return goesOn(startContainer(ctx, worker, pod, c, init, newest, view, nowMs));
+    default:
+      return planPod(ctx, ended(worker), pod, view, rules, nowMs);
+  }
 }
 
 /** SyncPod for a pod that is running or starting. */
@@ -376,9 +461,9 @@ export function syncPod(ctx: KubeletContext, uid: string, view: KubeletView, now
   if (worker.admission !== 'admitted') return finish(ctx, {}, worker, pod, view, rules, null);
   // SyncPod generates the status first and stops if it is terminal: a Never pod whose
   // container vanished with a reboot is Failed, not started again.
-  if (rules.stopsAt(currentStatus(ctx, worker, pod, view, rules, false))) return finish(ctx, {}, worker, pod, view, rules, null);
-  const plan = planPod(ctx, worker, pod, view, rules, nowMs);
-  return finish({ ...ctx, ...plan.change }, plan.change, plan.worker, pod, view, rules, plan.op);
+  if (rules.stopsAt(currentStatus(ctx, worker, pod, view, rules, false))) return finish(ctx, {}, ended(worker), pod, view, rules, null);
+  const plan = worker.underway ? continueSyncPod(ctx, worker, pod, view, rules, nowMs) : planPod(ctx, worker, pod, view, rules, nowMs);
+  return finish({ ...ctx, ...plan.change }, plan.change, plan.worker, pod, view, rules, plan.op, plan.ending);
 }
 
 /** A terminal pod: nothing is started again; anything still running is stopped. */
@@ -413,7 +498,8 @@ export function syncTerminatingPod(ctx: KubeletContext, uid: string, view: Kubel
   if (!worker) return { op: null, ...settled(ctx, uid) };
   const pod = podOf(view, worker);
   const graceMs = deletionGraceMs(pod);
-  let current = worker;
+  // The deletion cancels a SyncPod under way (the pod worker cancels its context).
+  let current = ended(worker);
   let change: Change = {};
   // Containers still running within their grace period: the pod is not terminated yet
   // (their timers may already be set, so `change` alone cannot tell).
@@ -433,7 +519,7 @@ export function syncTerminatingPod(ctx: KubeletContext, uid: string, view: Kubel
     const probes = [...ctx.probes.entries()].filter(([, s]) => s.uid === uid).reduce((p, [k]) => p.delete(k), ctx.probes);
     return { op: null, workers: ctx.workers.delete(uid), probes, statusPending: ctx.statusPending.delete(uid), deletePending: ctx.deletePending.delete(uid), ...settled(ctx, uid) };
   }
-  const done = finish({ ...ctx, ...change }, change, current, pod, view, rules, null, true);
+  const done = finish({ ...ctx, ...change }, change, current, pod, view, rules, null, { podIsTerminal: true });
   const written = ctx.statusWritten.get(uid);
   if (pod.metadata.deletionTimestamp && !current.deleteRequested && isTerminalPhase(written?.status.phase)) {
     return { ...done, deletePending: ctx.deletePending.set(uid, worker.key) };
