@@ -2,7 +2,7 @@
 // (pkg/apis/core/v1/defaults.go, pkg/apis/apps/v1/defaults.go), and the tolerations the
 // DefaultTolerationSeconds admission plugin adds to pods. A manifest that leaves a field
 // out means the default, so the model must see the default too.
-import type { Container, PodSpec, Probe, ServicePort, ServiceSpec, Toleration } from 'kubernetes-types/core/v1.js';
+import type { Container, HTTPGetAction, Lifecycle, LifecycleHandler, PodSpec, Probe, ServicePort, ServiceSpec, Toleration } from 'kubernetes-types/core/v1.js';
 import { defaultPullPolicy } from './image-ref.ts';
 import type { KubeObject, Resource } from './resources.ts';
 
@@ -10,8 +10,22 @@ import type { KubeObject, Resource } from './resources.ts';
 export const DEFAULT_TOLERATION_SECONDS = 300;
 const NODE_TAINTS = ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable'];
 
+/** SetDefaults_HTTPGetAction, for probes and lifecycle hooks alike. */
+function httpGet<T extends { httpGet?: HTTPGetAction }>(handler: T): T {
+  return handler.httpGet ? { ...handler, httpGet: { path: '/', scheme: 'HTTP', ...handler.httpGet } } : handler;
+}
+
 function probe(p: Probe | undefined): Probe | undefined {
-  return p && { timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3, ...p };
+  return p && httpGet({ timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3, ...p });
+}
+
+function lifecycle(l: Lifecycle): Lifecycle {
+  const out: Lifecycle = { ...l };
+  for (const hook of ['postStart', 'preStop'] as const) {
+    const handler: LifecycleHandler | undefined = l[hook];
+    if (handler) out[hook] = httpGet(handler);
+  }
+  return out;
 }
 
 function container(c: Container): Container {
@@ -23,6 +37,7 @@ function container(c: Container): Container {
   for (const key of ['livenessProbe', 'readinessProbe', 'startupProbe'] as const) {
     if (c[key]) out[key] = probe(c[key]);
   }
+  if (c.lifecycle) out.lifecycle = lifecycle(c.lifecycle);
   return out;
 }
 

@@ -31,11 +31,11 @@ describe('example scenarios', () => {
     // maxUnavailable let one old pod go (the one that never ran); the new template's two wait.
     expect(lines.slice(lines.indexOf('') + 1)).toEqual([
       'NAME                   READY   STATUS    RESTARTS   AGE',
-      'web-5db6d585fc-bbbbb   1/1     Running   0          6m30s',
-      'web-5db6d585fc-bbbbc   1/1     Running   0          6m30s',
-      'web-5db6d585fc-bbbbd   1/1     Running   0          6m30s',
-      'web-7d6577549b-bbbbg   0/1     Pending   0          6m',
-      'web-7d6577549b-bbbbh   0/1     Pending   0          6m',
+      'web-579fc967fc-bbbbg   0/1     Pending   0          6m',
+      'web-579fc967fc-bbbbh   0/1     Pending   0          6m',
+      'web-7f46f5c47b-bbbbb   1/1     Running   0          6m30s',
+      'web-7f46f5c47b-bbbbc   1/1     Running   0          6m30s',
+      'web-7f46f5c47b-bbbbd   1/1     Running   0          6m30s',
     ]);
   });
 });

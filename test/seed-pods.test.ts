@@ -3,42 +3,12 @@
 // prints them, at the instants that matter.
 import type { PodSpec } from 'kubernetes-types/core/v1.js';
 import { describe, expect, it } from 'vitest';
-import { arrayChooser } from '../checker/chooser.ts';
-import { runConfig } from '../checker/explore.ts';
-import { run } from '../checker/run.ts';
-import { PROPERTIES } from '../properties/index.ts';
-import { podEvent, syncOp } from '../properties/observe.ts';
-import type { TransitionProperty } from '../properties/property.ts';
-import { podRow } from '../reports/pod-table.ts';
 import { readManifests } from '../scenarios/manifests.ts';
 import { createPod, manifest } from '../scenarios/pod-fixtures.ts';
 import { downwardApiPod, livenessPod, secretVolumePod } from '../scenarios/pods.ts';
 import type { Scenario } from '../scenarios/scenario.ts';
+import { podHistory } from './helpers/pod-history.ts';
 import { TestStore } from './helpers/store.ts';
-
-/**
- * Every pod row the API server stored, as "<seconds>s <name> <ready> <status> <restarts>", without
- * repeats, and how many images the kubelets pulled.
- */
-function podHistory(scenario: Scenario) {
-  const rows: string[] = [];
-  let pulls = 0;
-  const recorder: TransitionProperty = {
-    kind: 'transition', name: 'recordPods', description: 'records every pod the API server stores and every image pull',
-    check(before, action, after) {
-      if (syncOp(action, after)?.type === 'PULL_IMAGE') pulls++;
-      const event = podEvent(before, after);
-      if (event && event.type !== 'DELETED') {
-        const r = podRow(event.object, after.nowMs);
-        const row = `${after.nowMs / 1000}s ${r.name} ${r.ready} ${r.status} ${r.restarts}`;
-        if (rows.at(-1) !== row) rows.push(row);
-      }
-      return null;
-    },
-  };
-  const result = run({ ...runConfig(scenario, undefined, [...PROPERTIES, recorder], false), stepsMax: 0 }, arrayChooser([]));
-  return { rows, pulls, result };
-}
 
 /**
  * The liveness pod for ten minutes (its scenario settles after five), with the manifest's pull
@@ -99,6 +69,7 @@ describe('the seed pods, as a cluster runs them', () => {
       '0s downwardapi-volume 1/1 Running 0',
       '60s downwardapi-volume 1/1 Terminating 0',
       '60s downwardapi-volume 0/1 Completed 0',
+      '60s downwardapi-volume deleted',
     ]);
     expect(result.world.store.context.objects.pods?.size ?? 0).toBe(0);
     expect([...result.reached]).toEqual(['podBecomesReady', 'gracefulTerminationCompletes']);

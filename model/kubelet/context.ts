@@ -41,7 +41,10 @@ export interface PodWorker {
   readonly waiting: Readonly<Record<string, Waiting>>;
   /** The SyncPod under way, if the last step did not end it. */
   readonly underway: SyncPodUnderway | null;
-  /** The grace period given to each container sent SIGTERM, by container id. */
+  /**
+   * The grace period each container being stopped was given, by container id: the one its
+   * preStop hook runs in, then, once it is sent SIGTERM, SIGTERM's (what the hook left, at least 2 s).
+   */
   readonly graceMs: Readonly<Record<string, number>>;
   /** Why the pod's volumes cannot be set up, if they cannot (upstream: a FailedMount event). */
   readonly mountProblem: string | null;

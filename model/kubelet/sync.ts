@@ -1,10 +1,13 @@
 // A pod worker's sync: what the kubelet does next for one pod, one runtime call at a
 // time, as kuberuntime computePodActions and SyncPod order it: admit; run the sandbox;
 // wait for volumes; run init containers in order; start or restart containers with
-// image pulls and CrashLoopBackOff; kill a container its liveness or startup probe
-// failed. A pod being deleted is stopped with SIGTERM, then SIGKILL once its grace
-// period is over, and finally deleted. Every decision that an invariant depends on is a
-// parameter (`SyncRules`), so a planted defect changes one rule and nothing else.
+// image pulls, CrashLoopBackOff and their postStart hooks; kill a container its liveness
+// or startup probe failed, or whose postStart hook failed. A SyncPod's decisions are taken
+// once, as it begins, and carried on across the steps it takes here (SyncPodUnderway). A
+// container is stopped as killContainer stops it: its preStop hook, SIGTERM, then SIGKILL
+// once its grace period is over; a pod being deleted is stopped so, and finally deleted.
+// Every decision that an invariant depends on is a parameter (`SyncRules`), so a planted
+// defect changes one rule and nothing else.
 import type { Container, NodeStatus, PodSpec, PodStatus } from 'kubernetes-types/core/v1.js';
 import { deepEqual } from '../equal.ts';
 import type { KubeObject } from '../resources.ts';
@@ -20,6 +23,7 @@ import { podHostPorts } from '../semantics/node-ports.ts';
 import type { ResourceList } from '../semantics/resource-fit.ts';
 import { imageNameProblem, normalizedImage } from '../image-ref.ts';
 import { containerConfigProblem, pullPolicy, volumeMountProblem } from './config.ts';
+import { hookOutcome } from './hooks.ts';
 import type { KubeletContext, KubeletView, PodWorker, ProbeSlot } from './context.ts';
 import { instancesOf, podStatus, terminatedPodStatus, TERMINAL_PHASES, withTransitionTimes, type ProbeResults, type Waiting } from './status.ts';
 
@@ -28,6 +32,10 @@ export interface SyncRules {
   readonly shouldRestart: typeof shouldContainerBeRestarted;
   /** Whether a container sent SIGTERM at `sigtermAtMs` with `graceMs` may now be killed. */
   readonly mayKill: (sigtermAtMs: number, graceMs: number, nowMs: number) => boolean;
+  /** The grace period SIGTERM gets, from the kill's and the time its preStop hook took (killContainer). */
+  readonly sigtermGraceMs: (graceMs: number, preStopMs: number) => number;
+  /** The handler runner: when a container's lifecycle hook returns and how, or null if it has none. */
+  readonly runHook: typeof hookOutcome;
   /** The terminal phase the pod already reached and keeps, if any: by the kubelet's account, or the API server's after a restart. */
   readonly terminalPhase: (worker: PodWorker, pod: KubeObject) => string | undefined;
   /** The phase of a pod from its container statuses (getPhase). */
@@ -48,6 +56,9 @@ export interface SyncRules {
 export const KUBELET_RULES: SyncRules = {
   shouldRestart: shouldContainerBeRestarted,
   mayKill: (sigtermAtMs, graceMs, nowMs) => nowMs >= sigtermAtMs + graceMs,
+  // What the hook left of the grace period, in whole seconds as executePreStopHook counts them, and never less than minimumGracePeriodInSeconds.
+  sigtermGraceMs: (graceMs, preStopMs) => Math.max(graceMs - Math.floor(preStopMs / 1000) * 1000, MINIMUM_GRACE_MS),
+  runHook: hookOutcome,
   terminalPhase: (worker, pod) => {
     const api = (pod.status as PodStatus | undefined)?.phase;
     return isTerminalPhase(worker.phase) ? worker.phase : isTerminalPhase(api) ? api : undefined;
@@ -60,6 +71,10 @@ export const KUBELET_RULES: SyncRules = {
 };
 
 export const DEFAULT_GRACE_SECONDS = 30;
+/** killContainer's minimumGracePeriodInSeconds: SIGTERM always gets 2 s before SIGKILL, whatever the grace period and the preStop hook left of it. */
+export const MINIMUM_GRACE_MS = 2_000;
+/** calculateEffectiveGracePeriod (pod_workers.go): a pod being deleted always gets at least 1 s. */
+const MINIMUM_DELETION_GRACE_MS = 1_000;
 
 type Change = Partial<KubeletContext>;
 
@@ -312,24 +327,63 @@ function startContainer(ctx: KubeletContext, worker: PodWorker, pod: KubeObject,
   if (configProblem) return { op: null, worker: waitingAs(ended(worker), c.name, { reason: 'CreateContainerConfigError', message: configProblem }), change };
   const op: RuntimeEvent = {
     type: 'CREATE_CONTAINER', podUid: worker.uid, podKey: worker.key, name: c.name, init,
-    image: registryImage(c.image ?? ''), behaviour: {},
+    image: registryImage(c.image ?? ''), spec: c, behaviour: {},
   };
   return { op, worker: starting, change };
 }
 
-/** StartContainer for a created instance: the start ends the SyncPod. */
-function startCreated(worker: PodWorker, created: RuntimeContainer, nowMs: number): Plan {
-  return { op: { type: 'START_CONTAINER', id: created.id, nowMs }, worker: ended(worker), change: {} };
+/**
+ * StartContainer for a created instance, which ends the SyncPod, unless the container has a
+ * postStart hook: the SyncPod then waits for it (startContainer's step 4).
+ */
+function startCreated(ctx: KubeletContext, worker: PodWorker, created: RuntimeContainer, view: KubeletView, rules: SyncRules): Plan {
+  const nowMs = view.nowMs;
+  const op: RuntimeEvent = { type: 'START_CONTAINER', id: created.id, nowMs };
+  const hook = rules.runHook(created, 'postStart', nowMs, podIpOf(view, worker.uid));
+  if (hook === null) return { op, worker: ended(worker), change: {} };
+  const underway = { phase: 'postStart', container: created.name, id: created.id, failure: null } as const;
+  return { op, worker: { ...worker, underway }, change: hook.endsAtMs > nowMs ? withTimer(ctx, hook.endsAtMs, worker.uid) : {} };
 }
 
-/** SIGTERM for a running container (recording its grace period), SIGKILL once the rules allow. */
-function stopContainer(worker: PodWorker, c: RuntimeContainer, graceMs: number, rules: SyncRules, nowMs: number): { op: RuntimeEvent | null; worker: PodWorker; deadlineMs: number } {
-  if (c.sigtermAtMs === null) {
-    return { op: { type: 'STOP_CONTAINER', id: c.id, nowMs }, worker: { ...worker, graceMs: { ...worker.graceMs, [c.id]: graceMs } }, deadlineMs: nowMs + graceMs };
+/** A kill's next runtime call, or none (null) before `deadlineMs`. */
+interface StopStep {
+  readonly op: RuntimeEvent | null;
+  readonly worker: PodWorker;
+  readonly deadlineMs: number;
+}
+
+function withGrace(worker: PodWorker, id: string, graceMs: number): PodWorker {
+  return { ...worker, graceMs: { ...worker.graceMs, [id]: graceMs } };
+}
+
+/**
+ * killContainer for a running container given `graceMs`: its preStop hook first, if it has one
+ * and the grace period is not 0 (executePreStopHook, which waits for it at most the grace
+ * period); then SIGTERM with what is left of the grace period, never less than 2 s
+ * (StopContainer's timeout); SIGKILL once the rules allow.
+ */
+function stopContainer(worker: PodWorker, c: RuntimeContainer, graceMs: number, rules: SyncRules, nowMs: number, podIp: string): StopStep {
+  if (c.sigtermAtMs !== null) {
+    const given = worker.graceMs[c.id] ?? rules.sigtermGraceMs(graceMs, 0);
+    if (rules.mayKill(c.sigtermAtMs, given, nowMs)) return { op: { type: 'KILL_CONTAINER', id: c.id, nowMs }, worker, deadlineMs: nowMs };
+    return { op: null, worker, deadlineMs: c.sigtermAtMs + given };
   }
-  const given = worker.graceMs[c.id] ?? graceMs;
-  if (rules.mayKill(c.sigtermAtMs, given, nowMs)) return { op: { type: 'KILL_CONTAINER', id: c.id, nowMs }, worker, deadlineMs: nowMs };
-  return { op: null, worker, deadlineMs: c.sigtermAtMs + given };
+  const sigterm = (grace: number): StopStep => ({ op: { type: 'STOP_CONTAINER', id: c.id, nowMs }, worker: withGrace(worker, c.id, grace), deadlineMs: nowMs + grace });
+  const preStop = graceMs > 0 ? rules.runHook(c, 'preStop', c.preStopAtMs ?? nowMs, podIp) : null;
+  if (preStop === null) return sigterm(rules.sigtermGraceMs(graceMs, 0));
+  if (c.preStopAtMs === null) {
+    return { op: { type: 'RUN_PRESTOP_HOOK', id: c.id, nowMs }, worker: withGrace(worker, c.id, graceMs), deadlineMs: Math.min(preStop.endsAtMs, nowMs + graceMs) };
+  }
+  // The hook returned, or the grace period it ran in is over (the hook is left running).
+  const ranIn = worker.graceMs[c.id] ?? graceMs;
+  const endsAtMs = Math.min(preStop.endsAtMs, c.preStopAtMs + ranIn);
+  if (nowMs < endsAtMs) return { op: null, worker, deadlineMs: endsAtMs };
+  return sigterm(rules.sigtermGraceMs(ranIn, nowMs - c.preStopAtMs));
+}
+
+/** The IP of the pod's sandbox, which an httpGet hook without a host is sent to. */
+function podIpOf(view: KubeletView, uid: string): string {
+  return view.runtime.sandboxes.get(uid)?.ip ?? '';
 }
 
 function runtimeStatuses(instances: ReadonlyMap<string, readonly RuntimeContainer[]>) {
@@ -377,7 +431,10 @@ function planPod(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, view: 
   let change: Change = {};
   const step = (c: Container, init: boolean): Plan | 'next' | 'wait' => {
     const newest = instances.get(c.name)?.[0];
-    if (newest?.state === 'created') return { ...startCreated(current, newest, nowMs), change };
+    if (newest?.state === 'created') {
+      const start = startCreated({ ...ctx, ...change }, current, newest, view, rules);
+      return { ...start, change: { ...change, ...start.change } };
+    }
     if (newest?.state === 'running') {
       // The reason it waited (CrashLoopBackOff, ErrImagePull) stands until it is seen running (the kubelet's reasonCache).
       current = waitingAs(current, c.name, null);
@@ -386,7 +443,7 @@ function planPod(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, view: 
       const before = instances.get(c.name)?.[1];
       const backoffSinceMs = before?.state === 'exited' ? before.finishedAtMs : null;
       current = { ...current, underway: { phase: 'killing', container: c.name, id: newest.id, backoffSinceMs } };
-      const kill = killUnderway({ ...ctx, ...change }, current, newest, specGraceMs(spec), rules, nowMs);
+      const kill = killUnderway({ ...ctx, ...change }, current, newest, specGraceMs(spec), rules, view);
       return { ...kill, change: { ...change, ...kill.change } };
     }
     if (newest?.state === 'exited' && init && !isSidecar(c) && newest.exitCode === 0) return 'next';
@@ -415,8 +472,8 @@ function planPod(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, view: 
 }
 
 /** A step of the kill a SyncPod is blocked on: SIGTERM, SIGKILL once the grace period allows, or a wait for it. */
-function killUnderway(ctx: KubeletContext, worker: PodWorker, c: RuntimeContainer, graceMs: number, rules: SyncRules, nowMs: number): Plan {
-  const stop = stopContainer(worker, c, graceMs, rules, nowMs);
+function killUnderway(ctx: KubeletContext, worker: PodWorker, c: RuntimeContainer, graceMs: number, rules: SyncRules, view: KubeletView): Plan {
+  const stop = stopContainer(worker, c, graceMs, rules, view.nowMs, podIpOf(view, worker.uid));
   if (stop.op) return { op: stop.op, worker: stop.worker, change: {} };
   return { op: null, worker: stop.worker, change: withTimer(ctx, stop.deadlineMs, worker.uid) };
 }
@@ -434,17 +491,32 @@ function continueSyncPod(ctx: KubeletContext, worker: PodWorker, pod: KubeObject
   switch (u.phase) {
     case 'killing': {
       const target = view.runtime.containers.get(u.id);
-      if (target?.state === 'running') return goesOn(killUnderway(ctx, worker, target, specGraceMs(spec), rules, nowMs));
+      if (target?.state === 'running') return goesOn(killUnderway(ctx, worker, target, specGraceMs(spec), rules, view));
       const policy = restartPolicyOf(c, init, (spec.restartPolicy ?? 'Always') as PodRestartPolicy);
       if (!rules.shouldRestart(c.name, policy, false, runtimeStatuses(instances))) return { op: null, worker: ended(worker), change: {} };
       return goesOn(startContainer(ctx, ended(worker), pod, c, init, newest, view, nowMs, u.backoffSinceMs));
     }
     case 'starting':
-      if (newest?.state === 'created' && newest.attempt === u.attempt) return goesOn(startCreated(worker, newest, nowMs));
+      if (newest?.state === 'created' && newest.attempt === u.attempt) return goesOn(startCreated(ctx, worker, newest, view, rules));
       if ((newest ? newest.attempt + 1 : 0) !== u.attempt) return planPod(ctx, ended(worker), pod, view, rules, nowMs);
       return goesOn(startContainer(ctx, worker, pod, c, init, newest, view, nowMs));
-    default:
-      return planPod(ctx, ended(worker), pod, view, rules, nowMs);
+    case 'postStart': {
+      const target = view.runtime.containers.get(u.id);
+      let failure = u.failure;
+      if (failure === null) {
+        const hook = target ? rules.runHook(target, 'postStart', target.startedAtMs ?? nowMs, podIpOf(view, worker.uid)) : null;
+        if (hook === null) return planPod(ctx, ended(worker), pod, view, rules, nowMs);
+        if (nowMs < hook.endsAtMs) return { op: null, worker, change: withTimer(ctx, hook.endsAtMs, worker.uid), ending: { quiet: true } };
+        // The hook succeeded: the SyncPod is over, and the next begins at once.
+        if (hook.failure === null) return planPod(ctx, ended(worker), pod, view, rules, nowMs);
+        failure = hook.failure;
+      }
+      const failed: PodWorker = failure === u.failure ? worker : { ...worker, underway: { ...u, failure } };
+      // FailedPostStartHook: the container is killed as any other (killContainer: preStop, SIGTERM, SIGKILL) ...
+      if (target?.state === 'running') return { ...killUnderway(ctx, failed, target, specGraceMs(spec), rules, view), ending: { quiet: true } };
+      // ... and the SyncPod ends with ErrPostStartHook, which the reason cache keeps with the hook's message.
+      return { op: null, worker: waitingAs(ended(failed), c.name, { reason: 'PostStartHookError', message: failure }), change: {}, ending: { requeue: true } };
+    }
   }
 }
 
@@ -473,8 +545,7 @@ export function syncTerminatedPod(ctx: KubeletContext, uid: string, view: Kubele
   const pod = podOf(view, worker);
   const running = podInstances(view.runtime, uid).find((c) => c.state === 'running');
   if (running && pod) {
-    const grace = ((pod.spec as PodSpec).terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS) * 1000;
-    const stop = stopContainer(worker, running, grace, rules, nowMs);
+    const stop = stopContainer(worker, running, specGraceMs(specOf(pod)), rules, nowMs, podIpOf(view, uid));
     if (stop.op) return finish(ctx, {}, stop.worker, pod, view, rules, stop.op);
     const timer = withTimer(ctx, stop.deadlineMs, uid);
     return finish({ ...ctx, ...timer }, timer, stop.worker, pod, view, rules, null);
@@ -482,10 +553,15 @@ export function syncTerminatedPod(ctx: KubeletContext, uid: string, view: Kubele
   return finish(ctx, {}, worker, pod, view, rules, null);
 }
 
-/** The grace period for a pod being deleted: the one the deletion asked for. */
+/**
+ * The grace period for a pod being deleted (pod_workers.go calculateEffectiveGracePeriod): the one
+ * the deletion asked for, at least 1 s. A pod already gone from the API server was deleted at once
+ * (the model's API server removes a running pod only for a deletion with grace 0), and gets that 1 s.
+ */
 function deletionGraceMs(pod: KubeObject | undefined): number {
-  const seconds = pod?.metadata.deletionGracePeriodSeconds ?? (pod?.spec as PodSpec | undefined)?.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS;
-  return seconds * 1000;
+  if (!pod) return MINIMUM_DELETION_GRACE_MS;
+  const seconds = pod.metadata.deletionGracePeriodSeconds ?? specOf(pod).terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS;
+  return Math.max(seconds * 1000, MINIMUM_DELETION_GRACE_MS);
 }
 
 /**
@@ -506,7 +582,7 @@ export function syncTerminatingPod(ctx: KubeletContext, uid: string, view: Kubel
   let stillRunning = false;
   for (const c of podInstances(view.runtime, uid)) {
     if (c.state !== 'running') continue;
-    const stop = stopContainer(current, c, graceMs, rules, nowMs);
+    const stop = stopContainer(current, c, graceMs, rules, nowMs, podIpOf(view, uid));
     current = stop.worker;
     if (stop.op) return finish({ ...ctx, ...change }, change, current, pod, view, rules, stop.op);
     change = { ...change, ...withTimer({ ...ctx, ...change }, stop.deadlineMs, uid) };

@@ -10,6 +10,7 @@ import {
   kubeletForgetsLostContainers, kubeletKillsWithoutGrace, kubeletMissesContainerExits, kubeletNeverDeletesPods, kubeletNeverRestarts,
   kubeletReadyWithoutProbing, kubeletReportsUnknownPhase, kubeletRestartsNeverPods, kubeletStatusFromInformer, kubeletSyncsTerminalPods,
   runtimeLosesLogsOnCrash, storeLetsPodsMove, kubeletAdmitsEverything, kubeletIgnoresMissingVolumes, kubeletForgetsPullBackoff, kubeletKillsAtOnce, kubeletStatusManagerStuck,
+  kubeletSkipsPostStart, kubeletSkipsPreStop, kubeletWithoutMinimumGrace,
 } from './kubelet.ts';
 import {
   schedulerNeverRetriesUnschedulable, schedulerDropsFailedBindings, schedulerForgetsBoundPods, schedulerIgnoresHostPorts, schedulerIgnoresTaints,
@@ -24,7 +25,7 @@ export const DEFECTS: readonly Defect[] = [
   kubeletForgetsLostContainers, kubeletRestartsNeverPods, kubeletNeverRestarts, kubeletSyncsTerminalPods, kubeletKillsWithoutGrace,
   kubeletReadyWithoutProbing, kubeletMissesContainerExits, kubeletNeverDeletesPods, runtimeLosesLogsOnCrash, storeLetsPodsMove,
   kubeletReportsUnknownPhase, kubeletStatusFromInformer, kubeletIgnoresMissingVolumes, kubeletForgetsPullBackoff, kubeletKillsAtOnce,
-  kubeletStatusManagerStuck, kubeletAdmitsEverything, schedulerIgnoresTaints, schedulerIgnoresHostPorts, schedulerForgetsBoundPods, schedulerNeverRetriesUnschedulable,
+  kubeletStatusManagerStuck, kubeletAdmitsEverything, kubeletWithoutMinimumGrace, kubeletSkipsPreStop, kubeletSkipsPostStart, schedulerIgnoresTaints, schedulerIgnoresHostPorts, schedulerForgetsBoundPods, schedulerNeverRetriesUnschedulable,
   schedulerKeepsQuiet, schedulerDropsFailedBindings, storeBindsTwice, replicaSetWithoutExpectations,
   rolloutIgnoresMaxUnavailable, rolloutIgnoresMaxSurge, deploymentIgnoresReplicaSetEvents, replicaSetIgnoresPodEvents, endpointsListUnreadyPods,
   deploymentIgnoresControllerRef, deploymentIgnoresPause,
