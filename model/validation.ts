@@ -89,11 +89,16 @@ function checkLifecycleHandler(handler: LifecycleHandler, field: string, graceSe
   if (actions === 0) out.push({ field, type: 'Required', detail: 'must specify a handler type' });
 }
 
-function checkLifecycles(list: readonly Container[] | undefined, field: string, graceSeconds: number, out: FieldError[]): void {
+/** What decides how a container is stopped: its lifecycle handlers, and its probes' terminationGracePeriodSeconds (validateProbe: above 0). */
+function checkStopping(list: readonly Container[] | undefined, field: string, graceSeconds: number, out: FieldError[]): void {
   (list ?? []).forEach((c, i) => {
     for (const hook of ['postStart', 'preStop'] as const) {
       const handler = c.lifecycle?.[hook];
       if (handler) checkLifecycleHandler(handler, `${field}[${i}].lifecycle.${hook}`, graceSeconds, out);
+    }
+    for (const probe of ['livenessProbe', 'startupProbe'] as const) {
+      const seconds = c[probe]?.terminationGracePeriodSeconds;
+      if (seconds !== undefined && seconds <= 0) out.push({ field: `${field}[${i}].${probe}.terminationGracePeriodSeconds`, type: 'Invalid', value: seconds, detail: 'must be greater than 0' });
     }
   });
 }
@@ -120,8 +125,8 @@ function checkPodSpec(spec: PodSpec | undefined, field: string, out: FieldError[
   if (grace !== undefined && grace < 0) {
     out.push({ field: `${field}.terminationGracePeriodSeconds`, type: 'Invalid', value: grace, detail: 'must be greater than or equal to 0' });
   }
-  checkLifecycles(spec.initContainers, `${field}.initContainers`, grace ?? 30, out);
-  checkLifecycles(spec.containers, `${field}.containers`, grace ?? 30, out);
+  checkStopping(spec.initContainers, `${field}.initContainers`, grace ?? 30, out);
+  checkStopping(spec.containers, `${field}.containers`, grace ?? 30, out);
 }
 
 interface WorkloadSpec {

@@ -3,7 +3,7 @@
 // the container's preStop hook, if it has one and the grace period is not 0, then sends SIGTERM;
 // if the hook is still running when the grace period expires, SIGTERM gets a one-off extension of
 // 2 s; SIGKILL comes when the grace period is over, and a pod deleted at once still gets a small
-// grace period before it.
+// grace period before it. A probe's terminationGracePeriodSeconds is the grace of a kill it causes.
 import type { RuntimeContainer } from '../model/runtime.ts';
 import type { World } from '../model/world.ts';
 import { apiPod, specOf, syncOp } from './observe.ts';
@@ -13,15 +13,17 @@ import type { SometimesGoal, TransitionProperty } from './property.ts';
 const SIGTERM_MINIMUM_MS = 2_000;
 
 /**
- * The grace period the container's stop is owed, in seconds: the pod's, or its deletion's if
- * shorter (a stop under way keeps the grace it began with, so the shorter is what is owed); 0 when
- * the API server no longer has the pod.
+ * The grace period the container's stop is owed, in seconds: the pod's, its deletion's, or, for a
+ * kill its liveness or startup probe caused, the probe's terminationGracePeriodSeconds; whichever is
+ * shortest (a stop under way keeps the grace it began with, so the shortest is what is owed); 0
+ * when the API server no longer has the pod.
  */
 function graceSecondsOwed(world: World, c: RuntimeContainer): number {
   const pod = apiPod(world, c.podKey, c.podUid);
   if (!pod) return 0;
   const spec = specOf(pod).terminationGracePeriodSeconds ?? 30;
-  return Math.min(spec, pod.metadata.deletionGracePeriodSeconds ?? spec);
+  const probes = [c.spec.livenessProbe, c.spec.startupProbe].map((p) => p?.terminationGracePeriodSeconds ?? spec);
+  return Math.min(spec, pod.metadata.deletionGracePeriodSeconds ?? spec, ...probes);
 }
 
 /** The container the step's kubelet call is about, if the call is `type`. */

@@ -174,7 +174,25 @@ describe('postStart hooks', () => {
   });
 });
 
-describe('what the API server refuses in a lifecycle handler (validateLifecycle)', () => {
+describe('the grace a kill gets', () => {
+  it('a liveness probe\'s terminationGracePeriodSeconds replaces the pod\'s for the kill it causes, preStop hook included', () => {
+    const probed = withMain('probed', {
+      livenessProbe: { exec: { command: ['cat', '/tmp/healthy'] }, periodSeconds: 5, terminationGracePeriodSeconds: 7 },
+      lifecycle: { preStop: { exec: { command: ['/bin/sh', '-c', 'sleep 10'] } } },
+    });
+    const { calls, result } = podHistory(alone(probed, { ignoresSigterm: true, probes: { liveness: { passUntilMs: 20_000 } }, hooks: { preStop: { takesMs: 10_000 } } }, [], 45_000));
+    expect(result.violation).toBeNull();
+    // Three failed probes at 20, 25 and 30 s: the hook runs the probe's 7 s, then SIGTERM gets its 2 s.
+    expect(calls.slice(3, 7)).toEqual([
+      '30s default/probed: run preStop hook of container main',
+      '37s default/probed: stop container main (SIGTERM)',
+      '39s default/probed: kill container main (SIGKILL)',
+      '39s default/probed: create container main',
+    ]);
+  });
+});
+
+describe('what the API server refuses in what stops a container (validateLifecycle, validateProbe)', () => {
   const refused = (lifecycle: Container['lifecycle'], grace?: number) => new TestStore().error({
     verb: 'create', resource: 'pods', namespace: 'default',
     object: withMain('p', { lifecycle }, grace !== undefined ? { terminationGracePeriodSeconds: grace } : {}),
@@ -187,5 +205,10 @@ describe('what the API server refuses in a lifecycle handler (validateLifecycle)
     ['an exec with no command', { postStart: { exec: {} } }, undefined, 'spec.containers[0].lifecycle.postStart.exec.command: Required value'],
   ])('%s', (_what, lifecycle, grace, message) => {
     expect(refused(lifecycle as Container['lifecycle'], grace)).toBe(`422 Invalid: Pod "p" is invalid: ${message}`);
+  });
+
+  it('and a liveness probe whose terminationGracePeriodSeconds is not above 0', () => {
+    expect(new TestStore().error({ verb: 'create', resource: 'pods', namespace: 'default', object: withMain('p', { livenessProbe: { exec: { command: ['true'] }, terminationGracePeriodSeconds: 0 } }) }))
+      .toBe('422 Invalid: Pod "p" is invalid: spec.containers[0].livenessProbe.terminationGracePeriodSeconds: Invalid value: 0: must be greater than 0');
   });
 });

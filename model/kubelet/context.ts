@@ -21,11 +21,11 @@ export type Admission = null | 'admitted' | { readonly reason: string; readonly 
  */
 export type SyncPodUnderway =
   /**
-   * Killing it because its liveness or startup probe failed (computePodActions), to start it again
-   * in the same SyncPod: that start's back-off is judged on the exit before the one the kill causes,
-   * the newest the SyncPod's pod status held, or on none.
+   * Killing it, with `graceMs`, because its liveness or startup probe failed (computePodActions), to
+   * start it again in the same SyncPod: that start's back-off is judged on the exit before the one
+   * the kill causes, the newest the SyncPod's pod status held, or on none.
    */
-  | { readonly phase: 'killing'; readonly container: string; readonly id: string; readonly backoffSinceMs: number | null }
+  | { readonly phase: 'killing'; readonly container: string; readonly id: string; readonly graceMs: number; readonly backoffSinceMs: number | null }
   /** Attempt `attempt` passed its back-off and has its image: create and start it next. */
   | { readonly phase: 'starting'; readonly container: string; readonly attempt: number }
   /** Started; its postStart hook runs against instance `id`. `failure`: once the hook failed, why (the container is then killed). */

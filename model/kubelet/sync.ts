@@ -391,15 +391,22 @@ function runtimeStatuses(instances: ReadonlyMap<string, readonly RuntimeContaine
   return all.map((c) => ({ name: c.name, state: c.state, ...(c.exitCode !== null ? { exitCode: c.exitCode } : {}) }));
 }
 
-function probeFailed(ctx: KubeletContext, uid: string, c: RuntimeContainer): boolean {
-  return (['liveness', 'startup'] as const).some((type) => {
+/** The probe that failed against the container, liveness then startup as computePodActions asks, or null. */
+function failedProbe(ctx: KubeletContext, uid: string, c: RuntimeContainer): 'liveness' | 'startup' | null {
+  return (['liveness', 'startup'] as const).find((type) => {
     const slot = ctx.probes.get(`${uid}/${c.name}/${type}`);
     return slot !== undefined && slot.worker.containerId === c.id && slot.worker.result === 'Failure';
-  });
+  }) ?? null;
 }
 
 function specGraceMs(spec: PodSpec): number {
   return (spec.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS) * 1000;
+}
+
+/** setTerminationGracePeriod for a kill a failed probe causes: the probe's terminationGracePeriodSeconds, if it sets one, else the pod's. */
+function probeKillGraceMs(spec: PodSpec, c: Container, probe: 'liveness' | 'startup'): number {
+  const seconds = c[`${probe}Probe`]?.terminationGracePeriodSeconds;
+  return seconds === undefined ? specGraceMs(spec) : seconds * 1000;
 }
 
 /** The restart policy a container is started again under: an init container's is OnFailure (Never: the pod fails), a sidecar's Always. */
@@ -438,12 +445,14 @@ function planPod(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, view: 
     if (newest?.state === 'running') {
       // The reason it waited (CrashLoopBackOff, ErrImagePull) stands until it is seen running (the kubelet's reasonCache).
       current = waitingAs(current, c.name, null);
-      if (!probeFailed(ctx, uid, newest)) return init && !isSidecar(c) ? 'wait' : 'next';
+      const probe = failedProbe(ctx, uid, newest);
+      if (probe === null) return init && !isSidecar(c) ? 'wait' : 'next';
       // Killed, and started again by the same SyncPod, which blocks the pod worker meanwhile.
       const before = instances.get(c.name)?.[1];
       const backoffSinceMs = before?.state === 'exited' ? before.finishedAtMs : null;
-      current = { ...current, underway: { phase: 'killing', container: c.name, id: newest.id, backoffSinceMs } };
-      const kill = killUnderway({ ...ctx, ...change }, current, newest, specGraceMs(spec), rules, view);
+      const graceMs = probeKillGraceMs(spec, c, probe);
+      current = { ...current, underway: { phase: 'killing', container: c.name, id: newest.id, graceMs, backoffSinceMs } };
+      const kill = killUnderway({ ...ctx, ...change }, current, newest, graceMs, rules, view);
       return { ...kill, change: { ...change, ...kill.change } };
     }
     if (newest?.state === 'exited' && init && !isSidecar(c) && newest.exitCode === 0) return 'next';
@@ -491,7 +500,7 @@ function continueSyncPod(ctx: KubeletContext, worker: PodWorker, pod: KubeObject
   switch (u.phase) {
     case 'killing': {
       const target = view.runtime.containers.get(u.id);
-      if (target?.state === 'running') return goesOn(killUnderway(ctx, worker, target, specGraceMs(spec), rules, view));
+      if (target?.state === 'running') return goesOn(killUnderway(ctx, worker, target, u.graceMs, rules, view));
       const policy = restartPolicyOf(c, init, (spec.restartPolicy ?? 'Always') as PodRestartPolicy);
       if (!rules.shouldRestart(c.name, policy, false, runtimeStatuses(instances))) return { op: null, worker: ended(worker), change: {} };
       return goesOn(startContainer(ctx, ended(worker), pod, c, init, newest, view, nowMs, u.backoffSinceMs));
