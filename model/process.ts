@@ -9,6 +9,16 @@ export type ProbeBehaviour =
   /** Each probe's outcome is the chooser's. */
   | 'flaky';
 
+/** The container lifecycle hooks: postStart runs as the container starts, preStop before it is stopped. */
+export type HookName = 'postStart' | 'preStop';
+
+/** What an exec or httpGet lifecycle hook does when the kubelet runs it against the process. */
+export interface HookBehaviour {
+  /** How long the hook takes to return; absent, it returns at once. */
+  readonly takesMs?: number;
+  /** It fails when it returns: an exec hook's command exits 1, an httpGet hook's connection is refused. */
+  readonly fails?: boolean;
+}
 
 export interface ProcessBehaviour {
   /** The process exits by itself this long after it starts; absent, it runs until stopped. */
@@ -21,6 +31,8 @@ export interface ProcessBehaviour {
   readonly sigtermExitCode?: number;
   /** Probe outcomes by probe type; a probe type not listed always passes. */
   readonly probes?: Partial<Record<ProbeType, ProbeBehaviour>>;
+  /** Lifecycle hook outcomes by hook; an exec or httpGet hook not listed succeeds at once (a sleep hook takes its seconds whatever this says). */
+  readonly hooks?: Partial<Record<HookName, HookBehaviour>>;
 }
 
 /** A process that runs until stopped, exits 0 on SIGTERM, and passes every probe. */

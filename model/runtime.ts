@@ -2,12 +2,15 @@
 // on the node, which the API's view may lag or misreport. Sandboxes, images, containers
 // with their attempts, exit codes and the signals they were sent. Follows the CRI
 // RuntimeService/ImageService calls the kubelet makes (kuberuntime_container.go,
-// kuberuntime_sandbox.go). A node crash loses every sandbox and container; the image
+// kuberuntime_sandbox.go), and when the kubelet began a container's preStop hook (an exec in
+// it, or a GET against it: the kubelet's, recorded here as ground truth for the grace period
+// it counts from). A node crash loses every sandbox and container; the image
 // store and the pod log directories (from which the kubelet recovers restart counts,
 // kuberuntime calcRestartCountByLogDir) are on disk and survive it. Dead containers are
 // garbage-collected as kuberuntime_gc.go does with its defaults (MaxPerPodContainer 1):
 // a container keeps its newest instance and the dead one before it; a pod whose sandbox
 // is removed (it is gone from the API server) leaves nothing behind.
+import type { Container } from 'kubernetes-types/core/v1.js';
 import { assign, setup } from 'xstate';
 import { PMap } from './pmap.ts';
 import type { ProcessBehaviour } from './process.ts';
@@ -25,12 +28,19 @@ export interface RuntimeContainer {
   /** The restart attempt this container is (0 for the first). */
   readonly attempt: number;
   readonly image: string;
+  /**
+   * The container's spec as the kubelet created it: what it needs to stop it when the pod is
+   * gone (upstream keeps the preStop hook and the ports in the container's annotations).
+   */
+  readonly spec: Container;
   readonly state: ContainerState;
   readonly exitCode: number | null;
   /** Why it exited: Completed (0), Error, or the signal that ended it. */
   readonly reason: string | null;
   readonly startedAtMs: number | null;
   readonly finishedAtMs: number | null;
+  /** When the kubelet began running its preStop hook (its grace period counts from there), if it did. */
+  readonly preStopAtMs: number | null;
   /** When SIGTERM was sent, if it was. */
   readonly sigtermAtMs: number | null;
   readonly sigkilled: boolean;
@@ -104,9 +114,11 @@ export type RuntimeEvent =
   | { readonly type: 'REMOVE_SANDBOX'; readonly podUid: string }
   | {
       readonly type: 'CREATE_CONTAINER'; readonly podUid: string; readonly podKey: string; readonly name: string;
-      readonly init: boolean; readonly image: string; readonly behaviour: ProcessBehaviour;
+      readonly init: boolean; readonly image: string; readonly spec: Container; readonly behaviour: ProcessBehaviour;
     }
   | { readonly type: 'START_CONTAINER'; readonly id: string; readonly nowMs: number }
+  /** The kubelet runs the container's preStop hook (an exec in it, a GET against it, or a sleep), before SIGTERM. */
+  | { readonly type: 'RUN_PRESTOP_HOOK'; readonly id: string; readonly nowMs: number }
   /** SIGTERM. A process that honours it exits at once; one that ignores it runs on. */
   | { readonly type: 'STOP_CONTAINER'; readonly id: string; readonly nowMs: number }
   /** SIGKILL: exit 137 at once. */
@@ -182,8 +194,8 @@ export const runtimeMachine = setup({
       const attempt = previous === undefined ? 0 : previous + 1;
       const id = `cri-${String(context.idsIssued + 1).padStart(6, '0')}`;
       const container: RuntimeContainer = {
-        id, podUid: event.podUid, podKey: event.podKey, name: event.name, init: event.init, attempt, image: event.image,
-        state: 'created', exitCode: null, reason: null, startedAtMs: null, finishedAtMs: null, sigtermAtMs: null,
+        id, podUid: event.podUid, podKey: event.podKey, name: event.name, init: event.init, attempt, image: event.image, spec: event.spec,
+        state: 'created', exitCode: null, reason: null, startedAtMs: null, finishedAtMs: null, preStopAtMs: null, sigtermAtMs: null,
         sigkilled: false, behaviour: event.behaviour,
       };
       const collected = { ...context, ...removeContainers(context, event.podUid, collectable(context, event.podUid, event.name)) };
@@ -205,6 +217,8 @@ export const runtimeMachine = setup({
         startsSinceBoot: context.startsSinceBoot.set(key, (context.startsSinceBoot.get(key) ?? 0) + 1),
       };
     }),
+    runPreStopHook: assign(({ context, event }) => (event.type !== 'RUN_PRESTOP_HOOK' ? {} : withContainer(context, event.id, (c) =>
+      (c.state === 'running' && c.preStopAtMs === null ? { ...c, preStopAtMs: event.nowMs } : c)))),
     stopContainer: assign(({ context, event }) => (event.type !== 'STOP_CONTAINER' ? {} : withContainer(context, event.id, (c) => {
       if (c.state !== 'running') return c;
       const signalled = { ...c, sigtermAtMs: c.sigtermAtMs ?? event.nowMs };
@@ -251,6 +265,7 @@ export const runtimeMachine = setup({
         REMOVE_SANDBOX: { actions: 'removeSandbox' },
         CREATE_CONTAINER: { actions: 'createContainer' },
         START_CONTAINER: { actions: ['startContainer', 'scheduleExits'] },
+        RUN_PRESTOP_HOOK: { actions: 'runPreStopHook' },
         STOP_CONTAINER: { actions: ['stopContainer', 'scheduleExits'] },
         KILL_CONTAINER: { actions: ['killContainer', 'scheduleExits'] },
         PROCESS_EXIT: { actions: ['exitProcess', 'scheduleExits'] },

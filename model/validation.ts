@@ -2,7 +2,7 @@
 // field paths and texts of pkg/apis/core/validation, pkg/apis/apps/validation and
 // apimachinery's name and label validators. Only rules that can decide an invariant
 // (or that real manifests trip over) are modelled; each is listed in README.md.
-import type { Container, PodSpec, PodTemplateSpec } from 'kubernetes-types/core/v1.js';
+import type { Container, LifecycleHandler, PodSpec, PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import type { LabelSelector, ObjectMeta } from 'kubernetes-types/meta/v1.js';
 import type { FieldError } from './api-status.ts';
 import { deepEqual } from './equal.ts';
@@ -70,6 +70,41 @@ function checkContainers(list: readonly Container[] | undefined, field: string, 
   });
 }
 
+/**
+ * validateLifecycle's validateHandler: exactly one action, an exec command, and a sleep within the
+ * grace period (with PodLifecycleSleepActionAllowZero, on by default since 1.33: 0 is allowed).
+ */
+function checkLifecycleHandler(handler: LifecycleHandler, field: string, graceSeconds: number, out: FieldError[]): void {
+  let actions = 0;
+  for (const action of ['exec', 'httpGet', 'tcpSocket', 'sleep'] as const) {
+    if (handler[action] === undefined) continue;
+    if (actions++ > 0) {
+      out.push({ field: `${field}.${action}`, type: 'Forbidden', detail: 'may not specify more than 1 handler type' });
+      continue;
+    }
+    if (action === 'exec' && (handler.exec!.command ?? []).length === 0) out.push({ field: `${field}.exec.command`, type: 'Required' });
+    const seconds = handler.sleep?.seconds;
+    if (action === 'sleep' && seconds !== undefined && (seconds < 0 || seconds > graceSeconds)) {
+      out.push({ field: `${field}.sleep`, type: 'Invalid', value: seconds, detail: `must be non-negative and less than terminationGracePeriodSeconds (${graceSeconds})` });
+    }
+  }
+  if (actions === 0) out.push({ field, type: 'Required', detail: 'must specify a handler type' });
+}
+
+/** What decides how a container is stopped: its lifecycle handlers, and its probes' terminationGracePeriodSeconds (validateProbe: above 0). */
+function checkStopping(list: readonly Container[] | undefined, field: string, graceSeconds: number, out: FieldError[]): void {
+  (list ?? []).forEach((c, i) => {
+    for (const hook of ['postStart', 'preStop'] as const) {
+      const handler = c.lifecycle?.[hook];
+      if (handler) checkLifecycleHandler(handler, `${field}[${i}].lifecycle.${hook}`, graceSeconds, out);
+    }
+    for (const probe of ['livenessProbe', 'startupProbe'] as const) {
+      const seconds = c[probe]?.terminationGracePeriodSeconds;
+      if (seconds !== undefined && seconds <= 0) out.push({ field: `${field}[${i}].${probe}.terminationGracePeriodSeconds`, type: 'Invalid', value: seconds, detail: 'must be greater than 0' });
+    }
+  });
+}
+
 const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'];
 
 function checkPodSpec(spec: PodSpec | undefined, field: string, gates: FeatureGates, out: FieldError[]): void {
@@ -93,6 +128,8 @@ function checkPodSpec(spec: PodSpec | undefined, field: string, gates: FeatureGa
   if (grace !== undefined && grace < 0) {
     out.push({ field: `${field}.terminationGracePeriodSeconds`, type: 'Invalid', value: grace, detail: 'must be greater than or equal to 0' });
   }
+  checkStopping(spec.initContainers, `${field}.initContainers`, grace ?? 30, out);
+  checkStopping(spec.containers, `${field}.containers`, grace ?? 30, out);
 }
 
 interface WorkloadSpec {

@@ -2,12 +2,13 @@
 import { goneForcesRelist, informerCachesMatchStore, informerResourceVersionNeverGoesBack, watchDropLeadsToRelist, watchEventsArriveInOrder } from './informers.ts';
 import {
   containerConfigErrorReported, crashLoopBackOffReached, deletedPodsAreGone, gracefulTerminationCompletes, imagePullBackOffReached, livenessRestartHappens, podBecomesReady,
-  podRunsToCompletion, podStatusesReflectRuntime, podWaitsForVolume,
+  podRunsToCompletion, podStatusesReflectRuntime, podWaitsForVolume, postStartHookFailed,
 } from './nodes.ts';
 import {
   neverPolicyNeverRestarts, nodeNameNeverChanges, podPhaseTransitionsAreLegal, readyOnlyAfterReadinessPassed, restartCountNeverDecreases,
-  sigkillOnlyAfterGracePeriod, terminalPodsStartNoContainers,
+  terminalPodsStartNoContainers,
 } from './pods.ts';
+import { preStopOutlastsGracePeriod, sigkillOnlyAfterGracePeriod, sigtermOnlyAfterPreStop } from './termination.ts';
 import { evictionReplacesPod, noEvictionWhenEveryNodeIsDown, nodeFailsMidRolloutAndCompletes, podsOfFailedNodesAreReplaced } from './node-failures.ts';
 import { noFlappingWhileConverging } from './flapping.ts';
 import type { Property } from './property.ts';
@@ -37,6 +38,7 @@ export const PROPERTIES: readonly Property[] = [
   neverPolicyNeverRestarts,
   terminalPodsStartNoContainers,
   readyOnlyAfterReadinessPassed,
+  sigtermOnlyAfterPreStop,
   sigkillOnlyAfterGracePeriod,
   nodesNeverOvercommitted,
   hostPortsNeverCollide,
@@ -71,6 +73,8 @@ export const PROPERTIES: readonly Property[] = [
   crashLoopBackOffReached,
   livenessRestartHappens,
   gracefulTerminationCompletes,
+  preStopOutlastsGracePeriod,
+  postStartHookFailed,
   imagePullBackOffReached,
   podBecomesReady,
   podRunsToCompletion,

@@ -28,10 +28,24 @@ function disagreement(status: ContainerStatus | undefined, newest: RuntimeContai
     : `${newest.id} exited ${newest.exitCode}, but the API says ${shown(status)}`;
 }
 
+/**
+ * The instance's postStart hook blocks the container's management (the API reference's Lifecycle:
+ * "Other management of the container blocks until the hook completes"; on failure "the container
+ * is terminated"): it runs (an exec or httpGet hook as long as the process's behaviour says, a
+ * sleep its seconds), or it failed and the container has yet to stop.
+ */
+function postStartBlocks(c: RuntimeContainer, nowMs: number): boolean {
+  const hook = c.spec.lifecycle?.postStart;
+  if (!hook || c.state !== 'running') return false;
+  const behaviour = c.behaviour.hooks?.postStart;
+  const takesMs = hook.sleep ? hook.sleep.seconds * 1000 : behaviour?.takesMs ?? 0;
+  return nowMs < (c.startedAtMs ?? 0) + takesMs || (!hook.sleep && behaviour?.fails === true);
+}
+
 export const podStatusesReflectRuntime: EventuallyProperty = {
   kind: 'eventually',
   name: 'podStatusesReflectRuntime',
-  description: 'Once the cluster settles, the status of every pod on a live node tells what its containers really do (state, exit code, restart count).',
+  description: 'Once the cluster settles, the status of every pod on a live node tells what its containers really do (state, exit code, restart count), but for a container its postStart hook still holds.',
   check(world) {
     const problems: string[] = [];
     for (const pod of world.store.context.objects.pods?.values() ?? []) {
@@ -41,7 +55,9 @@ export const podStatusesReflectRuntime: EventuallyProperty = {
       const status = (pod.status ?? {}) as PodStatus;
       const statuses = [...(status.initContainerStatuses ?? []), ...(status.containerStatuses ?? [])];
       for (const c of [...(specOf(pod).initContainers ?? []), ...specOf(pod).containers]) {
-        const why = disagreement(statuses.find((s) => s.name === c.name), instances.get(c.name)?.[0]);
+        const newest = instances.get(c.name)?.[0];
+        if (newest && postStartBlocks(newest, world.nowMs)) continue;
+        const why = disagreement(statuses.find((s) => s.name === c.name), newest);
         if (why) problems.push(`pod ${pod.metadata.namespace}/${pod.metadata.name} on ${specOf(pod).nodeName}, container ${c.name}: ${why}`);
       }
     }
@@ -89,6 +105,13 @@ export const imagePullBackOffReached: SometimesGoal = {
   reached: waitingReasonReached('ImagePullBackOff'),
 };
 
+export const postStartHookFailed: SometimesGoal = {
+  kind: 'sometimes',
+  name: 'postStartHookFailed',
+  description: 'A pod reports a container waiting in PostStartHookError: its postStart hook failed, and it was killed to be started again.',
+  reached: waitingReasonReached('PostStartHookError'),
+};
+
 export const livenessRestartHappens: SometimesGoal = {
   kind: 'sometimes',
   name: 'livenessRestartHappens',
@@ -100,7 +123,10 @@ export const livenessRestartHappens: SometimesGoal = {
     const c = runtime.containers.get(op.id);
     if (!c || c.attempt === 0) return false;
     const previous = instancesOf(runtime, c.podUid).get(c.name)?.find((i) => i.attempt === c.attempt - 1);
-    return previous !== undefined && previous.sigtermAtMs !== null;
+    // Stopped, and its liveness probe's last result (the prober has not yet seen the new instance) failed it.
+    const kubelet = after.clients[after.system.nodes[action.node]!.kubelet]!.context as KubeletContext;
+    const liveness = kubelet.probes.get(`${c.podUid}/${c.name}/liveness`)?.worker;
+    return previous !== undefined && previous.sigtermAtMs !== null && liveness?.containerId === previous.id && liveness.result === 'Failure';
   },
 };
 

@@ -135,21 +135,3 @@ export const readyOnlyAfterReadinessPassed: TransitionProperty = {
     return null;
   },
 };
-
-export const sigkillOnlyAfterGracePeriod: TransitionProperty = {
-  kind: 'transition',
-  name: 'sigkillOnlyAfterGracePeriod',
-  description: 'A container is sent SIGKILL only after SIGTERM and its grace period, unless the grace period is 0.',
-  check(before, action, after) {
-    const op = syncOp(action, after);
-    if (action.kind !== 'sync' || op?.type !== 'KILL_CONTAINER') return null;
-    const c = before.nodes[action.node]!.runtime.context.containers.get(op.id);
-    if (!c) return null;
-    const pod = apiPod(before, c.podKey, c.podUid);
-    const graceSeconds = pod ? (pod.metadata.deletionGracePeriodSeconds ?? specOf(pod).terminationGracePeriodSeconds ?? 30) : 0;
-    if (graceSeconds === 0) return null;
-    if (c.sigtermAtMs !== null && before.nowMs >= c.sigtermAtMs + graceSeconds * 1000) return null;
-    const when = c.sigtermAtMs === null ? 'without SIGTERM first' : `${before.nowMs - c.sigtermAtMs}ms after SIGTERM`;
-    return `container ${c.name} of pod ${c.podKey} was sent SIGKILL ${when}, within its ${graceSeconds}s grace period.`;
-  },
-};

@@ -7,6 +7,7 @@ import type { Scenario } from './scenario.ts';
 import { podBasics, podDeletion, podRestarts } from './pod-lifecycle.ts';
 import { nodeFailure, nodeFailureEveryNode, nodeFailureMidRollout } from './node-failures.ts';
 import { downwardApiPod, livenessPod, nodeWorkload, secretVolumePod } from './pods.ts';
+import { lifecycleHooks } from './lifecycle-hooks.ts';
 import { schedulingHostPorts, schedulingNodeChurn, schedulingPlacement, schedulingResources } from './scheduling.ts';
 import { storeAndInformers } from './store-and-informers.ts';
 import { watchBasics } from './watch-basics.ts';
@@ -26,7 +27,7 @@ export const wordpressStack = builtIn('wordpress.yaml');
 export const clusterGrows = builtIn('cluster-grows.yaml');
 
 export const SCENARIOS: readonly Scenario[] = [
-  watchBasics, storeAndInformers, podRestarts, podDeletion, podBasics, livenessPod, downwardApiPod, secretVolumePod, nodeWorkload(3),
+  watchBasics, storeAndInformers, podRestarts, podDeletion, podBasics, livenessPod, downwardApiPod, secretVolumePod, lifecycleHooks, nodeWorkload(3),
   schedulingResources, schedulingPlacement, schedulingHostPorts, schedulingNodeChurn, clusterGrows,
   replicaSetBasics, nginxDeployment, wordpressStack, overlappingDeployments, deploymentOperations, nodeDrain, watchStorm,
   garbageCollection,

@@ -11,11 +11,12 @@ import { findScenario } from '../scenarios/index.ts';
 import { loadScenarioFile } from '../scenarios/load/scenario-file.ts';
 import { podBasics, podDeletion, podRestarts } from '../scenarios/pod-lifecycle.ts';
 import { livenessPod, nodeWorkload, secretVolumePod } from '../scenarios/pods.ts';
+import { lifecycleHooks } from '../scenarios/lifecycle-hooks.ts';
 import {
   kubeletForgetsLostContainers, kubeletKillsWithoutGrace, kubeletMissesContainerExits, kubeletNeverDeletesPods, kubeletNeverRestarts,
   kubeletReadyWithoutProbing, kubeletReportsUnknownPhase, kubeletRestartsNeverPods, kubeletStatusFromInformer, kubeletSyncsTerminalPods,
   runtimeLosesLogsOnCrash, storeLetsPodsMove, kubeletForgetsPullBackoff, kubeletIgnoresMissingVolumes, kubeletKillsAtOnce, kubeletStatusManagerStuck,
-  kubeletPhaseIgnoresRestartPolicy,
+  kubeletPhaseIgnoresRestartPolicy, kubeletSkipsPostStart, kubeletSkipsPreStop, kubeletWithoutMinimumGrace,
 } from './defects/kubelet.ts';
 import { catchDefect } from './helpers/caught.ts';
 import { allowingStalls, runSchedule } from './helpers/schedule.ts';
@@ -55,6 +56,24 @@ describe('node properties catch planted defects, with short replayable traces', 
     expect(trace.labels).toHaveLength(57);
     expect(trace.labels.at(-1)).toBe('kubelet node-1 sync default/stubborn: kill container main (SIGKILL)');
     expect(trace.violation.message).toBe('container main of pod default/stubborn was sent SIGKILL 0ms after SIGTERM, within its 3s grace period.');
+    expect(replayed.reproduced).toBe(true);
+  });
+
+  it('sigkillOnlyAfterGracePeriod catches a kubelet without the 2 s minimum: a preStop hook that outlasts the grace period leaves SIGTERM no time', () => {
+    const { trace, explored, replayed } = catchDefect(lifecycleHooks, kubeletWithoutMinimumGrace, 'sigkillOnlyAfterGracePeriod');
+    expect(explored).toEqual([]);
+    expect(trace.labels).toHaveLength(86);
+    expect(trace.labels.at(-1)).toBe('kubelet node-1 sync default/slow-stop: kill container main (SIGKILL)');
+    expect(trace.violation.message).toBe('container main of pod default/slow-stop was sent SIGKILL 0ms after SIGTERM and 10000ms after its preStop hook began: SIGTERM always gets 2s, past a 10s grace period.');
+    expect(replayed.reproduced).toBe(true);
+  });
+
+  it('sigtermOnlyAfterPreStop catches a kubelet that never runs preStop hooks', () => {
+    const { trace, explored, replayed } = catchDefect(lifecycleHooks, kubeletSkipsPreStop, 'sigtermOnlyAfterPreStop');
+    expect(explored).toEqual([]);
+    expect(trace.labels).toHaveLength(51);
+    expect(trace.labels.at(-1)).toBe('kubelet node-1 sync default/registers: stop container main (SIGTERM)');
+    expect(trace.violation.message).toBe('container main of pod default/registers was sent SIGTERM without its preStop hook running first (grace period 30s).');
     expect(replayed.reproduced).toBe(true);
   });
 
@@ -131,6 +150,8 @@ describe('each sometimes-goal goes unreached when a planted defect takes its sta
     { goal: 'crashLoopBackOffReached', scenario: podRestarts, defect: kubeletNeverRestarts, runs: 100 },
     { goal: 'livenessRestartHappens', scenario: livenessPod, defect: kubeletNeverRestarts, runs: 100 },
     { goal: 'gracefulTerminationCompletes', scenario: podDeletion, defect: kubeletKillsAtOnce, runs: 100 },
+    { goal: 'preStopOutlastsGracePeriod', scenario: lifecycleHooks, defect: kubeletSkipsPreStop, runs: 100 },
+    { goal: 'postStartHookFailed', scenario: lifecycleHooks, defect: kubeletSkipsPostStart, runs: 100 },
     { goal: 'imagePullBackOffReached', scenario: nodeWorkload(3), defect: kubeletForgetsPullBackoff, runs: 30 },
     { goal: 'podBecomesReady', scenario: podDeletion, defect: kubeletStatusManagerStuck, runs: 100 },
     { goal: 'podWaitsForVolume', scenario: secretVolumePod, defect: kubeletIgnoresMissingVolumes, runs: 100 },

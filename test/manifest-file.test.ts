@@ -35,7 +35,7 @@ function outcome(file: string): string[] {
 describe('the seed manifests', () => {
   it('are the ones this table covers', () => {
     expect(readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()).toEqual([
-      'downwardapi-pod.yaml', 'liveness-pod.yaml', 'nginx-deployment.yaml', 'secret.yaml', 'volume-secret-pod.yaml', 'web.yaml',
+      'downwardapi-pod.yaml', 'liveness-pod.yaml', 'nginx-deployment.yaml', 'pod-with-graceful-termination.yaml', 'secret.yaml', 'volume-secret-pod.yaml', 'web.yaml',
       'wordpress-mysql.yaml', 'wordpress-nginx-configmap.yaml', 'wordpress-nginx.yaml', 'wordpress-php.yaml', 'wordpress-wp-config-configmap.yaml',
     ]);
   });
@@ -44,6 +44,7 @@ describe('the seed manifests', () => {
     ['downwardapi-pod.yaml', ['Pod downwardapi-volume']],
     ['liveness-pod.yaml', ['Pod test-liveness']],
     ['nginx-deployment.yaml', ['Deployment nginx-deployment']],
+    ['pod-with-graceful-termination.yaml', ['Deployment nginx-deployment', 'Service nginx-service']],
     // Its `pass` value decodes as bytes, though not as a password's text: the API server takes it.
     ['secret.yaml', ['Secret volume-secret']],
     ['web.yaml', ['Deployment web', 'Service web']],

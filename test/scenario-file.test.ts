@@ -19,6 +19,16 @@ function problems(name: string): string[] {
   throw new Error(`${name} loaded`);
 }
 
+describe('processes', () => {
+  it('say how long a lifecycle hook takes and whether it fails', () => {
+    const { scenario } = loadScenarioFile(file('graceful-termination.yaml'));
+    expect(scenario.behaviours).toEqual([
+      { image: 'nginx:latest', behaviour: { hooks: { preStop: { takesMs: 180_000 } } } },
+      { container: 'sidecar', behaviour: { hooks: { postStart: { takesMs: 500, fails: true }, preStop: {} } } },
+    ]);
+  });
+});
+
 describe('bad scenario files', () => {
   it.each([
     ['syntax-error.yaml', ['test/scenario-files/syntax-error.yaml:6: YAML syntax error: Flow map in block collection must be sufficiently indented and end with a } (column 1)']],
@@ -31,6 +41,13 @@ describe('bad scenario files', () => {
     ]],
     ['unknown-node.yaml', ['test/scenario-files/unknown-node.yaml:9: operations[0].drain: unknown node "node-2" (cluster.nodes has node-1)']],
     ['misplaced-field.yaml', ['test/scenario-files/misplaced-field.yaml:6: cluster.manifests: unknown field "manifests" (expected one of: nodes, scheduler, controllers, registry)']],
+    ['hook-mistakes.yaml', [
+      'test/scenario-files/manifests/tcp-hook.yaml:12: Pod "tcp-hook": spec.containers[0].lifecycle.preStop.tcpSocket: not modelled by kubeprop (a tcpSocket lifecycle hook is deprecated, and the kubelet fails it when it runs it)',
+      'test/scenario-files/hook-mistakes.yaml:11: processes[0].hooks.preStop.takes: must be a duration such as "30s", "1m30s" or "500ms", got "soon"',
+      'test/scenario-files/hook-mistakes.yaml:11: processes[0].hooks.preStop.fails: must be true or false, got "maybe"',
+      'test/scenario-files/hook-mistakes.yaml:12: processes[0].hooks.postStart: must be a map, got "3s"',
+      'test/scenario-files/hook-mistakes.yaml:13: processes[0].hooks.onExit: unknown field "onExit" (expected one of: postStart, preStop)',
+    ]],
   ])('%s is refused', (name, expected) => {
     expect(problems(name)).toEqual(expected);
   });
@@ -47,7 +64,7 @@ describe('bad scenario files', () => {
       'test/scenario-files/many-mistakes.yaml:14: operations[3].setImage.image: required',
       'test/scenario-files/many-mistakes.yaml:15: operations[4]: needs exactly one action (create, scale, setImage, rolloutUndo, pause, resume, delete, cordon, uncordon, drain, patch, wait), got cordon and drain',
       'test/scenario-files/many-mistakes.yaml:16: budgets.stepsMax: must be an integer of at least 0, got "lots"',
-      'test/scenario-files/many-mistakes.yaml:17: goals[0]: "rolloutCompleted" is not a sometimes-goal (kubeprop list shows them: ownerDeletedWhileCollectorDown, foregroundDeletionCompletes, orphanedDependentsReleased, watchDropLeadsToRelist, goneForcesRelist, writeConflictIsRetried, crashLoopBackOffReached, livenessRestartHappens, gracefulTerminationCompletes, imagePullBackOffReached, podBecomesReady, podRunsToCompletion, podWaitsForVolume, containerConfigErrorReported, podScheduledAfterWaiting, bindFailureRetried, replicaSetReadyAfterControllerRestart, rolloutCompletes, rollbackCompletes, proportionalScalingHappens, drainEvictsManagedPods, evictionReplacesPod, nodeFailsMidRolloutAndCompletes)',
+      'test/scenario-files/many-mistakes.yaml:17: goals[0]: "rolloutCompleted" is not a sometimes-goal (kubeprop list shows them: ownerDeletedWhileCollectorDown, foregroundDeletionCompletes, orphanedDependentsReleased, watchDropLeadsToRelist, goneForcesRelist, writeConflictIsRetried, crashLoopBackOffReached, livenessRestartHappens, gracefulTerminationCompletes, preStopOutlastsGracePeriod, postStartHookFailed, imagePullBackOffReached, podBecomesReady, podRunsToCompletion, podWaitsForVolume, containerConfigErrorReported, podScheduledAfterWaiting, bindFailureRetried, replicaSetReadyAfterControllerRestart, rolloutCompletes, rollbackCompletes, proportionalScalingHappens, drainEvictsManagedPods, evictionReplacesPod, nodeFailsMidRolloutAndCompletes)',
     ]);
   });
 

@@ -12,6 +12,25 @@ import type { Waiting } from './status.ts';
 
 export type Admission = null | 'admitted' | { readonly reason: string; readonly message: string };
 
+/**
+ * What a SyncPod under way still has to do for one container. Upstream's SyncPod kills,
+ * decides the back-off (doBackOff), pulls, creates, starts and runs the postStart hook in one
+ * call, blocking the pod worker, on the pod status it began with; the model takes one runtime
+ * call a step, so the decisions made as the SyncPod began are kept here until it ends, and the
+ * steps that carry it on write no status (upstream writes one as each SyncPod begins).
+ */
+export type SyncPodUnderway =
+  /**
+   * Killing it, with `graceMs`, because its liveness or startup probe failed (computePodActions), to
+   * start it again in the same SyncPod: that start's back-off is judged on the exit before the one
+   * the kill causes, the newest the SyncPod's pod status held, or on none.
+   */
+  | { readonly phase: 'killing'; readonly container: string; readonly id: string; readonly graceMs: number; readonly backoffSinceMs: number | null }
+  /** Attempt `attempt` passed its back-off and has its image: create and start it next. */
+  | { readonly phase: 'starting'; readonly container: string; readonly attempt: number }
+  /** Started; its postStart hook runs against instance `id`. `failure`: once the hook failed, why (the container is then killed). */
+  | { readonly phase: 'postStart'; readonly container: string; readonly id: string; readonly failure: string | null };
+
 export interface PodWorker {
   readonly uid: string;
   /** namespace/name: where the pod is in the informer cache. */
@@ -20,9 +39,12 @@ export interface PodWorker {
   readonly startedAtMs: number;
   /** Why each container waits, as the last sync decided. */
   readonly waiting: Readonly<Record<string, Waiting>>;
-  /** For imagePullPolicy Always: the attempt whose image has been pulled, by container name. */
-  readonly pulledFor: Readonly<Record<string, number>>;
-  /** The grace period given to each container sent SIGTERM, by container id. */
+  /** The SyncPod under way, if the last step did not end it. */
+  readonly underway: SyncPodUnderway | null;
+  /**
+   * The grace period each container being stopped was given, by container id: the one its
+   * preStop hook runs in, then, once it is sent SIGTERM, SIGTERM's (what the hook left, at least 2 s).
+   */
   readonly graceMs: Readonly<Record<string, number>>;
   /** Why the pod's volumes cannot be set up, if they cannot (upstream: a FailedMount event). */
   readonly mountProblem: string | null;

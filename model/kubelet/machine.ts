@@ -150,7 +150,7 @@ function onReply(ctx: KubeletContext, event: Extract<ClientEvent, { type: 'REPLY
 function newWorker(object: KubeObject, nowMs: number): PodWorker {
   return {
     uid: object.metadata.uid ?? '', key: `${object.metadata.namespace}/${object.metadata.name}`, admission: null,
-    startedAtMs: nowMs, waiting: {}, pulledFor: {}, graceMs: {}, mountProblem: null, phase: undefined, deleteRequested: false,
+    startedAtMs: nowMs, waiting: {}, underway: null, graceMs: {}, mountProblem: null, phase: undefined, deleteRequested: false,
   };
 }
 
@@ -198,12 +198,14 @@ function onTimer(ctx: KubeletContext, nowMs: number): Change {
 
 /**
  * The container as the prober sees it. A created, not yet started, container is not
- * there yet: the kubelet creates and starts a container in one SyncPod, so upstream's
- * prober never sees one in between (it would record Failure for it, and the container
- * would be killed the moment it started).
+ * there yet, nor one whose postStart hook runs: the kubelet creates, starts and runs the
+ * hook in one SyncPod, and upstream's prober sees a container only in the status a SyncPod
+ * writes (it would record Failure for it, and the container would be killed the moment it
+ * started).
  */
-function probedState(c: RuntimeContainer | undefined): { id: string; state: ProbedContainerState } | null {
+function probedState(c: RuntimeContainer | undefined, worker: PodWorker | undefined): { id: string; state: ProbedContainerState } | null {
   if (!c || c.state === 'created') return null;
+  if (worker?.underway?.phase === 'postStart' && worker.underway.id === c.id) return null;
   const state: ProbedContainerState = c.state === 'running' ? { kind: 'running', startedAtMs: c.startedAtMs ?? 0 } : { kind: 'terminated', exitCode: c.exitCode ?? 0 };
   return { id: c.id, state };
 }
@@ -214,7 +216,7 @@ export function runProbe(ctx: KubeletContext, event: Extract<KubeletEvent, { typ
   if (!slot) return {};
   const worker = ctx.workers.get(slot.uid);
   const pod = worker ? podOf(event.view, worker) : undefined;
-  const found = probedState(newestInstance(event.view.runtime, slot.uid, slot.container));
+  const found = probedState(newestInstance(event.view.runtime, slot.uid, slot.container), worker);
   const startup = ctx.probes.get(`${slot.uid}/${slot.container}/startup`);
   const started = found !== null && found.state.kind === 'running' &&
     (!startup || (startup.worker.containerId === found.id && startup.worker.result === 'Success'));

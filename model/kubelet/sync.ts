@@ -1,10 +1,13 @@
 // A pod worker's sync: what the kubelet does next for one pod, one runtime call at a
 // time, as kuberuntime computePodActions and SyncPod order it: admit; run the sandbox;
 // wait for volumes; run init containers in order; start or restart containers with
-// image pulls and CrashLoopBackOff; kill a container its liveness or startup probe
-// failed. A pod being deleted is stopped with SIGTERM, then SIGKILL once its grace
-// period is over, and finally deleted. Every decision that an invariant depends on is a
-// parameter (`SyncRules`), so a planted defect changes one rule and nothing else.
+// image pulls, CrashLoopBackOff and their postStart hooks; kill a container its liveness
+// or startup probe failed, or whose postStart hook failed. A SyncPod's decisions are taken
+// once, as it begins, and carried on across the steps it takes here (SyncPodUnderway). A
+// container is stopped as killContainer stops it: its preStop hook, SIGTERM, then SIGKILL
+// once its grace period is over; a pod being deleted is stopped so, and finally deleted.
+// Every decision that an invariant depends on is a parameter (`SyncRules`), so a planted
+// defect changes one rule and nothing else.
 import type { Container, NodeStatus, PodSpec, PodStatus } from 'kubernetes-types/core/v1.js';
 import { deepEqual } from '../equal.ts';
 import type { KubeObject } from '../resources.ts';
@@ -21,6 +24,7 @@ import { podHostPorts } from '../semantics/node-ports.ts';
 import type { ResourceList } from '../semantics/resource-fit.ts';
 import { imageNameProblem, normalizedImage } from '../image-ref.ts';
 import { containerConfigProblem, pullPolicy, volumeMountProblem } from './config.ts';
+import { hookOutcome } from './hooks.ts';
 import type { KubeletContext, KubeletView, PodWorker, ProbeSlot } from './context.ts';
 import { instancesOf, podStatus, terminatedPodStatus, TERMINAL_PHASES, withTransitionTimes, type ProbeResults, type Waiting } from './status.ts';
 
@@ -29,6 +33,10 @@ export interface SyncRules {
   readonly shouldRestart: typeof shouldContainerBeRestarted;
   /** Whether a container sent SIGTERM at `sigtermAtMs` with `graceMs` may now be killed. */
   readonly mayKill: (sigtermAtMs: number, graceMs: number, nowMs: number) => boolean;
+  /** The grace period SIGTERM gets, from the kill's and the time its preStop hook took (killContainer). */
+  readonly sigtermGraceMs: (graceMs: number, preStopMs: number) => number;
+  /** The handler runner: when a container's lifecycle hook returns and how, or null if it has none. */
+  readonly runHook: typeof hookOutcome;
   /** The terminal phase the pod already reached and keeps, if any: by the kubelet's account, or the API server's after a restart. */
   readonly terminalPhase: (worker: PodWorker, pod: KubeObject) => string | undefined;
   /** The phase of a pod from its container statuses (getPhase). */
@@ -49,6 +57,9 @@ export interface SyncRules {
 export const KUBELET_RULES: SyncRules = {
   shouldRestart: shouldContainerBeRestarted,
   mayKill: (sigtermAtMs, graceMs, nowMs) => nowMs >= sigtermAtMs + graceMs,
+  // What the hook left of the grace period, in whole seconds as executePreStopHook counts them, and never less than minimumGracePeriodInSeconds.
+  sigtermGraceMs: (graceMs, preStopMs) => Math.max(graceMs - Math.floor(preStopMs / 1000) * 1000, MINIMUM_GRACE_MS),
+  runHook: hookOutcome,
   terminalPhase: (worker, pod) => {
     const api = (pod.status as PodStatus | undefined)?.phase;
     return isTerminalPhase(worker.phase) ? worker.phase : isTerminalPhase(api) ? api : undefined;
@@ -61,6 +72,10 @@ export const KUBELET_RULES: SyncRules = {
 };
 
 export const DEFAULT_GRACE_SECONDS = 30;
+/** killContainer's minimumGracePeriodInSeconds: SIGTERM always gets 2 s before SIGKILL, whatever the grace period and the preStop hook left of it. */
+export const MINIMUM_GRACE_MS = 2_000;
+/** calculateEffectiveGracePeriod (pod_workers.go): a pod being deleted always gets at least 1 s. */
+const MINIMUM_DELETION_GRACE_MS = 1_000;
 
 type Change = Partial<KubeletContext>;
 
@@ -155,20 +170,30 @@ function currentStatus(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, 
   return lastStatus.status;
 }
 
+/** How a sync ends, besides its runtime call. */
+interface Ending {
+  /** The pod worker has stopped every container of a pod being deleted. */
+  readonly podIsTerminal?: boolean;
+  /** The step carries on a SyncPod under way: it writes no status (upstream writes one as a SyncPod begins). */
+  readonly quiet?: boolean;
+  /** A SyncPod ended with an error: the pod worker syncs the pod again (podWorkers requeue it). */
+  readonly requeue?: boolean;
+}
+
 /**
  * Ends a sync: `earlier` (timers, back-offs) plus the worker's new state, the runtime call
  * (if any) and the status to report. `ctx` already includes `earlier`.
  */
-function finish(ctx: KubeletContext, earlier: Change, worker: PodWorker, pod: KubeObject | undefined, view: KubeletView, rules: SyncRules, op: RuntimeEvent | null, podIsTerminal = false): Change {
+function finish(ctx: KubeletContext, earlier: Change, worker: PodWorker, pod: KubeObject | undefined, view: KubeletView, rules: SyncRules, op: RuntimeEvent | null, ending: Ending = {}): Change {
   let change: Change = { ...earlier, op };
   let next = worker;
   if (pod) {
-    const status = currentStatus(ctx, worker, pod, view, rules, podIsTerminal);
+    const status = currentStatus(ctx, worker, pod, view, rules, ending.podIsTerminal ?? false);
     next = { ...worker, phase: status.phase };
-    change = { ...change, ...reportStatus(ctx, next, pod, status, view.nowMs) };
+    if (!ending.quiet) change = { ...change, ...reportStatus(ctx, next, pod, status, view.nowMs) };
   }
   change = { ...change, workers: ctx.workers.set(worker.uid, next) };
-  return op === null ? { ...change, ...settled(ctx, worker.uid) } : change;
+  return op === null && !ending.requeue ? { ...change, ...settled(ctx, worker.uid) } : change;
 }
 
 /** A probe worker for every probe of the pod's containers (prober_manager AddPod). */
@@ -217,7 +242,7 @@ function admitWorker(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, vi
   return { workers: ctx.workers.set(worker.uid, admitted) };
 }
 
-type Plan = { readonly op: RuntimeEvent | null; readonly worker: PodWorker; readonly change: Change };
+type Plan = { readonly op: RuntimeEvent | null; readonly worker: PodWorker; readonly change: Change; readonly ending?: Ending };
 
 function waitingAs(worker: PodWorker, name: string, waiting: Waiting | null): PodWorker {
   const current = worker.waiting[name];
@@ -232,8 +257,12 @@ function waitingAs(worker: PodWorker, name: string, waiting: Waiting | null): Po
 
 const registryImage = (image: string) => normalizedImage(image);
 
-/** Image puller (images/image_manager.go EnsureImageExists) for the container's next start. */
-function ensureImage(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, c: Container, nextAttempt: number, view: KubeletView, nowMs: number):
+/**
+ * Image puller (images/image_manager.go EnsureImageExists) for the container's next start. With
+ * pull policy Always every start pulls: the SyncPod that pulled goes on to create the container
+ * without asking again (SyncPodUnderway 'starting').
+ */
+function ensureImage(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, c: Container, view: KubeletView, nowMs: number):
   { ready: true } | { ready: false; plan: Plan } {
   const image = c.image ?? '';
   const invalid = imageNameProblem(image);
@@ -245,8 +274,7 @@ function ensureImage(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, c:
     if (present) return { ready: true };
     return { ready: false, plan: { op: null, worker: waitingAs(worker, c.name, { reason: 'ErrImageNeverPull', message: `Container image "${image}" is not present with pull policy of Never` }), change: {} } };
   }
-  const pulled = policy === 'Always' ? worker.pulledFor[c.name] === nextAttempt : present;
-  if (pulled) return { ready: true };
+  if (policy === 'IfNotPresent' && present) return { ready: true };
   const key = `${pod.metadata.uid}_${ref}`;
   const entry = ctx.imageBackoff.entries[key];
   if (entry && nowMs - entry.lastUpdateMs < entry.backoffMs) {
@@ -260,45 +288,104 @@ function ensureImage(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, c:
     const change = { imageBackoff, ...withTimer(ctx, nowMs + backoffGet(imageBackoff, key), worker.uid) };
     return { ready: false, plan: { op: null, worker: waitingAs(worker, c.name, { reason: 'ErrImagePull', message }), change } };
   }
-  const next = { ...worker, pulledFor: { ...worker.pulledFor, [c.name]: nextAttempt } };
-  return { ready: false, plan: { op: { type: 'PULL_IMAGE', image: ref }, worker: next, change: {} } };
+  return { ready: false, plan: { op: { type: 'PULL_IMAGE', image: ref }, worker, change: {} } };
+}
+
+/** The worker with no SyncPod under way. */
+function ended(worker: PodWorker): PodWorker {
+  return worker.underway === null ? worker : { ...worker, underway: null };
 }
 
 /**
- * The next runtime call to get container `c` running, or null when it must wait (with the
- * reason recorded). `newest` is its newest instance, exited, or undefined if it never ran.
+ * The next runtime call of a start, as SyncPod's start does it: doBackOff, then startContainer's
+ * EnsureImageExists and CreateContainer; or null when it must wait (with the reason recorded, the
+ * SyncPod ended). `newest` is the container's newest instance, exited, or undefined if it never
+ * ran; `backoffSinceMs` the exit the back-off is judged on (doBackOff's FinishedAt), null for none.
+ * The back-off is decided once per attempt: the steps that pull and create carry on the same SyncPod.
  */
-function startContainer(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, c: Container, init: boolean, newest: RuntimeContainer | undefined, view: KubeletView, nowMs: number): Plan {
+function startContainer(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, c: Container, init: boolean, newest: RuntimeContainer | undefined, view: KubeletView, nowMs: number,
+  backoffSinceMs: number | null = newest?.finishedAtMs ?? null): Plan {
+  const attempt = newest ? newest.attempt + 1 : 0;
+  const u = worker.underway;
+  const starting: PodWorker = { ...worker, underway: { phase: 'starting', container: c.name, attempt } };
   let change: Change = {};
-  if (newest?.state === 'exited') {
-    const key = `${worker.uid}/${c.name}`;
-    const decision = crashLoopBackoff(ctx.crashBackoff, key, newest.finishedAtMs, nowMs);
-    if (decision.inBackoff) {
-      const message = `back-off ${goDuration(decision.backoffMs)} restarting failed container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${worker.uid})`;
-      return { op: null, worker: waitingAs(worker, c.name, { reason: 'CrashLoopBackOff', message }), change: withTimer(ctx, (newest.finishedAtMs ?? nowMs) + decision.backoffMs, worker.uid) };
+  if (!(u?.phase === 'starting' && u.container === c.name && u.attempt === attempt)) {
+    if (backoffSinceMs !== null) {
+      const key = `${worker.uid}/${c.name}`;
+      const decision = crashLoopBackoff(ctx.crashBackoff, key, backoffSinceMs, nowMs);
+      if (decision.inBackoff) {
+        const message = `back-off ${goDuration(decision.backoffMs)} restarting failed container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${worker.uid})`;
+        return { op: null, worker: waitingAs(ended(worker), c.name, { reason: 'CrashLoopBackOff', message }), change: withTimer(ctx, (newest?.finishedAtMs ?? nowMs) + decision.backoffMs, worker.uid) };
+      }
+      change = { crashBackoff: decision.backoff };
     }
-    change = { crashBackoff: decision.backoff };
+    const image = ensureImage({ ...ctx, ...change }, worker, pod, c, view, nowMs);
+    if (!image.ready) {
+      const { op } = image.plan;
+      return { op, worker: op ? { ...image.plan.worker, underway: starting.underway } : ended(image.plan.worker), change: { ...change, ...image.plan.change } };
+    }
   }
-  const nextAttempt = newest ? newest.attempt + 1 : 0;
-  const image = ensureImage({ ...ctx, ...change }, worker, pod, c, nextAttempt, view, nowMs);
-  if (!image.ready) return { ...image.plan, change: { ...change, ...image.plan.change } };
   const configProblem = containerConfigProblem(c, pod.metadata.namespace ?? '', view);
-  if (configProblem) return { op: null, worker: waitingAs(worker, c.name, { reason: 'CreateContainerConfigError', message: configProblem }), change };
+  if (configProblem) return { op: null, worker: waitingAs(ended(worker), c.name, { reason: 'CreateContainerConfigError', message: configProblem }), change };
   const op: RuntimeEvent = {
     type: 'CREATE_CONTAINER', podUid: worker.uid, podKey: worker.key, name: c.name, init,
-    image: registryImage(c.image ?? ''), behaviour: {},
+    image: registryImage(c.image ?? ''), spec: c, behaviour: {},
   };
-  return { op, worker, change };
+  return { op, worker: starting, change };
 }
 
-/** SIGTERM for a running container (recording its grace period), SIGKILL once the rules allow. */
-function stopContainer(worker: PodWorker, c: RuntimeContainer, graceMs: number, rules: SyncRules, nowMs: number): { op: RuntimeEvent | null; worker: PodWorker; deadlineMs: number } {
-  if (c.sigtermAtMs === null) {
-    return { op: { type: 'STOP_CONTAINER', id: c.id, nowMs }, worker: { ...worker, graceMs: { ...worker.graceMs, [c.id]: graceMs } }, deadlineMs: nowMs + graceMs };
+/**
+ * StartContainer for a created instance, which ends the SyncPod, unless the container has a
+ * postStart hook: the SyncPod then waits for it (startContainer's step 4).
+ */
+function startCreated(ctx: KubeletContext, worker: PodWorker, created: RuntimeContainer, view: KubeletView, rules: SyncRules): Plan {
+  const nowMs = view.nowMs;
+  const op: RuntimeEvent = { type: 'START_CONTAINER', id: created.id, nowMs };
+  const hook = rules.runHook(created, 'postStart', nowMs, podIpOf(view, worker.uid));
+  if (hook === null) return { op, worker: ended(worker), change: {} };
+  const underway = { phase: 'postStart', container: created.name, id: created.id, failure: null } as const;
+  return { op, worker: { ...worker, underway }, change: hook.endsAtMs > nowMs ? withTimer(ctx, hook.endsAtMs, worker.uid) : {} };
+}
+
+/** A kill's next runtime call, or none (null) before `deadlineMs`. */
+interface StopStep {
+  readonly op: RuntimeEvent | null;
+  readonly worker: PodWorker;
+  readonly deadlineMs: number;
+}
+
+function withGrace(worker: PodWorker, id: string, graceMs: number): PodWorker {
+  return { ...worker, graceMs: { ...worker.graceMs, [id]: graceMs } };
+}
+
+/**
+ * killContainer for a running container given `graceMs`: its preStop hook first, if it has one
+ * and the grace period is not 0 (executePreStopHook, which waits for it at most the grace
+ * period); then SIGTERM with what is left of the grace period, never less than 2 s
+ * (StopContainer's timeout); SIGKILL once the rules allow.
+ */
+function stopContainer(worker: PodWorker, c: RuntimeContainer, graceMs: number, rules: SyncRules, nowMs: number, podIp: string): StopStep {
+  if (c.sigtermAtMs !== null) {
+    const given = worker.graceMs[c.id] ?? rules.sigtermGraceMs(graceMs, 0);
+    if (rules.mayKill(c.sigtermAtMs, given, nowMs)) return { op: { type: 'KILL_CONTAINER', id: c.id, nowMs }, worker, deadlineMs: nowMs };
+    return { op: null, worker, deadlineMs: c.sigtermAtMs + given };
   }
-  const given = worker.graceMs[c.id] ?? graceMs;
-  if (rules.mayKill(c.sigtermAtMs, given, nowMs)) return { op: { type: 'KILL_CONTAINER', id: c.id, nowMs }, worker, deadlineMs: nowMs };
-  return { op: null, worker, deadlineMs: c.sigtermAtMs + given };
+  const sigterm = (grace: number): StopStep => ({ op: { type: 'STOP_CONTAINER', id: c.id, nowMs }, worker: withGrace(worker, c.id, grace), deadlineMs: nowMs + grace });
+  const preStop = graceMs > 0 ? rules.runHook(c, 'preStop', c.preStopAtMs ?? nowMs, podIp) : null;
+  if (preStop === null) return sigterm(rules.sigtermGraceMs(graceMs, 0));
+  if (c.preStopAtMs === null) {
+    return { op: { type: 'RUN_PRESTOP_HOOK', id: c.id, nowMs }, worker: withGrace(worker, c.id, graceMs), deadlineMs: Math.min(preStop.endsAtMs, nowMs + graceMs) };
+  }
+  // The hook returned, or the grace period it ran in is over (the hook is left running).
+  const ranIn = worker.graceMs[c.id] ?? graceMs;
+  const endsAtMs = Math.min(preStop.endsAtMs, c.preStopAtMs + ranIn);
+  if (nowMs < endsAtMs) return { op: null, worker, deadlineMs: endsAtMs };
+  return sigterm(rules.sigtermGraceMs(ranIn, nowMs - c.preStopAtMs));
+}
+
+/** The IP of the pod's sandbox, which an httpGet hook without a host is sent to. */
+function podIpOf(view: KubeletView, uid: string): string {
+  return view.runtime.sandboxes.get(uid)?.ip ?? '';
 }
 
 function runtimeStatuses(instances: ReadonlyMap<string, readonly RuntimeContainer[]>) {
@@ -306,14 +393,39 @@ function runtimeStatuses(instances: ReadonlyMap<string, readonly RuntimeContaine
   return all.map((c) => ({ name: c.name, state: c.state, ...(c.exitCode !== null ? { exitCode: c.exitCode } : {}) }));
 }
 
-function probeFailed(ctx: KubeletContext, uid: string, c: RuntimeContainer): boolean {
-  return (['liveness', 'startup'] as const).some((type) => {
+/** The probe that failed against the container, liveness then startup as computePodActions asks, or null. */
+function failedProbe(ctx: KubeletContext, uid: string, c: RuntimeContainer): 'liveness' | 'startup' | null {
+  return (['liveness', 'startup'] as const).find((type) => {
     const slot = ctx.probes.get(`${uid}/${c.name}/${type}`);
     return slot !== undefined && slot.worker.containerId === c.id && slot.worker.result === 'Failure';
-  });
+  }) ?? null;
 }
 
-/** computePodActions for a pod that is neither being deleted nor terminal. */
+function specGraceMs(spec: PodSpec): number {
+  return (spec.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS) * 1000;
+}
+
+/** setTerminationGracePeriod for a kill a failed probe causes: the probe's terminationGracePeriodSeconds, if it sets one, else the pod's. */
+function probeKillGraceMs(spec: PodSpec, c: Container, probe: 'liveness' | 'startup'): number {
+  const seconds = c[`${probe}Probe`]?.terminationGracePeriodSeconds;
+  return seconds === undefined ? specGraceMs(spec) : seconds * 1000;
+}
+
+/** The restart policy a container is started again under: an init container's is OnFailure (Never: the pod fails), a sidecar's Always. */
+function restartPolicyOf(c: Container, init: boolean, policy: PodRestartPolicy): PodRestartPolicy {
+  if (!init) return policy;
+  return isSidecar(c) ? 'Always' : policy === 'Never' ? 'Never' : 'OnFailure';
+}
+
+/** A container of the pod's spec by name, and whether it is an init container. */
+function containerNamed(spec: PodSpec, name: string): { c: Container; init: boolean } | undefined {
+  const init = (spec.initContainers ?? []).find((c) => c.name === name);
+  if (init) return { c: init, init: true };
+  const c = (spec.containers ?? []).find((r) => r.name === name);
+  return c && { c, init: false };
+}
+
+/** computePodActions for a pod that is neither being deleted nor terminal, with no SyncPod under way. */
 function planPod(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, view: KubeletView, rules: SyncRules, nowMs: number): Plan {
   const spec = specOf(pod);
   const uid = worker.uid;
@@ -324,33 +436,38 @@ function planPod(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, view: 
   const instances = instancesOf(view.runtime, uid);
   const policy = (spec.restartPolicy ?? 'Always') as PodRestartPolicy;
   const statuses = runtimeStatuses(instances);
-  const graceMs = (spec.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS) * 1000;
   let current = worker;
   let change: Change = {};
-  const step = (c: Container, init: boolean, restartPolicy: PodRestartPolicy): Plan | 'next' | 'wait' => {
+  const step = (c: Container, init: boolean): Plan | 'next' | 'wait' => {
     const newest = instances.get(c.name)?.[0];
-    if (newest?.state === 'created') return { op: { type: 'START_CONTAINER', id: newest.id, nowMs }, worker: current, change };
+    if (newest?.state === 'created') {
+      const start = startCreated({ ...ctx, ...change }, current, newest, view, rules);
+      return { ...start, change: { ...change, ...start.change } };
+    }
     if (newest?.state === 'running') {
       // The reason it waited (CrashLoopBackOff, ErrImagePull) stands until it is seen running (the kubelet's reasonCache).
       current = waitingAs(current, c.name, null);
-      if (!probeFailed(ctx, uid, newest)) return init && !isSidecar(c) ? 'wait' : 'next';
-      const stop = stopContainer(current, newest, graceMs, rules, nowMs);
-      current = stop.worker;
-      if (stop.op) return { op: stop.op, worker: current, change };
-      change = { ...change, ...withTimer({ ...ctx, ...change }, stop.deadlineMs, uid) };
-      return 'next';
+      const probe = failedProbe(ctx, uid, newest);
+      if (probe === null) return init && !isSidecar(c) ? 'wait' : 'next';
+      // Killed, and started again by the same SyncPod, which blocks the pod worker meanwhile.
+      const before = instances.get(c.name)?.[1];
+      const backoffSinceMs = before?.state === 'exited' ? before.finishedAtMs : null;
+      const graceMs = probeKillGraceMs(spec, c, probe);
+      current = { ...current, underway: { phase: 'killing', container: c.name, id: newest.id, graceMs, backoffSinceMs } };
+      const kill = killUnderway({ ...ctx, ...change }, current, newest, graceMs, rules, view);
+      return { ...kill, change: { ...change, ...kill.change } };
     }
     if (newest?.state === 'exited' && init && !isSidecar(c) && newest.exitCode === 0) return 'next';
-    if (!rules.shouldRestart(c.name, restartPolicy, false, statuses)) return init && !isSidecar(c) ? 'wait' : 'next';
+    if (!rules.shouldRestart(c.name, restartPolicyOf(c, init, policy), false, statuses)) return init && !isSidecar(c) ? 'wait' : 'next';
     const plan = startContainer({ ...ctx, ...change }, current, pod, c, init, newest, view, nowMs);
     current = plan.worker;
     change = { ...change, ...plan.change };
     if (plan.op) return { ...plan, change };
     return init && !isSidecar(c) ? 'wait' : 'next';
   };
-  // Init containers run one at a time, in order; a failed one is retried as OnFailure would (Never: the pod fails).
+  // Init containers run one at a time, in order.
   for (const c of spec.initContainers ?? []) {
-    const r = step(c, true, isSidecar(c) ? 'Always' : policy === 'Never' ? 'Never' : 'OnFailure');
+    const r = step(c, true);
     if (r === 'wait') {
       for (const regular of spec.containers ?? []) current = waitingAs(current, regular.name, { reason: 'PodInitializing' });
       return { op: null, worker: current, change };
@@ -359,10 +476,59 @@ function planPod(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, view: 
   }
   for (const c of spec.containers ?? []) {
     if (current.waiting[c.name]?.reason === 'PodInitializing') current = waitingAs(current, c.name, null);
-    const r = step(c, false, policy);
+    const r = step(c, false);
     if (r !== 'next' && r !== 'wait') return r;
   }
   return { op: null, worker: current, change };
+}
+
+/** A step of the kill a SyncPod is blocked on: SIGTERM, SIGKILL once the grace period allows, or a wait for it. */
+function killUnderway(ctx: KubeletContext, worker: PodWorker, c: RuntimeContainer, graceMs: number, rules: SyncRules, view: KubeletView): Plan {
+  const stop = stopContainer(worker, c, graceMs, rules, view.nowMs, podIpOf(view, worker.uid));
+  if (stop.op) return { op: stop.op, worker: stop.worker, change: {} };
+  return { op: null, worker: stop.worker, change: withTimer(ctx, stop.deadlineMs, worker.uid) };
+}
+
+/** The next step of the SyncPod under way; `ending.quiet` while it goes on. */
+function continueSyncPod(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, view: KubeletView, rules: SyncRules, nowMs: number): Plan {
+  const u = worker.underway!;
+  const spec = specOf(pod);
+  const named = containerNamed(spec, u.container);
+  if (!named) return planPod(ctx, ended(worker), pod, view, rules, nowMs);
+  const { c, init } = named;
+  const instances = instancesOf(view.runtime, worker.uid);
+  const newest = instances.get(c.name)?.[0];
+  const goesOn = (plan: Plan): Plan => ({ ...plan, ending: { quiet: plan.worker.underway !== null || plan.op !== null } });
+  switch (u.phase) {
+    case 'killing': {
+      const target = view.runtime.containers.get(u.id);
+      if (target?.state === 'running') return goesOn(killUnderway(ctx, worker, target, u.graceMs, rules, view));
+      const policy = restartPolicyOf(c, init, (spec.restartPolicy ?? 'Always') as PodRestartPolicy);
+      if (!rules.shouldRestart(c.name, policy, false, runtimeStatuses(instances))) return { op: null, worker: ended(worker), change: {} };
+      return goesOn(startContainer(ctx, ended(worker), pod, c, init, newest, view, nowMs, u.backoffSinceMs));
+    }
+    case 'starting':
+      if (newest?.state === 'created' && newest.attempt === u.attempt) return goesOn(startCreated(ctx, worker, newest, view, rules));
+      if ((newest ? newest.attempt + 1 : 0) !== u.attempt) return planPod(ctx, ended(worker), pod, view, rules, nowMs);
+      return goesOn(startContainer(ctx, worker, pod, c, init, newest, view, nowMs));
+    case 'postStart': {
+      const target = view.runtime.containers.get(u.id);
+      let failure = u.failure;
+      if (failure === null) {
+        const hook = target ? rules.runHook(target, 'postStart', target.startedAtMs ?? nowMs, podIpOf(view, worker.uid)) : null;
+        if (hook === null) return planPod(ctx, ended(worker), pod, view, rules, nowMs);
+        if (nowMs < hook.endsAtMs) return { op: null, worker, change: withTimer(ctx, hook.endsAtMs, worker.uid), ending: { quiet: true } };
+        // The hook succeeded: the SyncPod is over, and the next begins at once.
+        if (hook.failure === null) return planPod(ctx, ended(worker), pod, view, rules, nowMs);
+        failure = hook.failure;
+      }
+      const failed: PodWorker = failure === u.failure ? worker : { ...worker, underway: { ...u, failure } };
+      // FailedPostStartHook: the container is killed as any other (killContainer: preStop, SIGTERM, SIGKILL) ...
+      if (target?.state === 'running') return { ...killUnderway(ctx, failed, target, specGraceMs(spec), rules, view), ending: { quiet: true } };
+      // ... and the SyncPod ends with ErrPostStartHook, which the reason cache keeps with the hook's message.
+      return { op: null, worker: waitingAs(ended(failed), c.name, { reason: 'PostStartHookError', message: failure }), change: {}, ending: { requeue: true } };
+    }
+  }
 }
 
 /** SyncPod for a pod that is running or starting. */
@@ -378,9 +544,9 @@ export function syncPod(ctx: KubeletContext, uid: string, view: KubeletView, now
   if (worker.admission !== 'admitted') return finish(ctx, {}, worker, pod, view, rules, null);
   // SyncPod generates the status first and stops if it is terminal: a Never pod whose
   // container vanished with a reboot is Failed, not started again.
-  if (rules.stopsAt(currentStatus(ctx, worker, pod, view, rules, false))) return finish(ctx, {}, worker, pod, view, rules, null);
-  const plan = planPod(ctx, worker, pod, view, rules, nowMs);
-  return finish({ ...ctx, ...plan.change }, plan.change, plan.worker, pod, view, rules, plan.op);
+  if (rules.stopsAt(currentStatus(ctx, worker, pod, view, rules, false))) return finish(ctx, {}, ended(worker), pod, view, rules, null);
+  const plan = worker.underway ? continueSyncPod(ctx, worker, pod, view, rules, nowMs) : planPod(ctx, worker, pod, view, rules, nowMs);
+  return finish({ ...ctx, ...plan.change }, plan.change, plan.worker, pod, view, rules, plan.op, plan.ending);
 }
 
 /** A terminal pod: nothing is started again; anything still running is stopped. */
@@ -390,8 +556,7 @@ export function syncTerminatedPod(ctx: KubeletContext, uid: string, view: Kubele
   const pod = podOf(view, worker);
   const running = podInstances(view.runtime, uid).find((c) => c.state === 'running');
   if (running && pod) {
-    const grace = ((pod.spec as PodSpec).terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS) * 1000;
-    const stop = stopContainer(worker, running, grace, rules, nowMs);
+    const stop = stopContainer(worker, running, specGraceMs(specOf(pod)), rules, nowMs, podIpOf(view, uid));
     if (stop.op) return finish(ctx, {}, stop.worker, pod, view, rules, stop.op);
     const timer = withTimer(ctx, stop.deadlineMs, uid);
     return finish({ ...ctx, ...timer }, timer, stop.worker, pod, view, rules, null);
@@ -399,10 +564,15 @@ export function syncTerminatedPod(ctx: KubeletContext, uid: string, view: Kubele
   return finish(ctx, {}, worker, pod, view, rules, null);
 }
 
-/** The grace period for a pod being deleted: the one the deletion asked for. */
+/**
+ * The grace period for a pod being deleted (pod_workers.go calculateEffectiveGracePeriod): the one
+ * the deletion asked for, at least 1 s. A pod already gone from the API server was deleted at once
+ * (the model's API server removes a running pod only for a deletion with grace 0), and gets that 1 s.
+ */
 function deletionGraceMs(pod: KubeObject | undefined): number {
-  const seconds = pod?.metadata.deletionGracePeriodSeconds ?? (pod?.spec as PodSpec | undefined)?.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS;
-  return seconds * 1000;
+  if (!pod) return MINIMUM_DELETION_GRACE_MS;
+  const seconds = pod.metadata.deletionGracePeriodSeconds ?? specOf(pod).terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS;
+  return Math.max(seconds * 1000, MINIMUM_DELETION_GRACE_MS);
 }
 
 /**
@@ -415,14 +585,15 @@ export function syncTerminatingPod(ctx: KubeletContext, uid: string, view: Kubel
   if (!worker) return { op: null, ...settled(ctx, uid) };
   const pod = podOf(view, worker);
   const graceMs = deletionGraceMs(pod);
-  let current = worker;
+  // The deletion cancels a SyncPod under way (the pod worker cancels its context).
+  let current = ended(worker);
   let change: Change = {};
   // Containers still running within their grace period: the pod is not terminated yet
   // (their timers may already be set, so `change` alone cannot tell).
   let stillRunning = false;
   for (const c of podInstances(view.runtime, uid)) {
     if (c.state !== 'running') continue;
-    const stop = stopContainer(current, c, graceMs, rules, nowMs);
+    const stop = stopContainer(current, c, graceMs, rules, nowMs, podIpOf(view, uid));
     current = stop.worker;
     if (stop.op) return finish({ ...ctx, ...change }, change, current, pod, view, rules, stop.op);
     change = { ...change, ...withTimer({ ...ctx, ...change }, stop.deadlineMs, uid) };
@@ -435,7 +606,7 @@ export function syncTerminatingPod(ctx: KubeletContext, uid: string, view: Kubel
     const probes = [...ctx.probes.entries()].filter(([, s]) => s.uid === uid).reduce((p, [k]) => p.delete(k), ctx.probes);
     return { op: null, workers: ctx.workers.delete(uid), probes, statusPending: ctx.statusPending.delete(uid), deletePending: ctx.deletePending.delete(uid), ...settled(ctx, uid) };
   }
-  const done = finish({ ...ctx, ...change }, change, current, pod, view, rules, null, true);
+  const done = finish({ ...ctx, ...change }, change, current, pod, view, rules, null, { podIsTerminal: true });
   const written = ctx.statusWritten.get(uid);
   if (pod.metadata.deletionTimestamp && !current.deleteRequested && isTerminalPhase(written?.status.phase)) {
     return { ...done, deletePending: ctx.deletePending.set(uid, worker.key) };

@@ -7,6 +7,7 @@
 // warnings about volumes are kept, for the caller to print.
 import { resourceFor, RESOURCES, type KubeObject, type Resource } from '../../model/resources.ts';
 import { fieldPath, strictDecodingErrors } from '../strict-decoding.ts';
+import { pathText } from './field.ts';
 import { InputError, type Problem } from './input-error.ts';
 import { podVolumes } from './pod-volumes.ts';
 import { parseYaml, type PathSegment, type YamlDocument } from './yaml-source.ts';
@@ -51,6 +52,30 @@ function asCreated(object: KubeObject): KubeObject {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/**
+ * Fields the model cannot represent, each with its path in the object: a tcpSocket lifecycle
+ * hook (deprecated; the API server keeps it, and the kubelet fails it when it runs it).
+ */
+function unmodelledFields(resource: Resource, object: Record<string, unknown>): PathSegment[][] {
+  const specPath = resource === 'pods' ? ['spec'] : resource === 'deployments' || resource === 'replicasets' ? ['spec', 'template', 'spec'] : null;
+  if (specPath === null) return [];
+  const spec = specPath.reduce<unknown>((v, key) => (isObject(v) ? v[key] : undefined), object);
+  if (!isObject(spec)) return [];
+  const found: PathSegment[][] = [];
+  for (const list of ['initContainers', 'containers']) {
+    const containers = Array.isArray(spec[list]) ? spec[list] as unknown[] : [];
+    containers.forEach((c, i) => {
+      const lifecycle = isObject(c) && isObject(c.lifecycle) ? c.lifecycle : {};
+      for (const hook of ['postStart', 'preStop']) {
+        const handler = lifecycle[hook];
+        if (!isObject(handler) || handler.tcpSocket === undefined) continue;
+        found.push([...specPath, list, i, 'lifecycle', hook, 'tcpSocket']);
+      }
+    });
+  }
+  return found;
+}
+
 /** Reads every object of a manifest file; throws InputError listing every problem in it. */
 export function loadManifestFile(file: string): ManifestFile {
   const source = parseYaml(file);
@@ -80,6 +105,9 @@ export function loadManifestFile(file: string): ManifestFile {
     const decoding = strictDecodingErrors(value);
     for (const error of decoding) {
       problems.push({ file, line: doc.lineOf([...at, ...error.path]), message: `${kind} ${JSON.stringify(name)}: ${error.message}` });
+    }
+    for (const path of unmodelledFields(resource, value)) {
+      problems.push({ file, line: doc.lineOf([...at, ...path]), message: `${kind} ${JSON.stringify(name)}: ${pathText(path)}: not modelled by kubeprop (a tcpSocket lifecycle hook is deprecated, and the kubelet fails it when it runs it)` });
     }
     if (!isObject(value.metadata) || (!name && typeof value.metadata.generateName !== 'string')) {
       return void problems.push({ file, line, message: `${kind}: metadata.name: Required value: name or generateName is required` });

@@ -4,6 +4,7 @@ import type { PodStatus } from 'kubernetes-types/core/v1.js';
 import { assign } from 'xstate';
 import type { Defect } from '../../checker/defect.ts';
 import type { KubeletContext } from '../../model/kubelet/context.ts';
+import { hookOutcome } from '../../model/kubelet/hooks.ts';
 import { kubeletAction, kubeletMachine, runProbe } from '../../model/kubelet/machine.ts';
 import { KUBELET_RULES, syncPod, syncTerminatedPod, syncTerminatingPod, type SyncRules } from '../../model/kubelet/sync.ts';
 import { PMap } from '../../model/pmap.ts';
@@ -85,6 +86,18 @@ export const kubeletKillsWithoutGrace: Defect = {
   machines: { kubelet: kubeletMachine.provide({ actions: syncActionsWith({ ...KUBELET_RULES, mayKill: () => true }) }) },
 };
 
+export const kubeletWithoutMinimumGrace: Defect = {
+  name: 'kubeletWithoutMinimumGrace',
+  description: 'a kubelet that gives SIGTERM only what its preStop hook left of the grace period, without the 2 s minimum: a hook that outlasts the grace period leaves none',
+  machines: { kubelet: kubeletMachine.provide({ actions: syncActionsWith({ ...KUBELET_RULES, sigtermGraceMs: (graceMs, preStopMs) => graceMs - Math.floor(preStopMs / 1000) * 1000 }) }) },
+};
+
+export const kubeletSkipsPreStop: Defect = {
+  name: 'kubeletSkipsPreStop',
+  description: 'a kubelet that accepts preStop hooks and never runs them: a container is sent SIGTERM at once',
+  machines: { kubelet: kubeletMachine.provide({ actions: syncActionsWith({ ...KUBELET_RULES, runHook: (c, hook, ...rest) => (hook === 'preStop' ? null : hookOutcome(c, hook, ...rest)) }) }) },
+};
+
 export const kubeletReadyWithoutProbing: Defect = {
   name: 'kubeletReadyWithoutProbing',
   description: 'a kubelet whose prober records every probe as passed',
@@ -159,6 +172,12 @@ export const kubeletKillsAtOnce: Defect = {
         (change.op?.type === 'STOP_CONTAINER' ? { ...change, op: { type: 'KILL_CONTAINER', id: change.op.id, nowMs: change.op.nowMs } } : change)),
     }),
   },
+};
+
+export const kubeletSkipsPostStart: Defect = {
+  name: 'kubeletSkipsPostStart',
+  description: 'a kubelet that accepts postStart hooks and never runs them: a failing hook never stops its container',
+  machines: { kubelet: kubeletMachine.provide({ actions: syncActionsWith({ ...KUBELET_RULES, runHook: (c, hook, ...rest) => (hook === 'postStart' ? null : hookOutcome(c, hook, ...rest)) }) }) },
 };
 
 export const kubeletStatusManagerStuck: Defect = {
