@@ -23,6 +23,7 @@ function describeOp(runtime: RuntimeContext, op: RuntimeEvent | null): string {
     case 'REMOVE_SANDBOX': return 'remove pod sandbox';
     case 'CREATE_CONTAINER': return `create container ${op.name}`;
     case 'START_CONTAINER': return `start container ${name(op.id)}`;
+    case 'REMOVE_CONTAINER': return `remove container ${name(op.id)}`;
     case 'RUN_PRESTOP_HOOK': return `run preStop hook of container ${name(op.id)}`;
     case 'STOP_CONTAINER': return `stop container ${name(op.id)} (SIGTERM)`;
     case 'KILL_CONTAINER': return `kill container ${name(op.id)} (SIGKILL)`;

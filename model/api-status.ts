@@ -15,7 +15,7 @@ export interface ApiStatus {
 /** One field error, printed as field/errors.go prints it: `spec.replicas: Invalid value: -1: must be ...`. */
 export interface FieldError {
   readonly field: string;
-  readonly type: 'Required' | 'Invalid' | 'Forbidden' | 'Duplicate' | 'NotSupported' | 'NotFound';
+  readonly type: 'Required' | 'Invalid' | 'Forbidden' | 'Duplicate' | 'NotSupported' | 'NotFound' | 'TooMany';
   readonly value?: unknown;
   readonly detail?: string;
 }
@@ -37,6 +37,8 @@ export function formatFieldError(e: FieldError): string {
       return `${e.field}: Not found: ${printValue(e.value)}`;
     case 'NotSupported':
       return `${e.field}: Unsupported value: ${printValue(e.value)}${e.detail ? `: ${e.detail}` : ''}`;
+    case 'TooMany':
+      return `${e.field}: Too many: ${printValue(e.value)}${e.detail ? `: ${e.detail}` : ''}`;
   }
 }
 

@@ -6,9 +6,10 @@
 // (featureSpecAtEmulationVersion, unsafeSetFromMap: unrecognized, locked to its default, or
 // PreAlpha at the emulated version).
 //
-// The model follows Kubernetes 1.34 (KUBERNETES_RELEASE): the release its scheduler and
-// controllers follow, and the last whose default-on gates its kubelet follows (1.35 turns on
-// ContainerRestartRules, which the kubelet has yet to follow; see NOT_FOLLOWED).
+// The model follows Kubernetes 1.34 (KUBERNETES_RELEASE): the release its scheduler,
+// controllers and kubelet follow. The kubelet reads the gates it is started with: its restarts
+// (ContainerRestartRules), back-off (ReduceDefaultCrashLoopBackOffDecay, KubeletCrashLoopBackOffMax),
+// pod phase and conditions (PodReadyToStartContainersCondition).
 
 /** A gate's maturity (featuregate.prerelease). */
 export type PreRelease = 'Alpha' | 'Beta' | 'GA' | 'Deprecated';
@@ -92,16 +93,11 @@ export const DEFAULT_FEATURE_GATES: FeatureGates = defaultFeatureGates(KUBERNETE
 
 /**
  * Gates whose non-default value the model does not follow yet, with why: a scenario may not
- * change them, or the run would pretend a behaviour it does not have. The semantics of the
- * kubelet's gates are in model/semantics/, tested on the upstream cases; the kubelet's sync has
- * yet to call them with the System's gates.
+ * change them, or the run would pretend a behaviour it does not have.
  */
 export const NOT_FOLLOWED: Partial<Readonly<Record<FeatureGateName, string>>> = {
-  ContainerRestartRules: "kubeprop's kubelet does not yet restart containers by their own restartPolicy and restartPolicyRules",
   RestartAllContainersOnContainerExits: "kubeprop's kubelet does not yet restart all of a pod's containers on a RestartAllContainers rule",
   NodeDeclaredFeatures: "kubeprop's kubelet declares no node features",
-  ReduceDefaultCrashLoopBackOffDecay: "kubeprop's kubelet does not yet take its CrashLoopBackOff from the gates",
-  PodReadyToStartContainersCondition: "kubeprop's kubelet always reports PodReadyToStartContainers",
   PodLevelResources: "kubeprop's kubelet always admits pods by their pod-level resources",
   DRAExtendedResource: 'kubeprop models no DeviceClasses or ResourceSlices (dynamic resource allocation)',
 };

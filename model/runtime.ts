@@ -9,7 +9,9 @@
 // kuberuntime calcRestartCountByLogDir) are on disk and survive it. Dead containers are
 // garbage-collected as kuberuntime_gc.go does with its defaults (MaxPerPodContainer 1):
 // a container keeps its newest instance and the dead one before it; a pod whose sandbox
-// is removed (it is gone from the API server) leaves nothing behind.
+// is removed (it is gone from the API server) leaves nothing behind. The kubelet removes a
+// stopped container itself (RemoveContainer, keeping its logs) to restart all of a pod's
+// containers in its sandbox (KEP-5532).
 import type { Container } from 'kubernetes-types/core/v1.js';
 import { assign, setup } from 'xstate';
 import { PMap } from './pmap.ts';
@@ -117,6 +119,8 @@ export type RuntimeEvent =
       readonly init: boolean; readonly image: string; readonly spec: Container; readonly behaviour: ProcessBehaviour;
     }
   | { readonly type: 'START_CONTAINER'; readonly id: string; readonly nowMs: number }
+  /** RemoveContainer of a stopped container: the instance is gone, its log directory (and so the attempt count) stays, and so does the sandbox. */
+  | { readonly type: 'REMOVE_CONTAINER'; readonly id: string }
   /** The kubelet runs the container's preStop hook (an exec in it, a GET against it, or a sleep), before SIGTERM. */
   | { readonly type: 'RUN_PRESTOP_HOOK'; readonly id: string; readonly nowMs: number }
   /** SIGTERM. A process that honours it exits at once; one that ignores it runs on. */
@@ -186,6 +190,11 @@ export const runtimeMachine = setup({
       for (const key of startsSinceBoot.keys()) if (key.startsWith(prefix)) startsSinceBoot = startsSinceBoot.delete(key);
       const removed = removeContainers(context, event.podUid, context.podContainers.get(event.podUid) ?? []);
       return { sandboxes: context.sandboxes.delete(event.podUid), attempts, startsSinceBoot, ...removed };
+    }),
+    removeContainer: assign(({ context, event }) => {
+      if (event.type !== 'REMOVE_CONTAINER') return {};
+      const c = context.containers.get(event.id);
+      return c && c.state !== 'running' ? removeContainers(context, c.podUid, [c.id]) : {};
     }),
     createContainer: assign(({ context, event }) => {
       if (event.type !== 'CREATE_CONTAINER') return {};
@@ -264,6 +273,7 @@ export const runtimeMachine = setup({
         RUN_SANDBOX: { actions: 'runSandbox' },
         REMOVE_SANDBOX: { actions: 'removeSandbox' },
         CREATE_CONTAINER: { actions: 'createContainer' },
+        REMOVE_CONTAINER: { actions: 'removeContainer' },
         START_CONTAINER: { actions: ['startContainer', 'scheduleExits'] },
         RUN_PRESTOP_HOOK: { actions: 'runPreStopHook' },
         STOP_CONTAINER: { actions: ['stopContainer', 'scheduleExits'] },

@@ -18,6 +18,7 @@ import {
 import { emptyLog, logAppend, logDropFront, logFirst, logSize, type Log } from './append-log.ts';
 import { timestamp } from './clock.ts';
 import { withDefaults } from './defaults.ts';
+import { dropDisabledFields } from './drop-disabled-fields.ts';
 import { deepEqual } from './equal.ts';
 import type { FeatureGates } from './feature-gates.ts';
 import { strategicMergePatch } from './merge-patch.ts';
@@ -107,7 +108,7 @@ function withClusterIP(spec: ServiceSpec, serial: number): ServiceSpec {
 
 export function createObject(ctx: StoreContext, request: Extract<WriteRequest, { verb: 'create' }>, nowMs: number): StoreChange {
   const { resource } = request;
-  const object = withDefaults(resource, request.object);
+  const object = dropDisabledFields(resource, withDefaults(resource, request.object), ctx.featureGates);
   const info = RESOURCES[resource];
   const namespace = info.namespaced ? request.namespace : undefined;
   const meta = object.metadata;
@@ -174,7 +175,7 @@ export function updateObject(ctx: StoreContext, request: Extract<WriteRequest, {
   } else {
     const m = old.metadata;
     next = {
-      ...object,
+      ...dropDisabledFields(resource, object, ctx.featureGates, old),
       apiVersion: info.apiVersion,
       kind: info.kind,
       metadata: {

@@ -9,7 +9,8 @@ import { deepEqual } from './equal.ts';
 import type { FeatureGates } from './feature-gates.ts';
 import { selectorIsEmpty, selectorMatches } from './labels.ts';
 import { RESOURCES, type KubeObject, type NameFormat, type Resource } from './resources.ts';
-import { regularContainerRestartPolicyErrors } from './validation-restart-policy.ts';
+import { podSpecIn } from './drop-disabled-fields.ts';
+import { containerRestartPolicyErrors, restartAllContainersAllowed } from './validation-restart-policy.ts';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -107,14 +108,16 @@ function checkStopping(list: readonly Container[] | undefined, field: string, gr
 
 const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'];
 
-function checkPodSpec(spec: PodSpec | undefined, field: string, gates: FeatureGates, out: FieldError[]): void {
+/** `allowRestartAll`: a restart rule may ask to restart all containers (RestartAllContainersOnContainerExits, or the object replaced does). */
+function checkPodSpec(spec: PodSpec | undefined, field: string, allowRestartAll: boolean, out: FieldError[]): void {
   if (!spec) {
     out.push({ field: `${field}.containers`, type: 'Required' });
     return;
   }
   checkContainers(spec.initContainers, `${field}.initContainers`, false, out);
   checkContainers(spec.containers, `${field}.containers`, true, out);
-  out.push(...regularContainerRestartPolicyErrors(spec.containers, `${field}.containers`, gates));
+  out.push(...containerRestartPolicyErrors(spec.initContainers, `${field}.initContainers`, true, allowRestartAll));
+  out.push(...containerRestartPolicyErrors(spec.containers, `${field}.containers`, false, allowRestartAll));
   const volumes = new Set((spec.volumes ?? []).map((v) => v.name));
   for (const [list, path] of [[spec.initContainers, 'initContainers'], [spec.containers, 'containers']] as const) {
     (list ?? []).forEach((c, i) => (c.volumeMounts ?? []).forEach((m, j) => {
@@ -139,7 +142,7 @@ interface WorkloadSpec {
 }
 
 /** Deployment and ReplicaSet: apps/validation ValidateDeploymentSpec / ValidateReplicaSetSpec. */
-function checkWorkloadSpec(resource: Resource, spec: WorkloadSpec | undefined, gates: FeatureGates, out: FieldError[]): void {
+function checkWorkloadSpec(resource: Resource, spec: WorkloadSpec | undefined, allowRestartAll: boolean, out: FieldError[]): void {
   const s = spec ?? {};
   if (s.replicas !== undefined && s.replicas < 0) {
     out.push({ field: 'spec.replicas', type: 'Invalid', value: s.replicas, detail: 'must be greater than or equal to 0' });
@@ -156,7 +159,7 @@ function checkWorkloadSpec(resource: Resource, spec: WorkloadSpec | undefined, g
   if (s.selector && !selectorIsEmpty(s.selector) && !selectorMatches(s.selector, labels)) {
     out.push({ field: 'spec.template.metadata.labels', type: 'Invalid', value: labels ?? {}, detail: '`selector` does not match template `labels`' });
   }
-  checkPodSpec(s.template.spec, 'spec.template.spec', gates, out);
+  checkPodSpec(s.template.spec, 'spec.template.spec', allowRestartAll, out);
   const policy = s.template.spec?.restartPolicy;
   if (policy !== undefined && policy !== 'Always') {
     out.push({ field: 'spec.template.spec.restartPolicy', type: 'NotSupported', value: policy, detail: 'supported values: "Always"' });
@@ -171,14 +174,16 @@ function checkData(data: unknown, out: FieldError[]): void {
   }
 }
 
-/** Field errors for a new object, under the API server's feature gates; empty when it would accept it. */
-export function validateCreate(resource: Resource, object: KubeObject, gates: FeatureGates): FieldError[] {
+/** Field errors for a new object (or one replacing `old`), under the API server's feature gates; empty when it would accept it. */
+export function validateCreate(resource: Resource, object: KubeObject, gates: FeatureGates, old?: KubeObject): FieldError[] {
   const out: FieldError[] = [];
   checkMeta(resource, object.metadata, out);
+  const oldSpec = old && podSpecIn(resource, old);
+  const allowRestartAll = restartAllContainersAllowed(gates, [...(oldSpec?.initContainers ?? []), ...(oldSpec?.containers ?? [])]);
   switch (resource) {
-    case 'pods': checkPodSpec(object.spec as PodSpec | undefined, 'spec', gates, out); break;
+    case 'pods': checkPodSpec(object.spec as PodSpec | undefined, 'spec', allowRestartAll, out); break;
     case 'deployments':
-    case 'replicasets': checkWorkloadSpec(resource, object.spec as WorkloadSpec | undefined, gates, out); break;
+    case 'replicasets': checkWorkloadSpec(resource, object.spec as WorkloadSpec | undefined, allowRestartAll, out); break;
     case 'configmaps':
     case 'secrets': checkData(object.data, out); break;
     case 'services': {
@@ -204,7 +209,7 @@ function podSpecMutableView(spec: PodSpec | undefined): unknown {
 
 /** Field errors for replacing `old` by `object`: the create rules plus immutability. */
 export function validateUpdate(resource: Resource, object: KubeObject, old: KubeObject, gates: FeatureGates): FieldError[] {
-  const out = validateCreate(resource, object, gates);
+  const out = validateCreate(resource, object, gates, old);
   const newFinalizers = (object.metadata.finalizers ?? []).filter((f) => !(old.metadata.finalizers ?? []).includes(f));
   if (old.metadata.deletionTimestamp && newFinalizers.length > 0) {
     out.push({ field: 'metadata.finalizers', type: 'Forbidden', detail: `no new finalizers can be added if the object is being deleted, found new finalizers []string{${newFinalizers.map((f) => JSON.stringify(f)).join(', ')}}` });

@@ -1,12 +1,12 @@
 // Every property and sometimes-goal kubeprop checks, by name.
 import { goneForcesRelist, informerCachesMatchStore, informerResourceVersionNeverGoesBack, watchDropLeadsToRelist, watchEventsArriveInOrder } from './informers.ts';
 import {
-  containerConfigErrorReported, crashLoopBackOffReached, deletedPodsAreGone, gracefulTerminationCompletes, imagePullBackOffReached, livenessRestartHappens, podBecomesReady,
-  podRunsToCompletion, podStatusesReflectRuntime, podWaitsForVolume, postStartHookFailed,
+  allContainersRestarted, containerConfigErrorReported, containerRestartedByRule, crashLoopBackOffReached, deletedPodsAreGone, gracefulTerminationCompletes,
+  imagePullBackOffReached, livenessRestartHappens, podBecomesReady, podRunsToCompletion, podStatusesReflectRuntime, podWaitsForVolume, postStartHookFailed,
 } from './nodes.ts';
 import {
-  neverPolicyNeverRestarts, nodeNameNeverChanges, podPhaseTransitionsAreLegal, readyOnlyAfterReadinessPassed, restartCountNeverDecreases,
-  terminalPodsStartNoContainers,
+  containersRemovedOnlyToRestartAll, neverPolicyNeverRestarts, nodeNameNeverChanges, podPhaseTransitionsAreLegal, readyOnlyAfterReadinessPassed,
+  restartCountNeverDecreases, terminalPodsStartNoContainers,
 } from './pods.ts';
 import { preStopOutlastsGracePeriod, sigkillOnlyAfterGracePeriod, sigtermOnlyAfterPreStop } from './termination.ts';
 import { evictionReplacesPod, noEvictionWhenEveryNodeIsDown, nodeFailsMidRolloutAndCompletes, podsOfFailedNodesAreReplaced } from './node-failures.ts';
@@ -36,6 +36,7 @@ export const PROPERTIES: readonly Property[] = [
   nodeNameNeverChanges,
   restartCountNeverDecreases,
   neverPolicyNeverRestarts,
+  containersRemovedOnlyToRestartAll,
   terminalPodsStartNoContainers,
   readyOnlyAfterReadinessPassed,
   sigtermOnlyAfterPreStop,
@@ -78,6 +79,8 @@ export const PROPERTIES: readonly Property[] = [
   imagePullBackOffReached,
   podBecomesReady,
   podRunsToCompletion,
+  containerRestartedByRule,
+  allContainersRestarted,
   podWaitsForVolume,
   containerConfigErrorReported,
   podScheduledAfterWaiting,

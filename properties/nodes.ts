@@ -6,8 +6,9 @@ import type { KubeletContext } from '../model/kubelet/context.ts';
 import { instancesOf } from '../model/kubelet/status.ts';
 import type { RuntimeContainer } from '../model/runtime.ts';
 import { nodeIsUp } from '../model/world.ts';
-import { nodeIndex, podEvent, specOf, syncOp } from './observe.ts';
+import { apiPod, nodeIndex, podEvent, specOf, syncOp } from './observe.ts';
 import type { EventuallyProperty, SometimesGoal } from './property.ts';
+import { actionOnExit, restartPolicyOf } from './restart-rules.ts';
 
 function shown(status: ContainerStatus | undefined): string {
   if (!status?.state) return 'no status';
@@ -160,6 +161,45 @@ export const podRunsToCompletion: SometimesGoal = {
     // A sidecar (an init container that restarts Always) is stopped once the others are done: its exit code does not count.
     const containers = [...(spec.initContainers ?? []).filter((c) => c.restartPolicy !== 'Always'), ...spec.containers];
     return containers.every((c) => statuses.find((s) => s.name === c.name)?.state?.terminated?.exitCode === 0);
+  },
+};
+
+export const containerRestartedByRule: SometimesGoal = {
+  kind: 'sometimes',
+  name: 'containerRestartedByRule',
+  description: 'A container whose restart policy is Never is started again because the code it exited with matches a Restart rule of its restartPolicyRules.',
+  reached(before, action, after) {
+    const op = syncOp(action, after);
+    if (action.kind !== 'sync' || op?.type !== 'START_CONTAINER') return false;
+    const runtime = before.nodes[action.node]!.runtime.context;
+    const c = runtime.containers.get(op.id);
+    const pod = c && apiPod(before, c.podKey, c.podUid);
+    if (!c || !pod || restartPolicyOf(c.spec, specOf(pod).restartPolicy) !== 'Never') return false;
+    const last = instancesOf(runtime, c.podUid).get(c.name)?.find((i) => i.id !== c.id && i.state === 'exited');
+    return last !== undefined && actionOnExit(c.spec, last.exitCode ?? 0) === 'Restart';
+  },
+};
+
+/** The reason a container restarted in place with all of its pod's containers reports as its last termination. */
+const RESTARTED_IN_PLACE = 'RestartingAllContainers';
+
+export const allContainersRestarted: SometimesGoal = {
+  kind: 'sometimes',
+  name: 'allContainersRestarted',
+  description: 'A pod restarts all of its containers in place and runs again: each init container ran again to completion, and every other container runs again, each reporting the restart in place as its last termination.',
+  reached(before, _action, after) {
+    const event = podEvent(before, after);
+    if (!event || event.type === 'DELETED') return false;
+    const status = event.object.status as PodStatus | undefined;
+    if (status?.phase !== 'Running') return false;
+    const spec = specOf(event.object);
+    const statuses = [...(status.initContainerStatuses ?? []), ...(status.containerStatuses ?? [])];
+    return [...(spec.initContainers ?? []), ...spec.containers].every((c) => {
+      const s = statuses.find((x) => x.name === c.name);
+      if (s?.lastState?.terminated?.reason !== RESTARTED_IN_PLACE) return false;
+      const runOnce = (spec.initContainers ?? []).includes(c) && c.restartPolicy !== 'Always';
+      return runOnce ? s.state?.terminated?.exitCode === 0 : s.state?.running != null;
+    });
   },
 };
 

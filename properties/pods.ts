@@ -3,9 +3,11 @@
 import type { ContainerStatus, PodStatus } from 'kubernetes-types/core/v1.js';
 import { deepEqual } from '../model/equal.ts';
 import { isTerminalPhase } from '../model/kubelet/sync.ts';
-import { attemptKey, probePassed } from '../model/runtime.ts';
+import { attemptKey, podInstances, probePassed } from '../model/runtime.ts';
 import { apiPod, keyOfPod, nodeIndex, phaseOf, podEvent, specOf, syncOp } from './observe.ts';
+import type { KubeObject } from '../model/resources.ts';
 import type { TransitionProperty } from './property.ts';
+import { actionOnExit, exitRestartingAll, hasRestartAllRule, restartPolicyOf } from './restart-rules.ts';
 
 /** Phases a pod may move to from each phase (Unknown is for a node that cannot report). */
 const LEGAL_NEXT: Readonly<Record<string, readonly string[]>> = {
@@ -16,10 +18,23 @@ const LEGAL_NEXT: Readonly<Record<string, readonly string[]>> = {
   Failed: ['Failed'],
 };
 
+/**
+ * The pod restarts all of its containers in place and runs its init containers again, which it
+ * does Pending ("Restart All Containers": the pod begins the standard startup process; "Init
+ * Containers": a pod is Pending while they run): an init container reports that restart.
+ */
+function reinitializing(pod: KubeObject): boolean {
+  return ((pod.status as PodStatus | undefined)?.initContainerStatuses ?? []).some((s) =>
+    s.state?.waiting?.reason === RESTARTED_IN_PLACE || s.lastState?.terminated?.reason === RESTARTED_IN_PLACE);
+}
+
+/** The reason a container removed to restart all of its pod's containers reports (kubelet_pods.go RestartingAllContainers). */
+const RESTARTED_IN_PLACE = 'RestartingAllContainers';
+
 export const podPhaseTransitionsAreLegal: TransitionProperty = {
   kind: 'transition',
   name: 'podPhaseTransitionsAreLegal',
-  description: 'A pod\'s phase moves only along legal edges: Succeeded and Failed are final, nothing goes back to Pending once it has run, and Unknown is never what a kubelet reports.',
+  description: 'A pod\'s phase moves only along legal edges: Succeeded and Failed are final, nothing goes back to Pending once it has run (but a pod that restarts all its containers in place and runs its init containers again), and Unknown is never what a kubelet reports.',
   check(before, action, after) {
     const event = podEvent(before, after);
     if (!event || event.type !== 'MODIFIED' || !event.previous) return null;
@@ -30,7 +45,7 @@ export const podPhaseTransitionsAreLegal: TransitionProperty = {
       return `the kubelet of ${after.system.nodes[writer.node!]!.name} reported pod ${event.key} in phase Unknown: ` +
         'Unknown is for a node that cannot report, and a kubelet that reports knows its pods\' phases.';
     }
-    if ((LEGAL_NEXT[was] ?? []).includes(now)) return null;
+    if ((LEGAL_NEXT[was] ?? []).includes(now) || (now === 'Pending' && !isTerminalPhase(was) && reinitializing(event.object))) return null;
     const why = isTerminalPhase(was) ? `${was} is a terminal phase: a pod never leaves it` : `a pod that has run never goes back to ${now}`;
     return `pod ${event.key} went from ${was} to ${now}: ${why}.`;
   },
@@ -76,7 +91,8 @@ export const restartCountNeverDecreases: TransitionProperty = {
 export const neverPolicyNeverRestarts: TransitionProperty = {
   kind: 'transition',
   name: 'neverPolicyNeverRestarts',
-  description: 'A container of a pod with restartPolicy Never is started at most once (by the runtime\'s record, across kubelet restarts).',
+  description: 'A container whose restart policy is Never (its own, else its pod\'s) is started at most once (by the runtime\'s record, across kubelet restarts), '
+    + 'unless its last run exited with a code its first matching restart rule restarts it for, or was removed to restart all of the pod\'s containers in place.',
   check(before, action, after) {
     const op = syncOp(action, after);
     if (op?.type !== 'START_CONTAINER' || action.kind !== 'sync') return null;
@@ -84,10 +100,30 @@ export const neverPolicyNeverRestarts: TransitionProperty = {
     const c = runtime.containers.get(op.id);
     if (!c) return null;
     const pod = apiPod(before, c.podKey, c.podUid);
-    if (!pod || (specOf(pod).restartPolicy ?? 'Always') !== 'Never') return null;
+    if (!pod || restartPolicyOf(c.spec, specOf(pod).restartPolicy) !== 'Never') return null;
     const starts = runtime.startsSinceBoot.get(attemptKey(c.podUid, c.name)) ?? 0;
     if (starts <= 1) return null;
-    return `container ${c.name} of pod ${c.podKey} (restartPolicy Never) was started ${starts} times on ${after.system.nodes[action.node]!.name}: a Never pod's container runs at most once.`;
+    const last = podInstances(before.nodes[action.node]!.runtime.context, c.podUid).find((i) => i.name === c.name && i.id !== c.id);
+    // Its last run is gone while the node kept the pod's sandbox: the kubelet removed it, which only restarting all containers does.
+    if (last === undefined ? hasRestartAllRule(specOf(pod)) : ['Restart', 'RestartAllContainers'].includes(actionOnExit(c.spec, last.exitCode ?? 0) ?? '')) return null;
+    return `container ${c.name} of pod ${c.podKey} (restartPolicy Never) was started ${starts} times on ${after.system.nodes[action.node]!.name}: `
+      + 'a Never container runs at most once, unless a restart rule names the code it exited with or all the pod\'s containers restart in place.';
+  },
+};
+
+export const containersRemovedOnlyToRestartAll: TransitionProperty = {
+  kind: 'transition',
+  name: 'containersRemovedOnlyToRestartAll',
+  description: 'The kubelet removes a container of a pod whose sandbox it keeps only to restart all of the pod\'s containers in place: '
+    + 'some container of the pod has exited with a code its first matching rule answers with RestartAllContainers.',
+  check(before, action, after) {
+    const op = syncOp(action, after);
+    if (op?.type !== 'REMOVE_CONTAINER' || action.kind !== 'sync') return null;
+    const runtime = before.nodes[action.node]!.runtime.context;
+    const c = runtime.containers.get(op.id);
+    if (!c || exitRestartingAll(runtime, c.podUid)) return null;
+    return `the kubelet of ${after.system.nodes[action.node]!.name} removed container ${c.name} of pod ${c.podKey}, but no container of the pod exited with a code `
+      + 'a RestartAllContainers rule names: a running pod\'s containers are removed only to restart them all in place.';
   },
 };
 

@@ -108,7 +108,7 @@ export function buildSystem(scenario: Scenario, overrides: Partial<Machines> = {
   const controllerManager = (scenario.controllers ?? []).length > 0 ? addControllerManager(clients, machines, scenario.controllers ?? []) : null;
   const nodes: NodeSpec[] = scenario.nodes.filter((n) => n.kubelet !== false).map((n, node) => {
     const kubelet = clients.length;
-    const input: KubeletInput = { node: n.name, registration: nodeObject(n) };
+    const input: KubeletInput = { node: n.name, registration: nodeObject(n), featureGates };
     clients.push({ id: `kubelet ${n.name}`, kind: 'kubelet', machine: machines.kubelet, input, node });
     const informers = {
       pods: addInformer(clients, machines, kubelet, 'pods', { nodeName: n.name }),

@@ -25,9 +25,10 @@ function builtIn(file: string): Scenario {
 export const nginxDeployment = builtIn('nginx-deployment.yaml');
 export const wordpressStack = builtIn('wordpress.yaml');
 export const clusterGrows = builtIn('cluster-grows.yaml');
+export const restartRules = builtIn('restart-rules.yaml');
 
 export const SCENARIOS: readonly Scenario[] = [
-  watchBasics, storeAndInformers, podRestarts, podDeletion, podBasics, livenessPod, downwardApiPod, secretVolumePod, lifecycleHooks, nodeWorkload(3),
+  watchBasics, storeAndInformers, podRestarts, podDeletion, podBasics, livenessPod, downwardApiPod, secretVolumePod, lifecycleHooks, restartRules, nodeWorkload(3),
   schedulingResources, schedulingPlacement, schedulingHostPorts, schedulingNodeChurn, clusterGrows,
   replicaSetBasics, nginxDeployment, wordpressStack, overlappingDeployments, deploymentOperations, nodeDrain, watchStorm,
   garbageCollection,

@@ -80,6 +80,21 @@ const GO_FIELDS: ReadonlyMap<string, 'int64' | 'bytes'> = new Map([
   ['ConfigMap.binaryData', 'bytes'],
 ]);
 
+/**
+ * Fields of k8s.io/api newer than kubernetes-types 1.30, as core/v1 types.go declares them in
+ * Kubernetes 1.34 (the API has them whatever the gates say; the API server drops the ones whose
+ * gate is off): a container's restartPolicyRules (KEP-5307), each an action and the exit codes it
+ * is for (ContainerRestartRule, ContainerRestartRuleOnExitCodes: an operator and []int32 values).
+ * Written as a .d.ts would write them, and added to the module's interfaces as it is parsed.
+ */
+const NEWER_FIELDS: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, string>>>>>> = {
+  'core/v1': {
+    Container: { restartPolicyRules: 'Array<ContainerRestartRule>' },
+    ContainerRestartRule: { action: 'string', exitCodes: 'ContainerRestartRuleOnExitCodes' },
+    ContainerRestartRuleOnExitCodes: { operator: 'string', values: 'Array<number>' },
+  },
+};
+
 /** resource.Quantity's UnmarshalJSON error for anything but a string or a number (ParseQuantity's ErrFormatWrong). */
 const QUANTITY_FORMAT = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
 
@@ -287,6 +302,11 @@ function loadModule(id: string): Module {
   if (!module) {
     const file = fileOf(id);
     module = parseModule(id, file, readFileSync(file, 'utf8'));
+    for (const [name, fields] of Object.entries(NEWER_FIELDS[id] ?? {})) {
+      const declared = module.interfaces.get(name) ?? new Map<string, Written>();
+      for (const [field, written] of Object.entries(fields)) declared.set(field, parseWritten(written)!);
+      module.interfaces.set(name, declared);
+    }
     modules.set(id, module);
   }
   return module;

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { explore } from '../checker/explore.ts';
 import { findProperty } from '../properties/index.ts';
-import { findScenario } from '../scenarios/index.ts';
+import { findScenario, restartRules } from '../scenarios/index.ts';
 import { loadScenarioFile } from '../scenarios/load/scenario-file.ts';
 import { podBasics, podDeletion, podRestarts } from '../scenarios/pod-lifecycle.ts';
 import { livenessPod, nodeWorkload, secretVolumePod } from '../scenarios/pods.ts';
@@ -16,7 +16,7 @@ import {
   kubeletForgetsLostContainers, kubeletKillsWithoutGrace, kubeletMissesContainerExits, kubeletNeverDeletesPods, kubeletNeverRestarts,
   kubeletReadyWithoutProbing, kubeletReportsUnknownPhase, kubeletRestartsNeverPods, kubeletStatusFromInformer, kubeletSyncsTerminalPods,
   runtimeLosesLogsOnCrash, storeLetsPodsMove, kubeletForgetsPullBackoff, kubeletIgnoresMissingVolumes, kubeletKillsAtOnce, kubeletStatusManagerStuck,
-  kubeletPhaseIgnoresRestartPolicy, kubeletSkipsPostStart, kubeletSkipsPreStop, kubeletWithoutMinimumGrace,
+  kubeletPhaseIgnoresRestartPolicy, kubeletSkipsPostStart, kubeletSkipsPreStop, kubeletWithoutMinimumGrace, kubeletIgnoresRestartRules,
 } from './defects/kubelet.ts';
 import { catchDefect } from './helpers/caught.ts';
 import { allowingStalls, runSchedule } from './helpers/schedule.ts';
@@ -37,7 +37,8 @@ describe('node properties catch planted defects, with short replayable traces', 
     expect(trace.labels).toHaveLength(54);
     expect(trace.labels.at(-1)).toBe('kubelet node-1 sync default/once: start container main');
     expect(trace.violation.message).toBe(
-      "container main of pod default/once (restartPolicy Never) was started 2 times on node-1: a Never pod's container runs at most once.");
+      "container main of pod default/once (restartPolicy Never) was started 2 times on node-1: "
+      + "a Never container runs at most once, unless a restart rule names the code it exited with or all the pod's containers restart in place.");
     expect(replayed.reproduced).toBe(true);
   });
 
@@ -157,6 +158,7 @@ describe('each sometimes-goal goes unreached when a planted defect takes its sta
     { goal: 'podWaitsForVolume', scenario: secretVolumePod, defect: kubeletIgnoresMissingVolumes, runs: 100 },
     { goal: 'podRunsToCompletion', scenario: podBasics, defect: kubeletPhaseIgnoresRestartPolicy, runs: 100 },
     { goal: 'podRunsToCompletion', scenario: podCompletes, defect: kubeletPhaseIgnoresRestartPolicy, runs: 30 },
+    { goal: 'containerRestartedByRule', scenario: restartRules, defect: kubeletIgnoresRestartRules, runs: 30 },
   ];
   it.each(cases)('$goal: unreached with $defect.name in $scenario.name', ({ goal, scenario, defect, runs }) => {
     const properties = [findProperty(goal)!];

@@ -71,13 +71,19 @@ describe('setting a feature gate', () => {
   });
 
   it('a gate whose other value the model does not follow is refused with why, its default allowed', () => {
-    expect(featureGateSetError('ContainerRestartRules', true)).toBe(
-      "cannot set feature gate ContainerRestartRules to true: kubeprop's kubelet does not yet restart containers by their own restartPolicy and restartPolicyRules",
+    expect(featureGateSetError('PodLevelResources', false)).toBe(
+      "cannot set feature gate PodLevelResources to false: kubeprop's kubelet always admits pods by their pod-level resources",
     );
-    expect(featureGateSetError('ContainerRestartRules', false)).toBeNull();
+    expect(featureGateSetError('PodLevelResources', true)).toBeNull();
     expect(featureGateSetError('RestartAllContainersOnContainerExits', true, '1.35')).toBe(
       "cannot set feature gate RestartAllContainersOnContainerExits to true: kubeprop's kubelet does not yet restart all of a pod's containers on a RestartAllContainers rule",
     );
+  });
+
+  it('the kubelet\'s gates may be set either way: it reads them', () => {
+    for (const gate of ['ContainerRestartRules', 'ReduceDefaultCrashLoopBackOffDecay', 'KubeletCrashLoopBackOffMax', 'PodReadyToStartContainersCondition'] as const) {
+      expect([featureGateSetError(gate, true), featureGateSetError(gate, false)]).toEqual([null, null]);
+    }
   });
 });
 
@@ -88,7 +94,7 @@ describe('kubeprop list', () => {
     const gates = stdout.slice(stdout.indexOf('feature gates')).trimEnd().split('\n');
     expect(gates[0]).toBe('feature gates (featureGates in a scenario file), with their Kubernetes 1.34 defaults:');
     expect(gates.slice(1).map((l) => l.trim().replace(/ {2,}/g, ' | '))).toEqual([
-      "ContainerRestartRules | false | Alpha, fixed: kubeprop's kubelet does not yet restart containers by their own restartPolicy and restartPolicyRules",
+      'ContainerRestartRules | false | Alpha',
       'DRAExtendedResource | false | Alpha, fixed: kubeprop models no DeviceClasses or ResourceSlices (dynamic resource allocation)',
       'DeploymentPodReplacementPolicy | - | not in 1.34: Kubernetes removed it in 1.33',
       'DeploymentReplicaSetTerminatingReplicas | false | Alpha',
@@ -97,8 +103,8 @@ describe('kubeprop list', () => {
       'NodeDeclaredFeatures | - | not in 1.34: it arrives in Kubernetes 1.35',
       'PodDeletionCost | true | Beta',
       "PodLevelResources | true | Beta, fixed: kubeprop's kubelet always admits pods by their pod-level resources",
-      "PodReadyToStartContainersCondition | true | Beta, fixed: kubeprop's kubelet always reports PodReadyToStartContainers",
-      "ReduceDefaultCrashLoopBackOffDecay | false | Alpha, fixed: kubeprop's kubelet does not yet take its CrashLoopBackOff from the gates",
+      'PodReadyToStartContainersCondition | true | Beta',
+      'ReduceDefaultCrashLoopBackOffDecay | false | Alpha',
       'RestartAllContainersOnContainerExits | - | not in 1.34: it arrives in Kubernetes 1.35',
       'SidecarContainers | true | GA, locked to its default',
       'TaintTolerationComparisonOperators | - | not in 1.34: it arrives in Kubernetes 1.35',

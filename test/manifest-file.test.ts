@@ -35,7 +35,8 @@ function outcome(file: string): string[] {
 describe('the seed manifests', () => {
   it('are the ones this table covers', () => {
     expect(readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()).toEqual([
-      'downwardapi-pod.yaml', 'liveness-pod.yaml', 'nginx-deployment.yaml', 'pod-with-graceful-termination.yaml', 'secret.yaml', 'volume-secret-pod.yaml', 'web.yaml',
+      'downwardapi-pod.yaml', 'liveness-pod.yaml', 'nginx-deployment.yaml', 'pod-with-graceful-termination.yaml', 'restart-rules.yaml', 'secret.yaml',
+      'volume-secret-pod.yaml', 'web.yaml',
       'wordpress-mysql.yaml', 'wordpress-nginx-configmap.yaml', 'wordpress-nginx.yaml', 'wordpress-php.yaml', 'wordpress-wp-config-configmap.yaml',
     ]);
   });
@@ -45,6 +46,8 @@ describe('the seed manifests', () => {
     ['liveness-pod.yaml', ['Pod test-liveness']],
     ['nginx-deployment.yaml', ['Deployment nginx-deployment']],
     ['pod-with-graceful-termination.yaml', ['Deployment nginx-deployment', 'Service nginx-service']],
+    // Under the 1.34 defaults the API server drops its container's own restartPolicy and rules (ContainerRestartRules is off).
+    ['restart-rules.yaml', ['Pod retry']],
     // Its `pass` value decodes as bytes, though not as a password's text: the API server takes it.
     ['secret.yaml', ['Secret volume-secret']],
     ['web.yaml', ['Deployment web', 'Service web']],

@@ -64,7 +64,7 @@ describe('bad scenario files', () => {
       'test/scenario-files/many-mistakes.yaml:14: operations[3].setImage.image: required',
       'test/scenario-files/many-mistakes.yaml:15: operations[4]: needs exactly one action (create, scale, setImage, rolloutUndo, pause, resume, delete, cordon, uncordon, drain, patch, wait), got cordon and drain',
       'test/scenario-files/many-mistakes.yaml:16: budgets.stepsMax: must be an integer of at least 0, got "lots"',
-      'test/scenario-files/many-mistakes.yaml:17: goals[0]: "rolloutCompleted" is not a sometimes-goal (kubeprop list shows them: ownerDeletedWhileCollectorDown, foregroundDeletionCompletes, orphanedDependentsReleased, watchDropLeadsToRelist, goneForcesRelist, writeConflictIsRetried, crashLoopBackOffReached, livenessRestartHappens, gracefulTerminationCompletes, preStopOutlastsGracePeriod, postStartHookFailed, imagePullBackOffReached, podBecomesReady, podRunsToCompletion, podWaitsForVolume, containerConfigErrorReported, podScheduledAfterWaiting, bindFailureRetried, replicaSetReadyAfterControllerRestart, rolloutCompletes, rollbackCompletes, proportionalScalingHappens, drainEvictsManagedPods, evictionReplacesPod, nodeFailsMidRolloutAndCompletes)',
+      'test/scenario-files/many-mistakes.yaml:17: goals[0]: "rolloutCompleted" is not a sometimes-goal (kubeprop list shows them: ownerDeletedWhileCollectorDown, foregroundDeletionCompletes, orphanedDependentsReleased, watchDropLeadsToRelist, goneForcesRelist, writeConflictIsRetried, crashLoopBackOffReached, livenessRestartHappens, gracefulTerminationCompletes, preStopOutlastsGracePeriod, postStartHookFailed, imagePullBackOffReached, podBecomesReady, podRunsToCompletion, containerRestartedByRule, allContainersRestarted, podWaitsForVolume, containerConfigErrorReported, podScheduledAfterWaiting, bindFailureRetried, replicaSetReadyAfterControllerRestart, rolloutCompletes, rollbackCompletes, proportionalScalingHappens, drainEvictsManagedPods, evictionReplacesPod, nodeFailsMidRolloutAndCompletes)',
     ]);
   });
 
@@ -112,15 +112,24 @@ describe('featureGates', () => {
     expect(loadScenarioFile(file('rollout.yaml')).scenario.featureGates).toEqual(DEFAULT_FEATURE_GATES);
   });
 
-  it('refuses what a component\'s --feature-gates refuses, and what the model does not follow, each at its line; the API server judges the manifests with the gates', () => {
+  it('refuses what a component\'s --feature-gates refuses, and what the model does not follow, each at its line', () => {
     expect(problems('feature-gate-mistakes.yaml')).toEqual([
       'test/scenario-files/feature-gate-mistakes.yaml:7: featureGates.PodDeletionCosts: unrecognized feature gate: PodDeletionCosts (did you mean PodDeletionCost?)',
       'test/scenario-files/feature-gate-mistakes.yaml:8: featureGates.containerrestartrules: unrecognized feature gate: containerrestartrules (did you mean ContainerRestartRules?)',
       'test/scenario-files/feature-gate-mistakes.yaml:9: featureGates.LogarithmicScaleDown: cannot set feature gate LogarithmicScaleDown to false, feature is locked to true',
-      "test/scenario-files/feature-gate-mistakes.yaml:10: featureGates.ContainerRestartRules: cannot set feature gate ContainerRestartRules to true: kubeprop's kubelet does not yet restart containers by their own restartPolicy and restartPolicyRules",
+      "test/scenario-files/feature-gate-mistakes.yaml:10: featureGates.PodLevelResources: cannot set feature gate PodLevelResources to false: kubeprop's kubelet always admits pods by their pod-level resources",
       'test/scenario-files/feature-gate-mistakes.yaml:11: featureGates.RestartAllContainersOnContainerExits: unrecognized feature gate: RestartAllContainersOnContainerExits (kubeprop follows Kubernetes 1.34; it arrives in Kubernetes 1.35)',
       'test/scenario-files/feature-gate-mistakes.yaml:12: featureGates.SidecarContainers: must be true or false, got "yes"',
-      'test/scenario-files/manifests/container-restart-policy.yaml:16: The Deployment "web" is invalid: spec.template.spec.containers[0].restartPolicy: Forbidden: may not be set for non-init containers',
+    ]);
+  });
+
+  it('drops a container\'s own restartPolicy under the 1.34 default, and with ContainerRestartRules judges its rules, at the pod\'s line', () => {
+    expect(loadScenarioFile(file('restart-policy-dropped.yaml')).scenario.name).toBe('restart-policy-dropped');
+    expect(problems('restart-rule-mistakes.yaml')).toEqual([
+      'test/scenario-files/manifests/restart-rule-mistakes.yaml:4: The Pod "retry" is invalid: ['
+        + 'spec.containers[0].restartPolicy: Required value: must specify restartPolicy when restart rules are used, '
+        + 'spec.containers[0].restartPolicyRules[0].exitCodes.operator: Unsupported value: "Equals": supported values: "In", "NotIn", '
+        + 'spec.containers[1].restartPolicyRules[0].action: Unsupported value: "RestartAllContainers": supported values: "Restart"]',
     ]);
   });
 

@@ -197,9 +197,22 @@ describe('validation under the API server\'s feature gates', () => {
   const withPolicy = (restartPolicy: string) =>
     ({ verb: 'create', resource: 'pods', namespace: 'default', object: pod('p', { spec: { containers: [{ name: 'app', image: 'nginx:1.25', restartPolicy }] } }) }) as const;
 
-  it('refuses a regular container\'s own restartPolicy without ContainerRestartRules (the 1.34 default)', () => {
-    expect(new TestStore().error(withPolicy('Never')))
-      .toBe('422 Invalid: Pod "p" is invalid: spec.containers[0].restartPolicy: Forbidden: may not be set for non-init containers');
+  it('drops a container\'s own restartPolicy and rules without ContainerRestartRules (the 1.34 default), as dropDisabledFields does; a sidecar keeps Always', () => {
+    const spec = {
+      initContainers: [
+        { name: 'setup', image: 'busybox:1.36', restartPolicy: 'Never' },
+        { name: 'watcher', image: 'busybox:1.36', restartPolicy: 'Always' },
+      ],
+      containers: [{ name: 'app', image: 'nginx:1.25', restartPolicy: 'Never', restartPolicyRules: [{ action: 'Restart', exitCodes: { operator: 'In', values: [42] } }] }],
+    };
+    const created = new TestStore().ok({ verb: 'create', resource: 'pods', namespace: 'default', object: pod('p', { spec }) });
+    expect((created.spec as { initContainers: unknown[]; containers: unknown[] }).initContainers).toEqual([
+      { name: 'setup', image: 'busybox:1.36', imagePullPolicy: 'IfNotPresent', terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File' },
+      { name: 'watcher', image: 'busybox:1.36', restartPolicy: 'Always', imagePullPolicy: 'IfNotPresent', terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File' },
+    ]);
+    expect((created.spec as { containers: unknown[] }).containers).toEqual([
+      { name: 'app', image: 'nginx:1.25', imagePullPolicy: 'IfNotPresent', terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File' },
+    ]);
   });
 
   it('with ContainerRestartRules takes one of Always, Never and OnFailure, and no other', () => {
@@ -207,6 +220,30 @@ describe('validation under the API server\'s feature gates', () => {
     expect(store.ok(withPolicy('OnFailure')).spec).toMatchObject({ containers: [{ restartPolicy: 'OnFailure' }] });
     expect(store.error({ ...withPolicy('Sometimes'), object: { ...withPolicy('Sometimes').object, metadata: { name: 'q' } } }))
       .toBe('422 Invalid: Pod "q" is invalid: spec.containers[0].restartPolicy: Unsupported value: "Sometimes": supported values: "Always", "Never", "OnFailure"');
+  });
+
+  it('with ContainerRestartRules judges the rules: a policy beside them, at most 20, each a known action and exit codes with a known operator and at most 255 values', () => {
+    const store = new TestStore(100, storeMachine, { ...DEFAULT_FEATURE_GATES, ContainerRestartRules: true });
+    const rule = (action: string, operator: string, values: number[] = [42]) => ({ action, exitCodes: { operator, values } });
+    const containers = [
+      { name: 'no-policy', image: 'busybox:1.36', restartPolicyRules: [rule('Restart', 'In')] },
+      { name: 'too-many', image: 'busybox:1.36', restartPolicy: 'Never', restartPolicyRules: Array.from({ length: 21 }, (_, i) => rule('Restart', 'In', [i + 1])) },
+      { name: 'all', image: 'busybox:1.36', restartPolicy: 'Never', restartPolicyRules: [rule('RestartAllContainers', 'In')] },
+      { name: 'bad', image: 'busybox:1.36', restartPolicy: 'Never', restartPolicyRules: [rule('DoNotRestart', 'Equals', Array.from({ length: 256 }, (_, i) => i)), { action: 'Restart' }] },
+    ];
+    const initContainers = [{ name: 'watcher', image: 'busybox:1.36', restartPolicy: 'Always', restartPolicyRules: [rule('RestartAllContainers', 'In', [88])] }];
+    expect(store.error({ verb: 'create', resource: 'pods', namespace: 'default', object: pod('r', { spec: { initContainers, containers } }) })).toBe('422 Invalid: Pod "r" is invalid: ['
+      + 'spec.initContainers[0].restartPolicyRules: Forbidden: may not be set for a restartable init container without RestartAllContainersOnContainerExits, '
+      + 'spec.containers[0].restartPolicy: Required value: must specify restartPolicy when restart rules are used, '
+      + 'spec.containers[1].restartPolicyRules: Too many: 21: must have at most 20 items, '
+      + 'spec.containers[2].restartPolicyRules[0].action: Unsupported value: "RestartAllContainers": supported values: "Restart", '
+      + 'spec.containers[3].restartPolicyRules[0].action: Unsupported value: "DoNotRestart": supported values: "Restart", '
+      + 'spec.containers[3].restartPolicyRules[0].exitCodes.operator: Unsupported value: "Equals": supported values: "In", "NotIn", '
+      + 'spec.containers[3].restartPolicyRules[0].exitCodes.values: Too many: 256: must have at most 255 items, '
+      + 'spec.containers[3].restartPolicyRules[1].exitCodes: Required value: must be specified]');
+    const all = new TestStore(100, storeMachine, { ...DEFAULT_FEATURE_GATES, ContainerRestartRules: true, RestartAllContainersOnContainerExits: true });
+    const accepted = all.ok({ verb: 'create', resource: 'pods', namespace: 'default', object: pod('s', { spec: { initContainers, containers: [containers[2]!] } }) });
+    expect((accepted.spec as { initContainers: unknown[] }).initContainers).toMatchObject(initContainers);
   });
 });
 

@@ -219,6 +219,16 @@ status: null
 `)).toEqual([]);
   });
 
+  it("a container's restartPolicyRules, which k8s.io/api has since Kubernetes 1.34 and kubernetes-types 1.30 has not, with its Go types", () => {
+    const pod = (rules: unknown) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'main', image: 'busybox:1.36', restartPolicy: 'Never', restartPolicyRules: rules }] } });
+    expect(strictDecodingErrors(pod([{ action: 'Restart', exitCodes: { operator: 'In', values: [42] } }]))).toEqual([]);
+    expect(strictDecodingErrors(pod([{ action: 'Restart', exitCode: { operator: 'In' }, exitCodes: { operator: 'NotIn', values: ['42', 2 ** 40] } }]))).toEqual([
+      { path: ['spec', 'containers', 0, 'restartPolicyRules', 0, 'exitCodes', 'values', 0], message: 'json: cannot unmarshal string into Go struct field ContainerRestartRuleOnExitCodes.spec.containers.restartPolicyRules.exitCodes.values of type int32' },
+      { path: ['spec', 'containers', 0, 'restartPolicyRules', 0, 'exitCodes', 'values', 1], message: 'json: cannot unmarshal number 1099511627776 into Go struct field ContainerRestartRuleOnExitCodes.spec.containers.restartPolicyRules.exitCodes.values of type int32' },
+      { path: ['spec', 'containers', 0, 'restartPolicyRules', 0, 'exitCode'], message: 'strict decoding error: unknown field "spec.containers[0].restartPolicyRules[0].exitCode"' },
+    ]);
+  });
+
   it('an IntOrString as a number or a string, but nothing else', () => {
     const service = (targetPort: string) => `
 apiVersion: v1

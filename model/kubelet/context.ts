@@ -3,6 +3,7 @@
 // rebuilt from the runtime and the API server.
 import type { PodStatus } from 'kubernetes-types/core/v1.js';
 import type { ClientContext } from '../client.ts';
+import type { FeatureGates } from '../feature-gates.ts';
 import type { PMap } from '../pmap.ts';
 import type { KubeObject } from '../resources.ts';
 import type { RuntimeContext, RuntimeEvent } from '../runtime.ts';
@@ -29,7 +30,12 @@ export type SyncPodUnderway =
   /** Attempt `attempt` passed its back-off and has its image: create and start it next. */
   | { readonly phase: 'starting'; readonly container: string; readonly attempt: number }
   /** Started; its postStart hook runs against instance `id`. `failure`: once the hook failed, why (the container is then killed). */
-  | { readonly phase: 'postStart'; readonly container: string; readonly id: string; readonly failure: string | null };
+  | { readonly phase: 'postStart'; readonly container: string; readonly id: string; readonly failure: string | null }
+  /**
+   * Restarting every container (RestartAllContainersOnContainerExits): killing and removing these
+   * instances in turn, every init and regular container's, those whose exit asked for it last.
+   */
+  | { readonly phase: 'resetting'; readonly ids: readonly string[] };
 
 export interface PodWorker {
   readonly uid: string;
@@ -65,6 +71,8 @@ export interface ProbeSlot {
 
 export interface KubeletContext extends ClientContext {
   readonly node: string;
+  /** The feature gates it runs with: they decide restarts, back-off, phase and conditions. */
+  readonly featureGates: FeatureGates;
   /** The Node this kubelet registers: its allocatable is what admission fits pods into. */
   readonly registration: KubeObject;
   readonly workers: PMap<PodWorker>;

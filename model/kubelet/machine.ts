@@ -6,6 +6,7 @@
 import type { PodSpec, PodStatus } from 'kubernetes-types/core/v1.js';
 import { assign, setup } from 'xstate';
 import type { ClientEvent, InformedEvent } from '../client.ts';
+import type { FeatureGates } from '../feature-gates.ts';
 import { deepEqual } from '../equal.ts';
 import { earliest, future, timestamp } from '../clock.ts';
 import { PMap } from '../pmap.ts';
@@ -14,9 +15,10 @@ import type { KubeObject } from '../resources.ts';
 import { kubeletNodeConditions, reportsKubeletConditions } from '../node-object.ts';
 import { newestInstance, type RuntimeContainer } from '../runtime.ts';
 import { newBackoff, newCrashLoopBackoff } from '../semantics/backoff.ts';
+import { previousPodStatus, shouldAllContainersRestart } from '../semantics/all-containers-restart.ts';
 import { doProbe, type ProbedContainerState } from '../semantics/probe.ts';
 import type { KubeletContext, KubeletEvent, PodWorker, ProbeSlot } from './context.ts';
-import { isTerminal, isTerminating, podOf, probeSlotsFor, syncPod, syncTerminatedPod, syncTerminatingPod } from './sync.ts';
+import { isTerminal, isTerminating, latestStatus, podOf, probeSlotsFor, syncPod, syncTerminatedPod, syncTerminatingPod } from './sync.ts';
 
 export const LEASE_RENEW_INTERVAL_MS = 10_000;
 export const LEASE_DURATION_SECONDS = 40;
@@ -29,6 +31,8 @@ export interface KubeletInput {
   readonly node: string;
   /** The Node the kubelet registers. */
   readonly registration: KubeObject;
+  /** The feature gates the kubelet runs with (--feature-gates). */
+  readonly featureGates: FeatureGates;
 }
 
 export type KubeletMachineEvent = ClientEvent | KubeletEvent;
@@ -155,11 +159,11 @@ function newWorker(object: KubeObject, nowMs: number): PodWorker {
 }
 
 /** A pod worker for a pod new to the kubelet, with a probe worker for each of its probes. */
-function addWorker(ctx: Pick<KubeletContext, 'workers' | 'probes'>, object: KubeObject, nowMs: number): Pick<KubeletContext, 'workers' | 'probes'> {
+function addWorker(ctx: Pick<KubeletContext, 'workers' | 'probes'>, object: KubeObject, nowMs: number, gates: FeatureGates): Pick<KubeletContext, 'workers' | 'probes'> {
   const uid = object.metadata.uid ?? '';
   if (ctx.workers.has(uid)) return ctx;
   let probes = ctx.probes;
-  for (const slot of probeSlotsFor(object.spec as PodSpec, object, nowMs)) probes = probes.set(`${slot.uid}/${slot.container}/${slot.type}`, slot);
+  for (const slot of probeSlotsFor(object.spec as PodSpec, object, nowMs, gates)) probes = probes.set(`${slot.uid}/${slot.container}/${slot.type}`, slot);
   return { workers: ctx.workers.set(uid, newWorker(object, nowMs)), probes };
 }
 
@@ -167,13 +171,13 @@ function addWorker(ctx: Pick<KubeletContext, 'workers' | 'probes'>, object: Kube
 function onPod(ctx: KubeletContext, object: KubeObject, nowMs: number): Change {
   const uid = object.metadata.uid ?? '';
   if ((object.spec as { nodeName?: string }).nodeName !== ctx.node && !ctx.workers.has(uid)) return {};
-  return { ...addWorker(ctx, object, nowMs), ...enqueue(ctx, [uid]) };
+  return { ...addWorker(ctx, object, nowMs, ctx.featureGates), ...enqueue(ctx, [uid]) };
 }
 
 /** After a relist: a worker for every pod on the node, and every worker synced. */
 function onResync(ctx: KubeletContext, pods: ReadonlyMap<string, KubeObject>, nowMs: number): Change {
   let added: Pick<KubeletContext, 'workers' | 'probes'> = ctx;
-  for (const pod of pods.values()) added = addWorker(added, pod, nowMs);
+  for (const pod of pods.values()) added = addWorker(added, pod, nowMs, ctx.featureGates);
   return { ...added, ...enqueue(ctx, added.workers.keys()) };
 }
 
@@ -220,6 +224,10 @@ export function runProbe(ctx: KubeletContext, event: Extract<KubeletEvent, { typ
   const startup = ctx.probes.get(`${slot.uid}/${slot.container}/startup`);
   const started = found !== null && found.state.kind === 'running' &&
     (!startup || (startup.worker.containerId === found.id && startup.worker.result === 'Success'));
+  // Whether the pod restarts every container, by the status manager's status alone (doProbe asks ShouldAllContainersRestart without the runtime).
+  const cached = worker ? latestStatus(ctx, worker.uid) : undefined;
+  const allContainersRestarting = ctx.featureGates.RestartAllContainersOnContainerExits && pod !== undefined && cached !== undefined &&
+    shouldAllContainersRestart(pod.spec as PodSpec, [], previousPodStatus(cached));
   const step = doProbe(slot.worker, {
     podStatus: worker?.phase === undefined ? null : {
       phase: worker.phase as 'Pending',
@@ -228,6 +236,7 @@ export function runProbe(ctx: KubeletContext, event: Extract<KubeletEvent, { typ
     podDeletionRequested: !!pod?.metadata.deletionTimestamp,
     nowMs: event.nowMs,
     proberReturns: event.passed ? 'Success' : 'Failure',
+    allContainersRestarting,
   });
   if (!step.continue) return { probes: ctx.probes.delete(event.slot), ...enqueue(ctx, [slot.uid]) };
   const changed = step.state.result !== slot.worker.result || step.state.containerId !== slot.worker.containerId;
@@ -292,7 +301,7 @@ export const kubeletMachine = setup({
   id: 'kubelet',
   context: ({ input }) => ({
     ...input, request: null, wakeAtMs: null, workers: PMap.empty(), queue: [], timers: [], probes: PMap.empty(), probeDueMs: null,
-    crashBackoff: newCrashLoopBackoff(), imageBackoff: newBackoff(IMAGE_BACKOFF_INITIAL_MS, IMAGE_BACKOFF_MAX_MS),
+    crashBackoff: newCrashLoopBackoff(input.featureGates), imageBackoff: newBackoff(IMAGE_BACKOFF_INITIAL_MS, IMAGE_BACKOFF_MAX_MS),
     statusPending: PMap.empty(), statusWritten: PMap.empty(), deletePending: PMap.empty(), lease: null, nodeStatusStale: false,
     leaseRenewAtMs: 0, op: null,
   }),

@@ -2,7 +2,9 @@
 // time, as kuberuntime computePodActions and SyncPod order it: admit; run the sandbox;
 // wait for volumes; run init containers in order; start or restart containers with
 // image pulls, CrashLoopBackOff and their postStart hooks; kill a container its liveness
-// or startup probe failed, or whose postStart hook failed. A SyncPod's decisions are taken
+// or startup probe failed, or whose postStart hook failed; restart every container of the
+// pod in its sandbox when its status says AllContainersRestarting (kubelet.go SyncPod; the
+// kill-and-remove path of computePodActions, KEP-5532). A SyncPod's decisions are taken
 // once, as it begins, and carried on across the steps it takes here (SyncPodUnderway). A
 // container is stopped as killContainer stops it: its preStop hook, SIGTERM, then SIGKILL
 // once its grace period is over; a pod being deleted is stopped so, and finally deleted.
@@ -14,10 +16,12 @@ import type { KubeObject } from '../resources.ts';
 import { podInstances, type RuntimeContainer, type RuntimeEvent } from '../runtime.ts';
 import { backoffGet, backoffNext, crashLoopBackoff, type Backoff } from '../semantics/backoff.ts';
 import { goDuration } from '../go-duration.ts';
-import { conditionsOwnedByKubelet } from '../semantics/pod-conditions.ts';
+import { kubeletOwnedConditions } from '../semantics/pod-conditions.ts';
 import { isSidecar, podPhase } from '../semantics/pod-phase.ts';
 import { newProbeWorker, probeSettings, type ProbeType } from '../semantics/probe.ts';
-import { shouldContainerBeRestarted, type PodRestartPolicy } from '../semantics/restart.ts';
+import { matchingRestartRule, shouldContainerBeRestarted, type PodRestartPolicy, type RestartRulesInput } from '../semantics/restart.ts';
+import { ALL_CONTAINERS_RESTARTING } from '../semantics/all-containers-restart.ts';
+import type { FeatureGates } from '../feature-gates.ts';
 import { LABEL_OS } from '../node-object.ts';
 import { admit, admitOS, admittedNodeInfo } from './admission.ts';
 import { podHostPorts } from '../semantics/node-ports.ts';
@@ -25,8 +29,8 @@ import type { ResourceList } from '../semantics/resource-fit.ts';
 import { imageNameProblem, normalizedImage } from '../image-ref.ts';
 import { containerConfigProblem, pullPolicy, volumeMountProblem } from './config.ts';
 import { hookOutcome } from './hooks.ts';
-import type { KubeletContext, KubeletView, PodWorker, ProbeSlot } from './context.ts';
-import { instancesOf, podStatus, terminatedPodStatus, TERMINAL_PHASES, withTransitionTimes, type ProbeResults, type Waiting } from './status.ts';
+import type { KubeletContext, KubeletView, PodWorker, ProbeSlot, SyncPodUnderway } from './context.ts';
+import { instancesOf, podStatus, runtimeStatuses, terminatedPodStatus, TERMINAL_PHASES, withTransitionTimes, type ProbeResults, type Waiting } from './status.ts';
 
 export interface SyncRules {
   /** Whether an exited (or never started) container is started again. */
@@ -52,6 +56,8 @@ export interface SyncRules {
   readonly previousStatus: (pod: KubeObject, latest: PodStatus | undefined) => PodStatus;
   /** Whether SyncPod stops at this status instead of running the pod: when it is terminal (kubelet.go SyncPod). */
   readonly stopsAt: (status: PodStatus) => boolean;
+  /** Whether SyncPod restarts every container, on the status it began with (kubelet.go SyncPod: the gate on and AllContainersRestarting True). */
+  readonly restartsAllContainers: (gates: FeatureGates, status: PodStatus) => boolean;
 }
 
 export const KUBELET_RULES: SyncRules = {
@@ -69,6 +75,8 @@ export const KUBELET_RULES: SyncRules = {
   admit,
   previousStatus: (pod, latest) => latest ?? ((pod.status ?? {}) as PodStatus),
   stopsAt: (status) => isTerminalPhase(status.phase),
+  restartsAllContainers: (gates, status) => gates.RestartAllContainersOnContainerExits &&
+    (status.conditions ?? []).some((c) => c.type === ALL_CONTAINERS_RESTARTING && c.status === 'True'),
 };
 
 export const DEFAULT_GRACE_SECONDS = 30;
@@ -116,7 +124,7 @@ function withTimer(ctx: KubeletContext, atMs: number, uid: string): Change {
  * informer's copy can lag the kubelet's own writes, so a status built on it could undo
  * one (a restart counted for a container lost in a reboot would be counted back down).
  */
-function latestStatus(ctx: KubeletContext, uid: string): PodStatus | undefined {
+export function latestStatus(ctx: KubeletContext, uid: string): PodStatus | undefined {
   return ctx.statusPending.get(uid)?.status ?? ctx.statusWritten.get(uid)?.status;
 }
 
@@ -124,7 +132,7 @@ function latestStatus(ctx: KubeletContext, uid: string): PodStatus | undefined {
 function reportStatus(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, computed: PodStatus, nowMs: number): Change {
   const status = withTransitionTimes(computed, latestStatus(ctx, worker.uid) ?? (pod.status as PodStatus | undefined), nowMs);
   const written = ctx.statusWritten.get(worker.uid);
-  if (written && deepEqual(written.status, status) && !needsReconcile(pod, written)) {
+  if (written && deepEqual(written.status, status) && !needsReconcile(pod, written, ctx.featureGates)) {
     return ctx.statusPending.has(worker.uid) ? { statusPending: ctx.statusPending.delete(worker.uid) } : {};
   }
   return { statusPending: ctx.statusPending.set(worker.uid, { key: worker.key, status }) };
@@ -136,9 +144,10 @@ function reportStatus(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, c
  * component, such as the node lifecycle controller marking the pod not Ready, changed it):
  * the kubelet writes its status again. Conditions other components own are not compared.
  */
-function needsReconcile(pod: KubeObject, written: { readonly status: PodStatus; readonly rv: number }): boolean {
+function needsReconcile(pod: KubeObject, written: { readonly status: PodStatus; readonly rv: number }, gates: FeatureGates): boolean {
   if (Number(pod.metadata.resourceVersion ?? 0) < written.rv) return false;
-  const byKubelet = (status: PodStatus | undefined) => ({ ...status, conditions: (status?.conditions ?? []).filter((c) => conditionsOwnedByKubelet.includes(c.type)) });
+  const owned = kubeletOwnedConditions(gates);
+  const byKubelet = (status: PodStatus | undefined) => ({ ...status, conditions: (status?.conditions ?? []).filter((c) => owned.includes(c.type)) });
   return !deepEqual(byKubelet(pod.status as PodStatus | undefined), byKubelet(written.status));
 }
 
@@ -160,11 +169,12 @@ function currentStatus(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, 
   }
   const terminalPhase = rules.terminalPhase(worker, pod);
   const previous = rules.previousStatus(pod, latestStatus(ctx, worker.uid));
-  const inputs = [pod, view.runtime, worker.uid, worker.waiting, worker.startedAtMs, ctx.probes, podIsTerminal, terminalPhase, previous, rules.podPhase];
+  const inputs = [pod, view.runtime, worker.uid, worker.waiting, worker.startedAtMs, ctx.probes, podIsTerminal, terminalPhase, previous, rules.podPhase, ctx.featureGates];
   if (lastStatus !== null && inputs.every((input, i) => input === lastStatus!.inputs[i])) return lastStatus.status;
   const status = podStatus({
     pod, runtime: view.runtime, instances: instancesOf(view.runtime, worker.uid), waiting: worker.waiting,
     probes: probeResultsOf(ctx, worker.uid), podIsTerminal, startedAtMs: worker.startedAtMs, terminalPhase, previous, podPhase: rules.podPhase,
+    gates: ctx.featureGates,
   });
   lastStatus = { inputs, status: podIsTerminal ? terminatedPodStatus(status) : status };
   return lastStatus.status;
@@ -187,17 +197,18 @@ interface Ending {
 function finish(ctx: KubeletContext, earlier: Change, worker: PodWorker, pod: KubeObject | undefined, view: KubeletView, rules: SyncRules, op: RuntimeEvent | null, ending: Ending = {}): Change {
   let change: Change = { ...earlier, op };
   let next = worker;
-  if (pod) {
+  // A step that carries a SyncPod on generates no status, and so no phase, as the blocked pod worker generates none.
+  if (pod && !ending.quiet) {
     const status = currentStatus(ctx, worker, pod, view, rules, ending.podIsTerminal ?? false);
     next = { ...worker, phase: status.phase };
-    if (!ending.quiet) change = { ...change, ...reportStatus(ctx, next, pod, status, view.nowMs) };
+    change = { ...change, ...reportStatus(ctx, next, pod, status, view.nowMs) };
   }
   change = { ...change, workers: ctx.workers.set(worker.uid, next) };
   return op === null && !ending.requeue ? { ...change, ...settled(ctx, worker.uid) } : change;
 }
 
-/** A probe worker for every probe of the pod's containers (prober_manager AddPod). */
-export function probeSlotsFor(spec: PodSpec, pod: KubeObject, nowMs: number): ProbeSlot[] {
+/** A probe worker for every probe of the pod's containers (prober_manager AddPod), each reading its container's restart rules under `gates`. */
+export function probeSlotsFor(spec: PodSpec, pod: KubeObject, nowMs: number, gates: FeatureGates): ProbeSlot[] {
   const slots: ProbeSlot[] = [];
   const uid = pod.metadata.uid ?? '';
   const probed = [...(spec.initContainers ?? []).filter(isSidecar), ...(spec.containers ?? [])];
@@ -208,7 +219,7 @@ export function probeSlotsFor(spec: PodSpec, pod: KubeObject, nowMs: number): Pr
       const settings = probeSettings(probe);
       const worker = newProbeWorker({
         probeType: type, settings, podRestartPolicy: (spec.restartPolicy ?? 'Always') as PodRestartPolicy,
-        restartableInitContainer: isSidecar(c),
+        restartableInitContainer: isSidecar(c), restartRules: { container: c, podSpec: spec, gates },
       });
       const periodMs = settings.periodSeconds * 1000;
       slots.push({ uid, podKey: `${pod.metadata.namespace}/${pod.metadata.name}`, container: c.name, type, worker, periodMs, nextProbeAtMs: nowMs + periodMs });
@@ -388,11 +399,6 @@ function podIpOf(view: KubeletView, uid: string): string {
   return view.runtime.sandboxes.get(uid)?.ip ?? '';
 }
 
-function runtimeStatuses(instances: ReadonlyMap<string, readonly RuntimeContainer[]>) {
-  const all = [...instances.values()].flat().sort((a, b) => (b.startedAtMs ?? b.finishedAtMs ?? 0) - (a.startedAtMs ?? a.finishedAtMs ?? 0) || b.attempt - a.attempt);
-  return all.map((c) => ({ name: c.name, state: c.state, ...(c.exitCode !== null ? { exitCode: c.exitCode } : {}) }));
-}
-
 /** The probe that failed against the container, liveness then startup as computePodActions asks, or null. */
 function failedProbe(ctx: KubeletContext, uid: string, c: RuntimeContainer): 'liveness' | 'startup' | null {
   return (['liveness', 'startup'] as const).find((type) => {
@@ -411,7 +417,15 @@ function probeKillGraceMs(spec: PodSpec, c: Container, probe: 'liveness' | 'star
   return seconds === undefined ? specGraceMs(spec) : seconds * 1000;
 }
 
-/** The restart policy a container is started again under: an init container's is OnFailure (Never: the pod fails), a sidecar's Always. */
+/**
+ * What ShouldContainerBeRestarted reads of the container besides the runtime, under the kubelet's
+ * gates: with ContainerRestartRules, the container's own restartPolicy and restartPolicyRules decide.
+ */
+function restartRulesOf(ctx: KubeletContext, c: Container, spec: PodSpec): RestartRulesInput {
+  return { container: c, podSpec: spec, gates: ctx.featureGates };
+}
+
+/** The restart policy a container is started again under, without ContainerRestartRules: an init container's is OnFailure (Never: the pod fails), a sidecar's Always. */
 function restartPolicyOf(c: Container, init: boolean, policy: PodRestartPolicy): PodRestartPolicy {
   if (!init) return policy;
   return isSidecar(c) ? 'Always' : policy === 'Never' ? 'Never' : 'OnFailure';
@@ -434,6 +448,9 @@ function planPod(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, view: 
   if (mountProblem !== worker.mountProblem) worker = { ...worker, mountProblem };
   if (mountProblem !== null) return { op: null, worker, change: {} };
   const instances = instancesOf(view.runtime, uid);
+  if (rules.restartsAllContainers(ctx.featureGates, currentStatus(ctx, worker, pod, view, rules, false))) {
+    return resetUnderway(ctx, { ...worker, underway: { phase: 'resetting', ids: containersToReset(spec, instances) } }, view, rules);
+  }
   const policy = (spec.restartPolicy ?? 'Always') as PodRestartPolicy;
   const statuses = runtimeStatuses(instances);
   let current = worker;
@@ -458,7 +475,7 @@ function planPod(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, view: 
       return { ...kill, change: { ...change, ...kill.change } };
     }
     if (newest?.state === 'exited' && init && !isSidecar(c) && newest.exitCode === 0) return 'next';
-    if (!rules.shouldRestart(c.name, restartPolicyOf(c, init, policy), false, statuses)) return init && !isSidecar(c) ? 'wait' : 'next';
+    if (!rules.shouldRestart(c.name, restartPolicyOf(c, init, policy), false, statuses, restartRulesOf(ctx, c, spec))) return init && !isSidecar(c) ? 'wait' : 'next';
     const plan = startContainer({ ...ctx, ...change }, current, pod, c, init, newest, view, nowMs);
     current = plan.worker;
     change = { ...change, ...plan.change };
@@ -489,22 +506,60 @@ function killUnderway(ctx: KubeletContext, worker: PodWorker, c: RuntimeContaine
   return { op: null, worker: stop.worker, change: withTimer(ctx, stop.deadlineMs, worker.uid) };
 }
 
+/**
+ * getContainersToReset: every instance the runtime holds of every init and regular container,
+ * to kill and remove; those whose exit matched a RestartAllContainers rule come last, so a
+ * kubelet restarted half-way still finds the exit that asked for the restart.
+ */
+function containersToReset(spec: PodSpec, instances: ReadonlyMap<string, readonly RuntimeContainer[]>): string[] {
+  const targets: string[] = [];
+  const sources: string[] = [];
+  for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
+    for (const i of instances.get(c.name) ?? []) {
+      const asked = i.state === 'exited' && matchingRestartRule(c, i.exitCode ?? 0)?.action === 'RestartAllContainers';
+      (asked ? sources : targets).push(i.id);
+    }
+  }
+  return [...targets, ...sources];
+}
+
+/**
+ * A step of the reset a SyncPod is blocked on: the next instance still there is killed with a
+ * grace period of 0 (killContainer: no preStop hook, SIGTERM with its 2 s minimum, then SIGKILL),
+ * then removed. Once none is left the SyncPod ends, and the next starts the pod again in its
+ * sandbox, from its first init container.
+ */
+function resetUnderway(ctx: KubeletContext, worker: PodWorker, view: KubeletView, rules: SyncRules): Plan {
+  const u = worker.underway as Extract<SyncPodUnderway, { phase: 'resetting' }>;
+  for (const id of u.ids) {
+    const c = view.runtime.containers.get(id);
+    if (c === undefined) continue;
+    if (c.state === 'running') return killUnderway(ctx, worker, c, 0, rules, view);
+    return { op: { type: 'REMOVE_CONTAINER', id }, worker, change: {} };
+  }
+  return { op: null, worker: ended(worker), change: {}, ending: { requeue: true } };
+}
+
 /** The next step of the SyncPod under way; `ending.quiet` while it goes on. */
 function continueSyncPod(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, view: KubeletView, rules: SyncRules, nowMs: number): Plan {
   const u = worker.underway!;
+  const goesOn = (plan: Plan): Plan => ({ ...plan, ending: { quiet: plan.worker.underway !== null || plan.op !== null } });
+  if (u.phase === 'resetting') {
+    const plan = resetUnderway(ctx, worker, view, rules);
+    return plan.ending ? plan : goesOn(plan);
+  }
   const spec = specOf(pod);
   const named = containerNamed(spec, u.container);
   if (!named) return planPod(ctx, ended(worker), pod, view, rules, nowMs);
   const { c, init } = named;
   const instances = instancesOf(view.runtime, worker.uid);
   const newest = instances.get(c.name)?.[0];
-  const goesOn = (plan: Plan): Plan => ({ ...plan, ending: { quiet: plan.worker.underway !== null || plan.op !== null } });
   switch (u.phase) {
     case 'killing': {
       const target = view.runtime.containers.get(u.id);
       if (target?.state === 'running') return goesOn(killUnderway(ctx, worker, target, u.graceMs, rules, view));
       const policy = restartPolicyOf(c, init, (spec.restartPolicy ?? 'Always') as PodRestartPolicy);
-      if (!rules.shouldRestart(c.name, policy, false, runtimeStatuses(instances))) return { op: null, worker: ended(worker), change: {} };
+      if (!rules.shouldRestart(c.name, policy, false, runtimeStatuses(instances), restartRulesOf(ctx, c, spec))) return { op: null, worker: ended(worker), change: {} };
       return goesOn(startContainer(ctx, ended(worker), pod, c, init, newest, view, nowMs, u.backoffSinceMs));
     }
     case 'starting':
@@ -543,8 +598,11 @@ export function syncPod(ctx: KubeletContext, uid: string, view: KubeletView, now
   }
   if (worker.admission !== 'admitted') return finish(ctx, {}, worker, pod, view, rules, null);
   // SyncPod generates the status first and stops if it is terminal: a Never pod whose
-  // container vanished with a reboot is Failed, not started again.
-  if (rules.stopsAt(currentStatus(ctx, worker, pod, view, rules, false))) return finish(ctx, {}, ended(worker), pod, view, rules, null);
+  // container vanished with a reboot is Failed, not started again. A reset under way is one
+  // SyncPod upstream, which generates no status until every container is removed: the exits
+  // its own kills cause do not end the pod.
+  const resetting = worker.underway?.phase === 'resetting';
+  if (!resetting && rules.stopsAt(currentStatus(ctx, worker, pod, view, rules, false))) return finish(ctx, {}, ended(worker), pod, view, rules, null);
   const plan = worker.underway ? continueSyncPod(ctx, worker, pod, view, rules, nowMs) : planPod(ctx, worker, pod, view, rules, nowMs);
   return finish({ ...ctx, ...plan.change }, plan.change, plan.worker, pod, view, rules, plan.op, plan.ending);
 }

@@ -4,7 +4,7 @@
 // pkg/api/v1/pod/util.go AllContainersCouldRestart and pkg/kubelet/container/helpers.go
 // ShouldAllContainersRestart and AllContainersRestartCleanedUp, as their tests and KEP-5532 state
 // them (the helpers' source at the sample's commit was not in the stored copy).
-import type { ContainerStatus, PodCondition, PodSpec } from 'kubernetes-types/core/v1.js';
+import type { ContainerStatus, PodCondition, PodSpec, PodStatus } from 'kubernetes-types/core/v1.js';
 import { latestStatus, matchingRestartRule, type ContainerWithRules, type RuntimeContainerStatus } from './restart.ts';
 
 /** The pod condition the kubelet sets while it restarts every container (v1.AllContainersRestarting). */
@@ -24,6 +24,11 @@ export interface PreviousPodStatus {
   readonly conditions: readonly PodCondition[];
   /** Init and regular container statuses together. */
   readonly containerStatuses: readonly ContainerStatus[];
+}
+
+/** A pod status as ShouldAllContainersRestart reads it: its conditions, its init and regular container statuses. */
+export function previousPodStatus(status: PodStatus): PreviousPodStatus {
+  return { conditions: status.conditions ?? [], containerStatuses: [...(status.initContainerStatuses ?? []), ...(status.containerStatuses ?? [])] };
 }
 
 /**

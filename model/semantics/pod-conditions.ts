@@ -45,9 +45,6 @@ export function kubeletOwnedConditions(gates: FeatureGates): readonly string[] {
   ];
 }
 
-/** The condition types the kubelet owns with the model's default gates. */
-export const conditionsOwnedByKubelet: readonly string[] = kubeletOwnedConditions(DEFAULT_FEATURE_GATES);
-
 function condition(type: string, status: 'True' | 'False', reason = '', message = ''): PodCondition {
   return { type, status, ...(reason !== '' && { reason }), ...(message !== '' && { message }) };
 }

@@ -10,7 +10,7 @@ import {
   kubeletForgetsLostContainers, kubeletKillsWithoutGrace, kubeletMissesContainerExits, kubeletNeverDeletesPods, kubeletNeverRestarts,
   kubeletReadyWithoutProbing, kubeletReportsUnknownPhase, kubeletRestartsNeverPods, kubeletStatusFromInformer, kubeletSyncsTerminalPods,
   runtimeLosesLogsOnCrash, storeLetsPodsMove, kubeletAdmitsEverything, kubeletIgnoresMissingVolumes, kubeletForgetsPullBackoff, kubeletKillsAtOnce, kubeletStatusManagerStuck,
-  kubeletPhaseIgnoresRestartPolicy, kubeletSkipsPostStart, kubeletSkipsPreStop, kubeletWithoutMinimumGrace,
+  kubeletPhaseIgnoresRestartPolicy, kubeletSkipsPostStart, kubeletSkipsPreStop, kubeletWithoutMinimumGrace, kubeletIgnoresRestartRules,
 } from './kubelet.ts';
 import {
   schedulerNeverRetriesUnschedulable, schedulerDropsFailedBindings, schedulerForgetsBoundPods, schedulerIgnoresHostPorts, schedulerIgnoresTaints,
@@ -25,7 +25,7 @@ export const DEFECTS: readonly Defect[] = [
   kubeletForgetsLostContainers, kubeletRestartsNeverPods, kubeletNeverRestarts, kubeletSyncsTerminalPods, kubeletKillsWithoutGrace,
   kubeletReadyWithoutProbing, kubeletMissesContainerExits, kubeletNeverDeletesPods, runtimeLosesLogsOnCrash, storeLetsPodsMove,
   kubeletReportsUnknownPhase, kubeletStatusFromInformer, kubeletIgnoresMissingVolumes, kubeletForgetsPullBackoff, kubeletKillsAtOnce,
-  kubeletStatusManagerStuck, kubeletPhaseIgnoresRestartPolicy, kubeletAdmitsEverything, kubeletWithoutMinimumGrace, kubeletSkipsPreStop, kubeletSkipsPostStart, schedulerIgnoresTaints, schedulerIgnoresHostPorts, schedulerForgetsBoundPods, schedulerNeverRetriesUnschedulable,
+  kubeletStatusManagerStuck, kubeletPhaseIgnoresRestartPolicy, kubeletAdmitsEverything, kubeletWithoutMinimumGrace, kubeletSkipsPreStop, kubeletSkipsPostStart, kubeletIgnoresRestartRules, schedulerIgnoresTaints, schedulerIgnoresHostPorts, schedulerForgetsBoundPods, schedulerNeverRetriesUnschedulable,
   schedulerKeepsQuiet, schedulerDropsFailedBindings, storeBindsTwice, replicaSetWithoutExpectations,
   rolloutIgnoresMaxUnavailable, rolloutIgnoresMaxSurge, deploymentIgnoresReplicaSetEvents, replicaSetIgnoresPodEvents, endpointsListUnreadyPods,
   deploymentIgnoresControllerRef, deploymentIgnoresPause,

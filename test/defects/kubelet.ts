@@ -9,6 +9,7 @@ import { kubeletAction, kubeletMachine, runProbe } from '../../model/kubelet/mac
 import { KUBELET_RULES, syncPod, syncTerminatedPod, syncTerminatingPod, type SyncRules } from '../../model/kubelet/sync.ts';
 import { PMap } from '../../model/pmap.ts';
 import { podPhase } from '../../model/semantics/pod-phase.ts';
+import { shouldContainerBeRestarted } from '../../model/semantics/restart.ts';
 import { POWER_LOST, runtimeMachine } from '../../model/runtime.ts';
 import { storeMachine, updateObject, type StoreContext, type StoreEvent } from '../../model/store.ts';
 import { validateUpdate } from '../../model/validation.ts';
@@ -184,6 +185,16 @@ export const kubeletStatusManagerStuck: Defect = {
   name: 'kubeletStatusManagerStuck',
   description: 'a kubelet whose status manager never queues a new status: the API server never hears how its pods are',
   machines: { kubelet: kubeletMachine.provide({ actions: syncActionsWith(KUBELET_RULES, (change, before) => ({ ...change, statusPending: before.statusPending })) }) },
+};
+
+export const kubeletIgnoresRestartRules: Defect = {
+  name: 'kubeletIgnoresRestartRules',
+  description: 'a kubelet that restarts a container by its pod\'s restartPolicy alone, ignoring the container\'s own restartPolicy and restartPolicyRules',
+  machines: {
+    kubelet: kubeletMachine.provide({
+      actions: syncActionsWith({ ...KUBELET_RULES, shouldRestart: (name, policy, deleted, statuses) => shouldContainerBeRestarted(name, policy, deleted, statuses) }),
+    }),
+  },
 };
 
 export const kubeletPhaseIgnoresRestartPolicy: Defect = {

@@ -19,6 +19,8 @@ export interface PodHistory {
   readonly waiting: readonly string[];
   /** Every runtime call but image pulls, as "<seconds>s <pod>: <call>". */
   readonly calls: readonly string[];
+  /** Every change of a pod condition the API server stored, as "<seconds>s <pod> <type>=<status>[ <reason>]". */
+  readonly conditions: readonly string[];
   /** How many images the kubelets pulled. */
   readonly pulls: number;
   readonly result: RunResult;
@@ -29,6 +31,8 @@ export function podHistory(scenario: Scenario): PodHistory {
   const calls: string[] = [];
   const waiting: string[] = [];
   const lastWaiting = new Map<string, string | null>();
+  const conditions: string[] = [];
+  const lastCondition = new Map<string, string>();
   let pulls = 0;
   const recorder: TransitionProperty = {
     kind: 'transition', name: 'recordPods', description: 'records every pod the API server stores and every runtime call',
@@ -48,6 +52,12 @@ export function podHistory(scenario: Scenario): PodHistory {
         if (reason !== null && lastWaiting.get(key) !== reason) waiting.push(`${after.nowMs / 1000}s ${key} ${reason}`);
         lastWaiting.set(key, reason);
       }
+      for (const c of (event.object.status as PodStatus | undefined)?.conditions ?? []) {
+        const key = `${event.object.metadata.name} ${c.type}`;
+        const now = `${c.status}${c.reason ? ` ${c.reason}` : ''}`;
+        if (lastCondition.get(key) !== now) conditions.push(`${after.nowMs / 1000}s ${key}=${now}`);
+        lastCondition.set(key, now);
+      }
       const r = podRow(event.object, after.nowMs);
       const row = `${after.nowMs / 1000}s ${r.name} ${r.ready} ${r.status} ${r.restarts}`;
       if (rows.at(-1) !== row) rows.push(row);
@@ -55,5 +65,5 @@ export function podHistory(scenario: Scenario): PodHistory {
     },
   };
   const result = run({ ...runConfig(scenario, undefined, [...PROPERTIES, recorder], false), stepsMax: 0 }, arrayChooser([]));
-  return { rows, waiting, calls, pulls, result };
+  return { rows, waiting, calls, conditions, pulls, result };
 }
