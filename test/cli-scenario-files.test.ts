@@ -77,7 +77,7 @@ describe('kubeprop check and replay on a scenario file', () => {
     const trace = JSON.parse(readFileSync(file, 'utf8'));
     expect(trace.scenarioFile).toEqual({ path: join(ROOT, 'test/scenario-files/rollout.yaml'), skipUnmodelled: false });
     expect(trace.options.faults).toMatchObject({ watchDrop: true, nodeCrash: false, requestFailure: [] });
-    const reproduced = { code: 1, stdout: expect.stringMatching(/^replayed 40 steps of rollout with planted defect rolloutIgnoresMaxSurge\nreproduced: rollingUpdateStaysWithinSurge failed at step 40: /) };
+    const reproduced = { code: 1, stdout: expect.stringMatching(/^replayed 216 steps of rollout with planted defect rolloutIgnoresMaxSurge\nreproduced: rollingUpdateStaysWithinSurge failed at step 216: /) };
     expect(kubeprop('replay', file)).toMatchObject(reproduced);
     // The trace names its scenario file by absolute path: it replays from any working directory.
     const elsewhere = spawnSync(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'checker/kubeprop.ts'), 'replay', file], { cwd: out, encoding: 'utf8' });

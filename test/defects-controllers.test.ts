@@ -28,7 +28,7 @@ describe('controller properties catch planted defects, with short replayable tra
         + 'active, which it had deleted itself: a controller must not act again before it has seen its own deletions (expectations).',
     },
     {
-      property: 'rollingUpdateKeepsAvailability', scenario: nginxDeployment, defect: rolloutIgnoresMaxUnavailable, explored: 0, steps: 219,
+      property: 'rollingUpdateKeepsAvailability', scenario: nginxDeployment, defect: rolloutIgnoresMaxUnavailable, explored: 0, steps: 230,
       message: 'the Deployment controller scaled down ReplicaSets of default/nginx-deployment (nginx-deployment-95c4874ff 4 -> 0, '
         + 'nginx-deployment-65f85bd58b 0 -> 1) while 4 pod(s) were available: that removes 4 available pod(s), leaving 0, below '
         + 'spec.replicas - maxUnavailable = 3.',
@@ -46,13 +46,13 @@ describe('controller properties catch planted defects, with short replayable tra
         + '3, readyReplicas 5, availableReplicas 5, not 4.',
     },
     {
-      property: 'rollingUpdateStaysWithinSurge', scenario: nginxDeployment, defect: rolloutIgnoresMaxSurge, explored: 0, steps: 219,
-      message: 'the Deployment controller scaled the ReplicaSets of default/nginx-deployment (nginx-deployment-775f64fdb8 4 -> 3, '
-        + 'nginx-deployment-596b96b5b5 0 -> 4) to 7 replicas in all, but a rolling update may run at most spec.replicas + maxSurge = 4 + 1 = 5 pods.',
+      property: 'rollingUpdateStaysWithinSurge', scenario: nginxDeployment, defect: rolloutIgnoresMaxSurge, explored: 0, steps: 230,
+      message: 'the Deployment controller scaled the ReplicaSets of default/nginx-deployment (nginx-deployment-95c4874ff 4 -> 3, '
+        + 'nginx-deployment-65f85bd58b 0 -> 4) to 7 replicas in all, but a rolling update may run at most spec.replicas + maxSurge = 4 + 1 = 5 pods.',
     },
     {
-      property: 'pausedDeploymentStartsNoRollout', scenario: deploymentOperations, defect: deploymentIgnoresPause, explored: 0, steps: 1010,
-      message: 'the Deployment controller created ReplicaSet web-7dc5b4c86b for default/web, which is paused: a paused Deployment is only scaled, '
+      property: 'pausedDeploymentStartsNoRollout', scenario: deploymentOperations, defect: deploymentIgnoresPause, explored: 0, steps: 1018,
+      message: 'the Deployment controller created ReplicaSet web-778d4b74b9 for default/web, which is paused: a paused Deployment is only scaled, '
         + 'its template changes wait for `kubectl rollout resume`.',
     },
     {

@@ -88,9 +88,12 @@ describe('node properties catch planted defects, with short replayable traces', 
 
   it('readyOnlyAfterReadinessPassed catches a prober that records every probe as passed', () => {
     const { trace, explored, replayed } = catchDefect(podDeletion, kubeletReadyWithoutProbing, 'readyOnlyAfterReadinessPassed');
-    expect(explored).toHaveLength(9);
-    expect(explored.at(-1)).toBe('kubelet node-1 sync default/web: create container main');
-    expect(trace.labels).toHaveLength(28);
+    // The probe must run while the container is not yet ready: the first readiness probe, made to
+    // fail by a fault that the planted prober records as a pass. Reaching it takes every step of
+    // the pods' start, which latency bounds keep from being skipped by a jump of the clock.
+    expect(explored).toHaveLength(40);
+    expect(explored.at(-1)).toBe('probe readiness default/web/main on node-1 fails (fault)');
+    expect(trace.labels).toHaveLength(42);
     expect(trace.violation.message).toBe('pod default/web reports container main ready, but its readiness probe never passed against container cri-000001.');
     expect(replayed.reproduced).toBe(true);
   });
@@ -107,9 +110,9 @@ describe('node properties catch planted defects, with short replayable traces', 
 
   // These need a node crash at the right moment: the search and both shrinks take about ten seconds each here.
   const afterCrash = [
-    { property: 'podPhaseTransitionsAreLegal', defect: kubeletForgetsLostContainers, explored: 17, steps: 45, message: 'pod default/crasher went from Running to Pending: a pod that has run never goes back to Pending.' },
-    { property: 'restartCountNeverDecreases', defect: runtimeLosesLogsOnCrash, explored: 14, steps: 49, message: 'container main of pod default/crasher had restartCount 1 and now reports 0: a restart count never goes down.' },
-    { property: 'terminalPodsStartNoContainers', defect: kubeletSyncsTerminalPods, explored: 22, steps: 46, message: 'the kubelet created container helper of pod default/once, which is Failed: a terminal pod never gets a new container.' },
+    { property: 'podPhaseTransitionsAreLegal', defect: kubeletForgetsLostContainers, explored: 28, steps: 54, message: 'pod default/crasher went from Running to Pending: a pod that has run never goes back to Pending.' },
+    { property: 'restartCountNeverDecreases', defect: runtimeLosesLogsOnCrash, explored: 17, steps: 47, message: 'container main of pod default/once had restartCount 1 and now reports 0: a restart count never goes down.' },
+    { property: 'terminalPodsStartNoContainers', defect: kubeletSyncsTerminalPods, explored: 28, steps: 52, message: 'the kubelet created container helper of pod default/once, which is Failed: a terminal pod never gets a new container.' },
   ];
   it.each(afterCrash)('$property catches $defect.name after a node crash', ({ property, defect, explored, steps, message }) => {
     const caught = catchDefect(podRestarts, defect, property);

@@ -28,7 +28,8 @@ describe('planted defects are caught, shrunk and replayed', () => {
     const { trace, replayed } = catchDefect(watchBasics, informerIgnoresGone, 'systemSettles');
     expect(trace.choices).toHaveLength(3);
     expect(trace.violation.message).toBe(
-      'the system was still changing after 500 steps of fair scheduling with faults healed; still enabled: watch configmaps -> reader-1 from rv 1; tick to 5000ms');
+      // The looping watch is work the clock must wait for: no tick is offered beside it.
+      'the system was still changing after 500 steps of fair scheduling with faults healed; still enabled: watch configmaps -> reader-1 from rv 1');
     expect(replayed.reproduced).toBe(true);
   });
 
@@ -52,11 +53,10 @@ describe('planted defects are caught, shrunk and replayed', () => {
   it('watchEventsArriveInOrder catches a store whose history is out of order', () => {
     const { trace, explored, replayed } = catchDefect(watchBasics, storeRecordsHistoryOutOfOrder, 'watchEventsArriveInOrder');
     expect(explored).toEqual([
-      'user alice: create configmaps default/a', 'list configmaps -> reader-2 rv="0"', 'compact store at rv 2', 'user alice: create configmaps default/b',
-      'user alice: get configmaps default/a', 'user alice: update configmaps default/a at rv 2',
+      'list configmaps -> reader-2 rv="0"', 'user alice: create configmaps default/a', 'user alice: create configmaps default/b',
     ]);
     expect(trace.violation.message).toBe(
-      'watch configmaps -> reader-2 delivered ADDED default/b at rv 3 after rv 4: a watch must deliver events in resourceVersion order, each newer than the last.');
+      'watch configmaps -> reader-2 delivered ADDED default/a at rv 2 after rv 3: a watch must deliver events in resourceVersion order, each newer than the last.');
     expect(replayed.reproduced).toBe(true);
   });
 });

@@ -34,11 +34,11 @@ describe('example scenarios', () => {
       '  node/node-1 condition met',
       '',
       'NAME                   READY   STATUS    RESTARTS   AGE',
-      'web-579fc967fc-bbbbg   0/1     Pending   0          6m',
-      'web-579fc967fc-bbbbh   0/1     Pending   0          6m',
-      'web-7f46f5c47b-bbbbb   1/1     Running   0          6m30s',
-      'web-7f46f5c47b-bbbbc   1/1     Running   0          6m30s',
-      'web-7f46f5c47b-bbbbd   1/1     Running   0          6m30s',
+      'web-6fcff9b44c-bbbbb   1/1     Running   0          6m30s',
+      'web-6fcff9b44c-bbbbc   1/1     Running   0          6m30s',
+      'web-6fcff9b44c-bbbbd   1/1     Running   0          6m30s',
+      'web-7564b894cd-bbbbg   0/1     Pending   0          6m',
+      'web-7564b894cd-bbbbh   0/1     Pending   0          6m',
     ]);
   });
 });

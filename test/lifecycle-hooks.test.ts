@@ -60,17 +60,19 @@ describe("the docs' graceful-termination example (pod-with-graceful-termination.
     expect(rows.slice(-3)).toEqual(['10s nginx 1/1 Terminating 0', '132s nginx 0/1 Error 0', '132s nginx deleted']);
   });
 
-  it('as a scenario file (test/scenario-files/graceful-termination.yaml): the Deployment, scaled to 0 once rolled out, has its pod deleted at 2 s and stopped at 122 s', () => {
+  it('as a scenario file (test/scenario-files/graceful-termination.yaml): the Deployment, scaled to 0 once rolled out, has its pod deleted at 4 s and stopped at 124 s', () => {
+    // The user waits for node-1 (registered by its second poll, at 2 s), creates the Deployment,
+    // and sees the rollout complete at its next poll, 2 s later.
     const { scenario } = loadScenarioFile(fileURLToPath(new URL('./scenario-files/graceful-termination.yaml', import.meta.url)));
     const { rows, calls, result } = podHistory(scenario);
     expect(result.violation).toBeNull();
-    const name = 'nginx-deployment-5ff87c9899-bbbbb';
+    const name = 'nginx-deployment-7f654b9ddb-bbbbb';
     expect(rows).toEqual([
-      `0s ${name} 0/1 Pending 0`, `0s ${name} 0/1 ContainerCreating 0`, `0s ${name} 1/1 Running 0`,
-      `2s ${name} 1/1 Terminating 0`, `122s ${name} 0/1 Completed 0`, `122s ${name} deleted`,
+      `2s ${name} 0/1 Pending 0`, `2s ${name} 0/1 ContainerCreating 0`, `2s ${name} 1/1 Running 0`,
+      `4s ${name} 1/1 Terminating 0`, `124s ${name} 0/1 Completed 0`, `124s ${name} deleted`,
     ]);
     expect(calls.slice(3)).toEqual([
-      `2s default/${name}: run preStop hook of container nginx`, `122s default/${name}: stop container nginx (SIGTERM)`, `122s default/${name}: remove pod sandbox`,
+      `4s default/${name}: run preStop hook of container nginx`, `124s default/${name}: stop container nginx (SIGTERM)`, `124s default/${name}: remove pod sandbox`,
     ]);
   });
 

@@ -162,7 +162,7 @@ describe('volume types the model does not represent (unmodelled-volumes.yaml)', 
   it('are left out, with the volumeMounts that name them, when asked, as kinds not modelled are', () => {
     const { scenario, warnings } = loadScenarioFile(file('unmodelled-volumes.yaml'), { skipUnmodelled: true });
     expect(warnings).toEqual(refused.map((r) => `${r}, left out of the run, with the volumeMounts that name it`));
-    const specs = scenario.users[0]!.script.map((op) => (op.op === 'create' ? op.object.spec : undefined));
+    const specs = scenario.users[0]!.script.flatMap((op) => (op.op === 'create' ? [op.object.spec] : []));
     expect(specs).toEqual([
       { containers: [{ name: 'app', image: 'nginx:1.25', volumeMounts: [{ name: 'config', mountPath: '/etc/app' }] }], volumes: [{ name: 'config', emptyDir: {} }] },
       {
