@@ -6,10 +6,12 @@
 // (featureSpecAtEmulationVersion, unsafeSetFromMap: unrecognized, locked to its default, or
 // PreAlpha at the emulated version).
 //
-// The model follows Kubernetes 1.34 (KUBERNETES_RELEASE): the release its scheduler,
-// controllers and kubelet follow. The kubelet reads the gates it is started with: its restarts
-// (ContainerRestartRules), back-off (ReduceDefaultCrashLoopBackOffDecay, KubeletCrashLoopBackOffMax),
-// pod phase and conditions (PodReadyToStartContainersCondition).
+// The model follows Kubernetes 1.35 (KUBERNETES_RELEASE), whose defaults turn on
+// ContainerRestartRules, DeploymentReplicaSetTerminatingReplicas and KubeletCrashLoopBackOffMax:
+// the scheduler, the controllers and the kubelet read the gates they are started with (the
+// kubelet: its restarts, ContainerRestartRules and RestartAllContainersOnContainerExits; its
+// back-off, ReduceDefaultCrashLoopBackOffDecay and KubeletCrashLoopBackOffMax; pod phase and
+// conditions; the features its Node declares, NodeDeclaredFeatures).
 
 /** A gate's maturity (featuregate.prerelease). */
 export type PreRelease = 'Alpha' | 'Beta' | 'GA' | 'Deprecated';
@@ -59,7 +61,7 @@ export type FeatureGates = Readonly<Record<FeatureGateName, boolean>>;
 export const FEATURE_GATE_NAMES = Object.keys(GATES).sort() as FeatureGateName[];
 
 /** The Kubernetes release whose gate defaults (and behaviour) the model follows. */
-export const KUBERNETES_RELEASE = '1.34';
+export const KUBERNETES_RELEASE = '1.35';
 
 /** A release as [major, minor], for comparing "1.9" < "1.34". */
 function releaseParts(release: string): [number, number] {
@@ -96,11 +98,29 @@ export const DEFAULT_FEATURE_GATES: FeatureGates = defaultFeatureGates(KUBERNETE
  * change them, or the run would pretend a behaviour it does not have.
  */
 export const NOT_FOLLOWED: Partial<Readonly<Record<FeatureGateName, string>>> = {
-  RestartAllContainersOnContainerExits: "kubeprop's kubelet does not yet restart all of a pod's containers on a RestartAllContainers rule",
-  NodeDeclaredFeatures: "kubeprop's kubelet declares no node features",
   PodLevelResources: "kubeprop's kubelet always admits pods by their pod-level resources",
   DRAExtendedResource: 'kubeprop models no DeviceClasses or ResourceSlices (dynamic resource allocation)',
 };
+
+/**
+ * defaultKubernetesFeatureGateDependencies: a gate that may be on only while these are on too.
+ * RestartAllContainersOnContainerExits needs ContainerRestartRules (without it the API server drops
+ * every restart rule) and NodeDeclaredFeatures (its node declares it, for the scheduler).
+ */
+const DEPENDENCIES: Partial<Readonly<Record<FeatureGateName, readonly FeatureGateName[]>>> = {
+  RestartAllContainersOnContainerExits: ['ContainerRestartRules', 'NodeDeclaredFeatures'],
+};
+
+/**
+ * unsafeSetFromMap's last check (component-base/featuregate/feature_gate.go): every gate on whose
+ * dependencies are not all on, with upstream's error, which lists the ones that are off.
+ */
+export function featureGateDependencyErrors(gates: FeatureGates): { readonly gate: FeatureGateName; readonly error: string }[] {
+  return FEATURE_GATE_NAMES.flatMap((gate) => {
+    const off = (DEPENDENCIES[gate] ?? []).filter((dependency) => !gates[dependency]);
+    return gates[gate] && off.length > 0 ? [{ gate, error: `${gate} is enabled, but depends on features that are disabled: [${off.join(' ')}]` }] : [];
+  });
+}
 
 /** Why `name` cannot be set at `release` though upstream knows it: it is not in that release's list. */
 export function availability(name: FeatureGateName, release: string): string {

@@ -6,6 +6,7 @@
 // only from a cloud provider, which the model has none of: a scenario gives a node its zone
 // as a label, as --node-labels would.
 import type { NodeCondition, NodeStatus, Taint } from 'kubernetes-types/core/v1.js';
+import type { FeatureGates } from './feature-gates.ts';
 import type { KubeObject } from './resources.ts';
 
 /**
@@ -47,7 +48,24 @@ export function nodeLabels(node: NodeShape): Record<string, string> {
   return { [LABEL_HOSTNAME]: node.name, [LABEL_OS]: os, [LABEL_ARCH]: arch, [LABEL_OS_BETA]: os, [LABEL_ARCH_BETA]: arch, ...node.labels };
 }
 
-export function nodeObject(node: NodeShape): KubeObject {
+/**
+ * The features a kubelet declares in its Node's status.declaredFeatures with NodeDeclaredFeatures
+ * (KEP-5328; k8s.io/component-helpers nodedeclaredfeatures, the features registered in 1.35 and
+ * their Discover): RestartAllContainersOnContainerExits with its gate, and
+ * GuaranteedQoSPodCPUResize, which a kubelet whose CPU manager policy is none (the default, and
+ * the model's kubelet has no other) declares; PodLevelResourcesResize needs
+ * InPlacePodLevelResourcesVerticalScaling, an alpha gate the model does not offer. Sorted, as
+ * the kubelet reports them. The scheduler's NodeDeclaredFeatures filter, which keeps a pod off a
+ * node that lacks a feature it needs (a RestartAllContainers rule needs the first), never
+ * rejects a node in the model: every node runs the same gates, and an API-only node carries
+ * what its kubelet would have declared.
+ */
+export function declaredFeatures(gates: FeatureGates): string[] {
+  return ['GuaranteedQoSPodCPUResize', ...(gates.RestartAllContainersOnContainerExits ? ['RestartAllContainersOnContainerExits'] : [])];
+}
+
+/** The Node as it registers, under the gates its kubelet runs with. */
+export function nodeObject(node: NodeShape, gates: FeatureGates): KubeObject {
   const resources = { cpu: node.allocatable.cpu, memory: node.allocatable.memory, pods: String(node.allocatable.pods) };
   const spec = {
     ...(node.taints && node.taints.length > 0 ? { taints: node.taints } : {}),
@@ -60,6 +78,7 @@ export function nodeObject(node: NodeShape): KubeObject {
     status: {
       capacity: resources, allocatable: resources,
       conditions: kubeletNodeConditions(),
+      ...(gates.NodeDeclaredFeatures ? { declaredFeatures: declaredFeatures(gates) } : {}),
     },
   };
 }

@@ -108,7 +108,7 @@ export function buildSystem(scenario: Scenario, overrides: Partial<Machines> = {
   const controllerManager = (scenario.controllers ?? []).length > 0 ? addControllerManager(clients, machines, scenario.controllers ?? []) : null;
   const nodes: NodeSpec[] = scenario.nodes.filter((n) => n.kubelet !== false).map((n, node) => {
     const kubelet = clients.length;
-    const input: KubeletInput = { node: n.name, registration: nodeObject(n), featureGates };
+    const input: KubeletInput = { node: n.name, registration: nodeObject(n, featureGates), featureGates };
     clients.push({ id: `kubelet ${n.name}`, kind: 'kubelet', machine: machines.kubelet, input, node });
     const informers = {
       pods: addInformer(clients, machines, kubelet, 'pods', { nodeName: n.name }),
@@ -118,7 +118,7 @@ export function buildSystem(scenario: Scenario, overrides: Partial<Machines> = {
     };
     return { name: n.name, runtime: machines.runtime, images: (n.images ?? []).map(normalizedImage), kubelet, informers, startsDown: n.startsDown === true };
   });
-  const apiOnlyNodes = scenario.nodes.filter((n) => n.kubelet === false).map((n) => ({ resource: 'nodes' as const, object: nodeObject(n) }));
+  const apiOnlyNodes = scenario.nodes.filter((n) => n.kubelet === false).map((n) => ({ resource: 'nodes' as const, object: nodeObject(n, featureGates) }));
   return {
     store: machines.store, clients, nodes, scheduler, controllerManager, faults: scenario.faults, bounds: scenario.bounds,
     featureGates,

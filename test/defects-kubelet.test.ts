@@ -17,6 +17,7 @@ import {
   kubeletReadyWithoutProbing, kubeletReportsUnknownPhase, kubeletRestartsNeverPods, kubeletStatusFromInformer, kubeletSyncsTerminalPods,
   runtimeLosesLogsOnCrash, storeLetsPodsMove, kubeletForgetsPullBackoff, kubeletIgnoresMissingVolumes, kubeletKillsAtOnce, kubeletStatusManagerStuck,
   kubeletPhaseIgnoresRestartPolicy, kubeletSkipsPostStart, kubeletSkipsPreStop, kubeletWithoutMinimumGrace, kubeletIgnoresRestartRules,
+  kubeletNeverRestartsAll, kubeletRestartsAllOnAnyExit,
 } from './defects/kubelet.ts';
 import { catchDefect } from './helpers/caught.ts';
 import { allowingStalls, runSchedule } from './helpers/schedule.ts';
@@ -108,6 +109,17 @@ describe('node properties catch planted defects, with short replayable traces', 
     expect(replayed.reproduced).toBe(true);
   });
 
+  it('containersRemovedOnlyToRestartAll catches a kubelet that restarts all of a pod\'s containers on any exit', () => {
+    const { trace, explored, replayed } = catchDefect(restartRules, kubeletRestartsAllOnAnyExit, 'containersRemovedOnlyToRestartAll');
+    // The gang pod's setup init container exits 0 at 1 s, and the defect restarts the whole pod for it.
+    expect(explored).toEqual([]);
+    expect(trace.labels).toHaveLength(99);
+    expect(trace.labels.at(-1)).toBe('kubelet node-1 sync default/gang: remove container setup');
+    expect(trace.violation.message).toBe('the kubelet of node-1 removed container setup of pod default/gang, but no container of the pod exited with a code '
+      + "a RestartAllContainers rule names: a running pod's containers are removed only to restart them all in place.");
+    expect(replayed.reproduced).toBe(true);
+  });
+
   // These need a node crash at the right moment: the search and both shrinks take about ten seconds each here.
   const afterCrash = [
     { property: 'podPhaseTransitionsAreLegal', defect: kubeletForgetsLostContainers, explored: 28, steps: 54, message: 'pod default/crasher went from Running to Pending: a pod that has run never goes back to Pending.' },
@@ -162,6 +174,7 @@ describe('each sometimes-goal goes unreached when a planted defect takes its sta
     { goal: 'podRunsToCompletion', scenario: podBasics, defect: kubeletPhaseIgnoresRestartPolicy, runs: 100 },
     { goal: 'podRunsToCompletion', scenario: podCompletes, defect: kubeletPhaseIgnoresRestartPolicy, runs: 30 },
     { goal: 'containerRestartedByRule', scenario: restartRules, defect: kubeletIgnoresRestartRules, runs: 30 },
+    { goal: 'allContainersRestarted', scenario: restartRules, defect: kubeletNeverRestartsAll, runs: 30 },
   ];
   it.each(cases)('$goal: unreached with $defect.name in $scenario.name', ({ goal, scenario, defect, runs }) => {
     const properties = [findProperty(goal)!];

@@ -3,18 +3,18 @@
 import { describe, expect, it } from 'vitest';
 import { cli } from './helpers/cli.ts';
 import {
-  DEFAULT_FEATURE_GATES, defaultFeatureGates, FEATURE_GATE_NAMES, featureGateSetError, gateSpecAt, KUBERNETES_RELEASE,
+  DEFAULT_FEATURE_GATES, defaultFeatureGates, FEATURE_GATE_NAMES, featureGateDependencyErrors, featureGateSetError, gateSpecAt, KUBERNETES_RELEASE,
 } from '../model/feature-gates.ts';
 
 describe('feature gate defaults', () => {
-  it('the model follows Kubernetes 1.34, with its defaults', () => {
-    expect(KUBERNETES_RELEASE).toBe('1.34');
+  it('the model follows Kubernetes 1.35, with its defaults', () => {
+    expect(KUBERNETES_RELEASE).toBe('1.35');
     expect(DEFAULT_FEATURE_GATES).toEqual({
-      ContainerRestartRules: false,
+      ContainerRestartRules: true,
       DRAExtendedResource: false,
       DeploymentPodReplacementPolicy: false,
-      DeploymentReplicaSetTerminatingReplicas: false,
-      KubeletCrashLoopBackOffMax: false,
+      DeploymentReplicaSetTerminatingReplicas: true,
+      KubeletCrashLoopBackOffMax: true,
       LogarithmicScaleDown: true,
       NodeDeclaredFeatures: false,
       PodDeletionCost: true,
@@ -28,8 +28,8 @@ describe('feature gate defaults', () => {
   });
 
   it('1.35 turns on ContainerRestartRules, DeploymentReplicaSetTerminatingReplicas and KubeletCrashLoopBackOffMax', () => {
-    const at135 = defaultFeatureGates('1.35');
-    const changed = FEATURE_GATE_NAMES.filter((name) => at135[name] !== DEFAULT_FEATURE_GATES[name]);
+    const at134 = defaultFeatureGates('1.34');
+    const changed = FEATURE_GATE_NAMES.filter((name) => at134[name] !== DEFAULT_FEATURE_GATES[name]);
     expect(changed).toEqual(['ContainerRestartRules', 'DeploymentReplicaSetTerminatingReplicas', 'KubeletCrashLoopBackOffMax']);
   });
 
@@ -53,12 +53,12 @@ describe('setting a feature gate', () => {
     expect(featureGateSetError('PodDeletionCosts', false)).toBe('unrecognized feature gate: PodDeletionCosts');
   });
 
-  it('a gate of another release is unrecognized at 1.34, saying when Kubernetes has it', () => {
-    expect(featureGateSetError('RestartAllContainersOnContainerExits', true)).toBe(
-      'unrecognized feature gate: RestartAllContainersOnContainerExits (kubeprop follows Kubernetes 1.34; it arrives in Kubernetes 1.35)',
-    );
+  it('a gate of another release is unrecognized, saying when Kubernetes has it', () => {
     expect(featureGateSetError('DeploymentPodReplacementPolicy', true)).toBe(
-      'unrecognized feature gate: DeploymentPodReplacementPolicy (kubeprop follows Kubernetes 1.34; Kubernetes removed it in 1.33)',
+      'unrecognized feature gate: DeploymentPodReplacementPolicy (kubeprop follows Kubernetes 1.35; Kubernetes removed it in 1.33)',
+    );
+    expect(featureGateSetError('RestartAllContainersOnContainerExits', true, '1.34')).toBe(
+      'unrecognized feature gate: RestartAllContainersOnContainerExits (kubeprop follows Kubernetes 1.34; it arrives in Kubernetes 1.35)',
     );
   });
 
@@ -75,39 +75,53 @@ describe('setting a feature gate', () => {
       "cannot set feature gate PodLevelResources to false: kubeprop's kubelet always admits pods by their pod-level resources",
     );
     expect(featureGateSetError('PodLevelResources', true)).toBeNull();
-    expect(featureGateSetError('RestartAllContainersOnContainerExits', true, '1.35')).toBe(
-      "cannot set feature gate RestartAllContainersOnContainerExits to true: kubeprop's kubelet does not yet restart all of a pod's containers on a RestartAllContainers rule",
-    );
   });
 
   it('the kubelet\'s gates may be set either way: it reads them', () => {
-    for (const gate of ['ContainerRestartRules', 'ReduceDefaultCrashLoopBackOffDecay', 'KubeletCrashLoopBackOffMax', 'PodReadyToStartContainersCondition'] as const) {
+    for (const gate of [
+      'ContainerRestartRules', 'ReduceDefaultCrashLoopBackOffDecay', 'KubeletCrashLoopBackOffMax', 'PodReadyToStartContainersCondition',
+      'RestartAllContainersOnContainerExits', 'NodeDeclaredFeatures',
+    ] as const) {
       expect([featureGateSetError(gate, true), featureGateSetError(gate, false)]).toEqual([null, null]);
     }
+  });
+
+  it('a gate on whose dependencies are off is refused, listing them, as unsafeSetFromMap does', () => {
+    expect(featureGateDependencyErrors(DEFAULT_FEATURE_GATES)).toEqual([]);
+    expect(featureGateDependencyErrors({ ...DEFAULT_FEATURE_GATES, RestartAllContainersOnContainerExits: true })).toEqual([{
+      gate: 'RestartAllContainersOnContainerExits',
+      error: 'RestartAllContainersOnContainerExits is enabled, but depends on features that are disabled: [NodeDeclaredFeatures]',
+    }]);
+    expect(featureGateDependencyErrors({
+      ...DEFAULT_FEATURE_GATES, RestartAllContainersOnContainerExits: true, ContainerRestartRules: false,
+    })[0]!.error).toBe('RestartAllContainersOnContainerExits is enabled, but depends on features that are disabled: [ContainerRestartRules NodeDeclaredFeatures]');
+    expect(featureGateDependencyErrors({
+      ...DEFAULT_FEATURE_GATES, RestartAllContainersOnContainerExits: true, NodeDeclaredFeatures: true,
+    })).toEqual([]);
   });
 });
 
 describe('kubeprop list', () => {
-  it('shows every gate with its 1.34 default and maturity, and why a scenario cannot change one', async () => {
+  it('shows every gate with its 1.35 default and maturity, and why a scenario cannot change one', async () => {
     const { code, stdout } = await cli('list');
     expect(code).toBe(0);
     const gates = stdout.slice(stdout.indexOf('feature gates')).trimEnd().split('\n');
-    expect(gates[0]).toBe('feature gates (featureGates in a scenario file), with their Kubernetes 1.34 defaults:');
+    expect(gates[0]).toBe('feature gates (featureGates in a scenario file), with their Kubernetes 1.35 defaults:');
     expect(gates.slice(1).map((l) => l.trim().replace(/ {2,}/g, ' | '))).toEqual([
-      'ContainerRestartRules | false | Alpha',
+      'ContainerRestartRules | true | Beta',
       'DRAExtendedResource | false | Alpha, fixed: kubeprop models no DeviceClasses or ResourceSlices (dynamic resource allocation)',
-      'DeploymentPodReplacementPolicy | - | not in 1.34: Kubernetes removed it in 1.33',
-      'DeploymentReplicaSetTerminatingReplicas | false | Alpha',
-      'KubeletCrashLoopBackOffMax | false | Alpha',
+      'DeploymentPodReplacementPolicy | - | not in 1.35: Kubernetes removed it in 1.33',
+      'DeploymentReplicaSetTerminatingReplicas | true | Beta',
+      'KubeletCrashLoopBackOffMax | true | Beta',
       'LogarithmicScaleDown | true | GA, locked to its default',
-      'NodeDeclaredFeatures | - | not in 1.34: it arrives in Kubernetes 1.35',
+      'NodeDeclaredFeatures | false | Alpha',
       'PodDeletionCost | true | Beta',
       "PodLevelResources | true | Beta, fixed: kubeprop's kubelet always admits pods by their pod-level resources",
       'PodReadyToStartContainersCondition | true | Beta',
       'ReduceDefaultCrashLoopBackOffDecay | false | Alpha',
-      'RestartAllContainersOnContainerExits | - | not in 1.34: it arrives in Kubernetes 1.35',
+      'RestartAllContainersOnContainerExits | false | Alpha',
       'SidecarContainers | true | GA, locked to its default',
-      'TaintTolerationComparisonOperators | - | not in 1.34: it arrives in Kubernetes 1.35',
+      'TaintTolerationComparisonOperators | false | Alpha',
     ]);
   });
 });

@@ -1,12 +1,12 @@
 // The kubelet under its feature gates, run with no exploration (fair scheduling, no faults,
 // every property checked) and read as `kubectl get pods` prints it, with its runtime calls and
 // the pod conditions it writes: its CrashLoopBackOff by ReduceDefaultCrashLoopBackOffDecay and
-// KubeletCrashLoopBackOffMax, a container's own restart rule (ContainerRestartRules), and a
-// restart of every container in place (RestartAllContainersOnContainerExits, a Kubernetes 1.35
-// gate: the cluster here runs 1.35's defaults with it on).
+// KubeletCrashLoopBackOffMax, a container's own restart rule (ContainerRestartRules, on by
+// default), and a restart of every container in place (RestartAllContainersOnContainerExits, alpha
+// in 1.35: turned on here with NodeDeclaredFeatures, which it depends on).
 import type { ContainerStatus, PodStatus } from 'kubernetes-types/core/v1.js';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FEATURE_GATES, defaultFeatureGates, type FeatureGates } from '../model/feature-gates.ts';
+import { DEFAULT_FEATURE_GATES, type FeatureGates } from '../model/feature-gates.ts';
 import { NO_FAULTS } from '../model/system.ts';
 import { createPod, pod, POD_SCENARIO_BASE } from '../scenarios/pod-fixtures.ts';
 import type { BehaviourRule, Scenario } from '../scenarios/scenario.ts';
@@ -41,17 +41,23 @@ describe('CrashLoopBackOff by the gates (kubelet.go newCrashLoopBackOff)', () =>
     ]);
   });
 
-  it('1 s doubling to at most 60 s with ReduceDefaultCrashLoopBackOffDecay', () => {
-    expect(restarts({ ...DEFAULT_FEATURE_GATES, ReduceDefaultCrashLoopBackOffDecay: true })).toEqual(['0s', '1s', '3s', '6s', '11s', '20s', '37s', '70s', '131s']);
-    const { waiting } = podHistory(crasher({ ...DEFAULT_FEATURE_GATES, ReduceDefaultCrashLoopBackOffDecay: true }));
+  const reduced = { ...DEFAULT_FEATURE_GATES, ReduceDefaultCrashLoopBackOffDecay: true };
+
+  it('1 s doubling to at most 60 s with ReduceDefaultCrashLoopBackOffDecay, without KubeletCrashLoopBackOffMax', () => {
+    const alone = { ...reduced, KubeletCrashLoopBackOffMax: false };
+    expect(restarts(alone)).toEqual(['0s', '1s', '3s', '6s', '11s', '20s', '37s', '70s', '131s']);
+    const { waiting } = podHistory(crasher(alone));
     expect(waiting.slice(-2).map((w) => w.replace(/ restarting.*/, ''))).toEqual([
       '71s default/crasher/main CrashLoopBackOff: back-off 1m0s', '132s default/crasher/main CrashLoopBackOff: back-off 1m0s',
     ]);
   });
 
-  it('the default schedule with KubeletCrashLoopBackOffMax, whose maxContainerRestartPeriod is 300 s unless configured', () => {
-    expect(restarts({ ...DEFAULT_FEATURE_GATES, KubeletCrashLoopBackOffMax: true })).toEqual(['0s', '1s', '12s', '33s', '74s']);
+  it('with KubeletCrashLoopBackOffMax (on from 1.35) the maximum is maxContainerRestartPeriod, 300 s unless configured, whichever initial back-off', () => {
+    expect(restarts({ ...DEFAULT_FEATURE_GATES, KubeletCrashLoopBackOffMax: false })).toEqual(['0s', '1s', '12s', '33s', '74s']);
     expect(restarts(DEFAULT_FEATURE_GATES)).toEqual(['0s', '1s', '12s', '33s', '74s']);
+    // ReduceDefaultCrashLoopBackOffDecay's 1 s start, doubling past its 60 s cap: 64 s before the last.
+    expect(restarts(reduced)).toEqual(['0s', '1s', '3s', '6s', '11s', '20s', '37s', '70s', '135s']);
+    expect(podHistory(crasher(reduced)).waiting.at(-1)!.replace(/ restarting.*/, '')).toBe('136s default/crasher/main CrashLoopBackOff: back-off 2m8s');
   });
 });
 
@@ -69,7 +75,7 @@ const retry = (gates: FeatureGates) => scenario('retry', createPod(pod('retry', 
 
 describe("a container's own restart policy and rules (ContainerRestartRules; helpers.go ShouldContainerBeRestarted, kubelet_pods.go getPhase)", () => {
   it('restart the container its rule names the exit code of, with the CrashLoopBackOff, in a Never pod that stays Running while it will be restarted', () => {
-    const { rows, calls, result } = podHistory(retry({ ...DEFAULT_FEATURE_GATES, ContainerRestartRules: true }));
+    const { rows, calls, result } = podHistory(retry(DEFAULT_FEATURE_GATES));
     expect(result.violation).toBeNull();
     expect(rows).toEqual([
       '0s retry 0/2 Pending 0', '0s retry 0/2 ContainerCreating 0', '0s retry 1/2 ContainerCreating 0', '0s retry 2/2 Running 0',
@@ -83,8 +89,8 @@ describe("a container's own restart policy and rules (ContainerRestartRules; hel
     expect([...result.reached]).toEqual(['podBecomesReady', 'containerRestartedByRule', 'crashLoopBackOffReached']);
   });
 
-  it('without the gate, the API server drops the policy and rules (dropDisabledFields): the pod\'s Never decides, and the pod fails', () => {
-    const { rows, calls, result } = podHistory(retry(DEFAULT_FEATURE_GATES));
+  it('without the gate (off before 1.35), the API server drops the policy and rules (dropDisabledFields): the pod\'s Never decides, and the pod fails', () => {
+    const { rows, calls, result } = podHistory(retry({ ...DEFAULT_FEATURE_GATES, ContainerRestartRules: false }));
     expect(result.violation).toBeNull();
     expect(rows).toEqual([
       '0s retry 0/2 Pending 0', '0s retry 0/2 ContainerCreating 0', '0s retry 1/2 ContainerCreating 0', '0s retry 2/2 Running 0',
@@ -109,8 +115,8 @@ const gang = (gates: FeatureGates) => scenario('gang', createPod(pod('gang', {
   { pod: 'default/gang', container: 'main', behaviour: { ignoresSigterm: true, hooks: { preStop: { takesMs: 20_000 } } } },
 ], gates, 10_000);
 
-/** A Kubernetes 1.35 cluster with RestartAllContainersOnContainerExits and what it depends on. */
-const RESTART_ALL = { ...defaultFeatureGates('1.35'), RestartAllContainersOnContainerExits: true, NodeDeclaredFeatures: true };
+/** The cluster with RestartAllContainersOnContainerExits and what it depends on (ContainerRestartRules is on by default). */
+const RESTART_ALL = { ...DEFAULT_FEATURE_GATES, RestartAllContainersOnContainerExits: true, NodeDeclaredFeatures: true };
 
 const brief = (s: ContainerStatus) => `${s.name} ${s.restartCount} ${Object.keys(s.state ?? {})[0]}${s.lastState?.terminated ? ` last ${s.lastState.terminated.exitCode} ${s.lastState.terminated.reason}` : ''}`;
 

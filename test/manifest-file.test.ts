@@ -46,8 +46,6 @@ describe('the seed manifests', () => {
     ['liveness-pod.yaml', ['Pod test-liveness']],
     ['nginx-deployment.yaml', ['Deployment nginx-deployment']],
     ['pod-with-graceful-termination.yaml', ['Deployment nginx-deployment', 'Service nginx-service']],
-    // Under the 1.34 defaults the API server drops its container's own restartPolicy and rules (ContainerRestartRules is off).
-    ['restart-rules.yaml', ['Pod retry']],
     // Its `pass` value decodes as bytes, though not as a password's text: the API server takes it.
     ['secret.yaml', ['Secret volume-secret']],
     ['web.yaml', ['Deployment web', 'Service web']],
@@ -58,6 +56,12 @@ describe('the seed manifests', () => {
     ['wordpress-php.yaml', ['Service php-svc', 'Deployment php']],
   ])('%s loads', (file, objects) => {
     expect(outcome(file)).toEqual(objects);
+  });
+
+  it('restart-rules.yaml: its retry pod is taken under the defaults (ContainerRestartRules is on), its gang pod needs RestartAllContainersOnContainerExits', () => {
+    expect(outcome('restart-rules.yaml')).toEqual([
+      'restart-rules.yaml:38: The Pod "gang" is invalid: spec.initContainers[1].restartPolicyRules: Forbidden: may not be set for a restartable init container without RestartAllContainersOnContainerExits',
+    ]);
   });
 
   it('volume-secret-pod.yaml is rejected: its `volumes:` is inside the container, a field a container does not have', () => {

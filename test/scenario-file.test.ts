@@ -108,22 +108,22 @@ describe('bad scenario files', () => {
 describe('featureGates', () => {
   it('sets the gates it names over the release\'s defaults; a file without the map runs with the defaults', () => {
     const { scenario } = loadScenarioFile(file('feature-gates.yaml'));
-    expect(scenario.featureGates).toEqual({ ...DEFAULT_FEATURE_GATES, PodDeletionCost: false, DeploymentReplicaSetTerminatingReplicas: true });
+    expect(scenario.featureGates).toEqual({ ...DEFAULT_FEATURE_GATES, PodDeletionCost: false, ContainerRestartRules: false });
     expect(loadScenarioFile(file('rollout.yaml')).scenario.featureGates).toEqual(DEFAULT_FEATURE_GATES);
   });
 
-  it('refuses what a component\'s --feature-gates refuses, and what the model does not follow, each at its line', () => {
+  it('refuses what a component\'s --feature-gates refuses, and what the model does not follow, each at its line; a gate on without one it depends on', () => {
     expect(problems('feature-gate-mistakes.yaml')).toEqual([
       'test/scenario-files/feature-gate-mistakes.yaml:7: featureGates.PodDeletionCosts: unrecognized feature gate: PodDeletionCosts (did you mean PodDeletionCost?)',
       'test/scenario-files/feature-gate-mistakes.yaml:8: featureGates.containerrestartrules: unrecognized feature gate: containerrestartrules (did you mean ContainerRestartRules?)',
       'test/scenario-files/feature-gate-mistakes.yaml:9: featureGates.LogarithmicScaleDown: cannot set feature gate LogarithmicScaleDown to false, feature is locked to true',
       "test/scenario-files/feature-gate-mistakes.yaml:10: featureGates.PodLevelResources: cannot set feature gate PodLevelResources to false: kubeprop's kubelet always admits pods by their pod-level resources",
-      'test/scenario-files/feature-gate-mistakes.yaml:11: featureGates.RestartAllContainersOnContainerExits: unrecognized feature gate: RestartAllContainersOnContainerExits (kubeprop follows Kubernetes 1.34; it arrives in Kubernetes 1.35)',
+      'test/scenario-files/feature-gate-mistakes.yaml:11: featureGates.RestartAllContainersOnContainerExits: RestartAllContainersOnContainerExits is enabled, but depends on features that are disabled: [NodeDeclaredFeatures]',
       'test/scenario-files/feature-gate-mistakes.yaml:12: featureGates.SidecarContainers: must be true or false, got "yes"',
     ]);
   });
 
-  it('drops a container\'s own restartPolicy under the 1.34 default, and with ContainerRestartRules judges its rules, at the pod\'s line', () => {
+  it('drops a container\'s own restartPolicy without ContainerRestartRules, and with it judges its rules, at the pod\'s line', () => {
     expect(loadScenarioFile(file('restart-policy-dropped.yaml')).scenario.name).toBe('restart-policy-dropped');
     expect(problems('restart-rule-mistakes.yaml')).toEqual([
       'test/scenario-files/manifests/restart-rule-mistakes.yaml:4: The Pod "retry" is invalid: ['

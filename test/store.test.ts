@@ -197,7 +197,7 @@ describe('validation under the API server\'s feature gates', () => {
   const withPolicy = (restartPolicy: string) =>
     ({ verb: 'create', resource: 'pods', namespace: 'default', object: pod('p', { spec: { containers: [{ name: 'app', image: 'nginx:1.25', restartPolicy }] } }) }) as const;
 
-  it('drops a container\'s own restartPolicy and rules without ContainerRestartRules (the 1.34 default), as dropDisabledFields does; a sidecar keeps Always', () => {
+  it('drops a container\'s own restartPolicy and rules without ContainerRestartRules (off before 1.35), as dropDisabledFields does; a sidecar keeps Always', () => {
     const spec = {
       initContainers: [
         { name: 'setup', image: 'busybox:1.36', restartPolicy: 'Never' },
@@ -205,7 +205,8 @@ describe('validation under the API server\'s feature gates', () => {
       ],
       containers: [{ name: 'app', image: 'nginx:1.25', restartPolicy: 'Never', restartPolicyRules: [{ action: 'Restart', exitCodes: { operator: 'In', values: [42] } }] }],
     };
-    const created = new TestStore().ok({ verb: 'create', resource: 'pods', namespace: 'default', object: pod('p', { spec }) });
+    const created = new TestStore(100, storeMachine, { ...DEFAULT_FEATURE_GATES, ContainerRestartRules: false })
+      .ok({ verb: 'create', resource: 'pods', namespace: 'default', object: pod('p', { spec }) });
     expect((created.spec as { initContainers: unknown[]; containers: unknown[] }).initContainers).toEqual([
       { name: 'setup', image: 'busybox:1.36', imagePullPolicy: 'IfNotPresent', terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File' },
       { name: 'watcher', image: 'busybox:1.36', restartPolicy: 'Always', imagePullPolicy: 'IfNotPresent', terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File' },

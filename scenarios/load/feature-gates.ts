@@ -1,8 +1,9 @@
 // A scenario file's `featureGates:` map, as a component's --feature-gates flag takes it: gate name
 // to true or false, every component of the cluster started with them. A name the release does
 // not know, a gate locked to its default, or one whose other value the model does not follow is
-// refused, each at its line, with a "did you mean" for a close misspelling.
-import { DEFAULT_FEATURE_GATES, FEATURE_GATE_NAMES, featureGateSetError, type FeatureGates } from '../../model/feature-gates.ts';
+// refused, each at its line, with a "did you mean" for a close misspelling; so is a gate turned
+// on without a gate it depends on.
+import { DEFAULT_FEATURE_GATES, FEATURE_GATE_NAMES, featureGateDependencyErrors, featureGateSetError, type FeatureGates } from '../../model/feature-gates.ts';
 import { closestName } from './closest-name.ts';
 import type { Field } from './field.ts';
 
@@ -17,5 +18,7 @@ export function featureGatesOf(f: Field): FeatureGates {
     value.problem(meant === undefined ? error : `${error} (did you mean ${meant}?)`);
     return [];
   });
-  return { ...DEFAULT_FEATURE_GATES, ...Object.fromEntries(set) };
+  const gates: FeatureGates = { ...DEFAULT_FEATURE_GATES, ...Object.fromEntries(set) };
+  for (const { gate, error } of featureGateDependencyErrors(gates)) (f.child(gate).present ? f.child(gate) : f).problem(error);
+  return gates;
 }

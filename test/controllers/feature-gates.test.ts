@@ -97,8 +97,8 @@ describe('the ReplicaSet controller with its gates', () => {
     }]);
   });
 
-  it('without it (the 1.34 default), the status is steady: nothing is written', () => {
-    expect(replicaSetRequests(steady, withTerminating, DEFAULT_FEATURE_GATES)).toEqual([]);
+  it('without it (the default before 1.35), the status is steady: nothing is written', () => {
+    expect(replicaSetRequests(steady, withTerminating, { ...DEFAULT_FEATURE_GATES, DeploymentReplicaSetTerminatingReplicas: false })).toEqual([]);
   });
 });
 
@@ -144,6 +144,6 @@ describe('the Deployment controller with DeploymentReplicaSetTerminatingReplicas
 
   it('leaves it out while a ReplicaSet has none, and without the gate', () => {
     expect(writtenStatus(undefined, { ...DEFAULT_FEATURE_GATES, DeploymentReplicaSetTerminatingReplicas: true })).toBeUndefined();
-    expect(writtenStatus(3, DEFAULT_FEATURE_GATES)).toBeUndefined();
+    expect(writtenStatus(3, { ...DEFAULT_FEATURE_GATES, DeploymentReplicaSetTerminatingReplicas: false })).toBeUndefined();
   });
 });

@@ -11,6 +11,7 @@ import {
   kubeletReadyWithoutProbing, kubeletReportsUnknownPhase, kubeletRestartsNeverPods, kubeletStatusFromInformer, kubeletSyncsTerminalPods,
   runtimeLosesLogsOnCrash, storeLetsPodsMove, kubeletAdmitsEverything, kubeletIgnoresMissingVolumes, kubeletForgetsPullBackoff, kubeletKillsAtOnce, kubeletStatusManagerStuck,
   kubeletPhaseIgnoresRestartPolicy, kubeletSkipsPostStart, kubeletSkipsPreStop, kubeletWithoutMinimumGrace, kubeletIgnoresRestartRules,
+  kubeletNeverRestartsAll, kubeletRestartsAllOnAnyExit,
 } from './kubelet.ts';
 import {
   schedulerNeverRetriesUnschedulable, schedulerDropsFailedBindings, schedulerForgetsBoundPods, schedulerIgnoresHostPorts, schedulerIgnoresTaints,
@@ -25,7 +26,8 @@ export const DEFECTS: readonly Defect[] = [
   kubeletForgetsLostContainers, kubeletRestartsNeverPods, kubeletNeverRestarts, kubeletSyncsTerminalPods, kubeletKillsWithoutGrace,
   kubeletReadyWithoutProbing, kubeletMissesContainerExits, kubeletNeverDeletesPods, runtimeLosesLogsOnCrash, storeLetsPodsMove,
   kubeletReportsUnknownPhase, kubeletStatusFromInformer, kubeletIgnoresMissingVolumes, kubeletForgetsPullBackoff, kubeletKillsAtOnce,
-  kubeletStatusManagerStuck, kubeletPhaseIgnoresRestartPolicy, kubeletAdmitsEverything, kubeletWithoutMinimumGrace, kubeletSkipsPreStop, kubeletSkipsPostStart, kubeletIgnoresRestartRules, schedulerIgnoresTaints, schedulerIgnoresHostPorts, schedulerForgetsBoundPods, schedulerNeverRetriesUnschedulable,
+  kubeletStatusManagerStuck, kubeletPhaseIgnoresRestartPolicy, kubeletAdmitsEverything, kubeletWithoutMinimumGrace, kubeletSkipsPreStop, kubeletSkipsPostStart, kubeletIgnoresRestartRules, kubeletNeverRestartsAll,
+  kubeletRestartsAllOnAnyExit, schedulerIgnoresTaints, schedulerIgnoresHostPorts, schedulerForgetsBoundPods, schedulerNeverRetriesUnschedulable,
   schedulerKeepsQuiet, schedulerDropsFailedBindings, storeBindsTwice, replicaSetWithoutExpectations,
   rolloutIgnoresMaxUnavailable, rolloutIgnoresMaxSurge, deploymentIgnoresReplicaSetEvents, replicaSetIgnoresPodEvents, endpointsListUnreadyPods,
   deploymentIgnoresControllerRef, deploymentIgnoresPause,

@@ -197,6 +197,26 @@ export const kubeletIgnoresRestartRules: Defect = {
   },
 };
 
+export const kubeletNeverRestartsAll: Defect = {
+  name: 'kubeletNeverRestartsAll',
+  description: 'a kubelet that reports AllContainersRestarting but never restarts all of a pod\'s containers: each is restarted, or not, by its own policy',
+  machines: { kubelet: kubeletMachine.provide({ actions: syncActionsWith({ ...KUBELET_RULES, restartsAllContainers: () => false }) }) },
+};
+
+export const kubeletRestartsAllOnAnyExit: Defect = {
+  name: 'kubeletRestartsAllOnAnyExit',
+  description: 'a kubelet that restarts all of a pod\'s containers in place whenever one of them has exited, whatever its restart rules say',
+  machines: {
+    kubelet: kubeletMachine.provide({
+      actions: syncActionsWith({
+        ...KUBELET_RULES,
+        restartsAllContainers: (gates, status) => gates.RestartAllContainersOnContainerExits &&
+          [...(status.initContainerStatuses ?? []), ...(status.containerStatuses ?? [])].some((c) => c.state?.terminated != null),
+      }),
+    }),
+  },
+};
+
 export const kubeletPhaseIgnoresRestartPolicy: Defect = {
   name: 'kubeletPhaseIgnoresRestartPolicy',
   description: 'a kubelet whose pod phase takes every pod for restartPolicy Always: a pod whose containers have all exited stays Running, never Succeeded or Failed',

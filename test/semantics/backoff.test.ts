@@ -204,7 +204,7 @@ describe('flowcontrol.Backoff rules', () => {
 
 describe('kubelet CrashLoopBackOff rules', () => {
   it('its periods by the gates and the kubelet configuration (kubelet.go newCrashLoopBackOff)', () => {
-    const reduced = { ...DEFAULT_FEATURE_GATES, ReduceDefaultCrashLoopBackOffDecay: true };
+    const reduced = { ...DEFAULT_FEATURE_GATES, ReduceDefaultCrashLoopBackOffDecay: true, KubeletCrashLoopBackOffMax: false };
     const withMax = { ...DEFAULT_FEATURE_GATES, KubeletCrashLoopBackOffMax: true };
     expect(crashLoopBackoffPeriods()).toEqual({ initialMs: CRASH_LOOP_BACKOFF_INITIAL_MS, maxMs: CRASH_LOOP_BACKOFF_MAX_MS });
     expect(crashLoopBackoffPeriods(reduced)).toEqual({ initialMs: REDUCED_CRASH_LOOP_BACKOFF_INITIAL_MS, maxMs: REDUCED_CRASH_LOOP_BACKOFF_MAX_MS });

@@ -142,6 +142,6 @@ describe('getPhase rules beyond the sample', () => {
     // restartPolicy Never on the init container overrides the pod's Always: exit 1 is final, 42 is retried.
     expect(podPhase(init('Never'), exited(1), false, false, gates)).toBe('Failed');
     expect(podPhase(init('Never'), exited(42), false, false, gates)).toBe('Pending');
-    expect(podPhase(init('Never'), exited(1), false, false, DEFAULT_FEATURE_GATES)).toBe('Pending');
+    expect(podPhase(init('Never'), exited(1), false, false, { ...DEFAULT_FEATURE_GATES, ContainerRestartRules: false })).toBe('Pending');
   });
 });

@@ -239,7 +239,7 @@ describe('doProbe rules', () => {
     expect(doProbe(withRules(restartAll), { ...input(exited(1)), allContainersRestarting: true }).continue).toBe(true);
     expect(doProbe(withRules(gates), { ...input(exited(1)), allContainersRestarting: true }).continue).toBe(false);
     // Without the gate the pod's Always keeps it.
-    expect(doProbe(withRules(DEFAULT_FEATURE_GATES), input(exited(1))).continue).toBe(true);
+    expect(doProbe(withRules({ ...DEFAULT_FEATURE_GATES, ContainerRestartRules: false }), input(exited(1))).continue).toBe(true);
   });
 
   it('pod deletion does not stop a readiness worker', () => {

@@ -301,7 +301,7 @@ describe('calculateStatus rules', () => {
       spec: { replicas: 1, selector: {}, template: {} },
       status: { replicas: 1, fullyLabeledReplicas: 1, readyReplicas: 1, availableReplicas: 1, observedGeneration: 1 },
     };
-    const status = calculateStatus(rs, [pod({ name: 'a' })], [], null, NOW_MS);
+    const status = calculateStatus(rs, [pod({ name: 'a' })], [], null, NOW_MS, { ...DEFAULT_FEATURE_GATES, DeploymentReplicaSetTerminatingReplicas: false });
     expect(status).toEqual({ ...rs.status });
     const written = replicaSetStatusUpdate(rs, status);
     expect(written).toEqual({ ...status, observedGeneration: 2 });
@@ -321,7 +321,7 @@ describe('calculateStatus rules', () => {
     expect(replicaSetStatusUpdate(rs, status)).toEqual({ ...status, observedGeneration: 1 });
     expect(replicaSetStatusUpdate({ ...rs, status }, status)).toBeNull();
     // Without the gate the field stays absent (a nil pointer), not 0.
-    expect(calculateStatus(rs, [pod({ name: 'a' })], [going], null, NOW_MS)).not.toHaveProperty('terminatingReplicas');
+    expect(calculateStatus(rs, [pod({ name: 'a' })], [going], null, NOW_MS, { ...gates, DeploymentReplicaSetTerminatingReplicas: false })).not.toHaveProperty('terminatingReplicas');
   });
 
   it('IsPodTerminating: being deleted and not yet Succeeded or Failed', () => {

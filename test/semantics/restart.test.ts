@@ -74,7 +74,7 @@ describe('container-level restart policies and rules (pod/util.go ContainerShoul
     const exited: RuntimeContainerStatus[] = [{ name: 'c', state: 'exited', exitCode: 42 }];
     const input = { container: rules, podSpec: podSpec('Never'), gates: gatesOn };
     expect(shouldContainerBeRestarted('c', 'Never', false, exited, input)).toBe(true);
-    expect(shouldContainerBeRestarted('c', 'Never', false, exited, { ...input, gates: DEFAULT_FEATURE_GATES })).toBe(false);
+    expect(shouldContainerBeRestarted('c', 'Never', false, exited, { ...input, gates: { ...DEFAULT_FEATURE_GATES, ContainerRestartRules: false } })).toBe(false);
     expect(shouldContainerBeRestarted('c', 'Never', true, exited, input)).toBe(false);
     expect(shouldContainerBeRestarted('c', 'Never', false, [{ name: 'c', state: 'running' }], input)).toBe(false);
   });
