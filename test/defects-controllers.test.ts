@@ -35,9 +35,9 @@ describe('controller properties catch planted defects, with short replayable tra
     },
     {
       property: 'noFlappingWhileConverging', scenario: overlappingDeployments, defect: deploymentIgnoresControllerRef, explored: 0, steps: 4000,
-      message: 'replicasets default/green-7fc6d7dc4d flapped after faults healed: controlled by blue at rv 795, controlled by green at rv 796, '
-        + 'controlled by blue at rv 799, controlled by green at rv 800, controlled by blue at rv 803, controlled by green at rv 804, '
-        + 'controlled by blue at rv 807, controlled by green at rv 808. Something keeps undoing what something else does: two controllers '
+      message: 'replicasets default/green-7fc6d7dc4d flapped after faults healed: controlled by blue at rv 885, controlled by green at rv 886, '
+        + 'controlled by blue at rv 897, controlled by green at rv 901, controlled by blue at rv 903, controlled by green at rv 917, '
+        + 'controlled by blue at rv 919, scaled to 1 at rv 922. Something keeps undoing what something else does: two controllers '
         + 'disagree, or one acts on a view it never corrects.',
     },
     {
@@ -51,7 +51,7 @@ describe('controller properties catch planted defects, with short replayable tra
         + 'nginx-deployment-65f85bd58b 0 -> 4) to 7 replicas in all, but a rolling update may run at most spec.replicas + maxSurge = 4 + 1 = 5 pods.',
     },
     {
-      property: 'pausedDeploymentStartsNoRollout', scenario: deploymentOperations, defect: deploymentIgnoresPause, explored: 0, steps: 1018,
+      property: 'pausedDeploymentStartsNoRollout', scenario: deploymentOperations, defect: deploymentIgnoresPause, explored: 0, steps: 1035,
       message: 'the Deployment controller created ReplicaSet web-778d4b74b9 for default/web, which is paused: a paused Deployment is only scaled, '
         + 'its template changes wait for `kubectl rollout resume`.',
     },
@@ -111,7 +111,7 @@ describe('what upstream\'s ReplicaSet controller really does with a stale list a
   it('replicaSetNeverCreatesBeyondReplicas reports it', () => {
     expect(labels).toContain('list pods -> controller-manager from a lagging apiserver at rv 1');
     expect(runSchedule(withStaleLists, labels, [findProperty('replicaSetNeverCreatesBeyondReplicas')!]).violation).toEqual({
-      property: 'replicaSetNeverCreatesBeyondReplicas', kind: 'transition', step: 292,
+      property: 'replicaSetNeverCreatesBeyondReplicas', kind: 'transition', step: 295,
       message: 'the ReplicaSet controller decided to create 1 pod(s) for default/web, which wants 3, while 3 active pod(s) of it were already there '
         + '(web-bbbbh, web-bbbbg, web-bbbbb): 4 > 3. Its cache did not show web-bbbbh, which it had created itself: a controller must not act '
         + 'again before it has seen its own creations (expectations).',
