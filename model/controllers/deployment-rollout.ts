@@ -5,8 +5,8 @@
 // status; a finished rollout cleans up old ReplicaSets. Follows kubernetes/kubernetes
 // pkg/controller/deployment/rolling.go (rolloutRolling, reconcileNewReplicaSet,
 // reconcileOldReplicaSets) and recreate.go (rolloutRecreate, oldPodsRunning), current master, with
-// the controller-manager's gates (DeploymentPodReplacementPolicy, unknown to Kubernetes 1.34 and so
-// off: Recreate waits on the pods themselves).
+// the controller-manager's gates (DeploymentPodReplacementPolicy, unknown to Kubernetes 1.34 and 1.35 and
+// so off: Recreate waits on the pods themselves).
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import {
   type AppsReplicaSet, byCreationTimestamp, cleanupUnhealthyReplicas, deploymentComplete, getActualReplicaCountForReplicaSets, getReplicaCountForReplicaSets, maxUnavailable, reconcileNewReplicaSet, scaleDownOldReplicaSetsForRollingUpdate, specReplicas,

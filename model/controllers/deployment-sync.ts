@@ -5,8 +5,8 @@
 // pkg/controller/deployment/sync.go (getAllReplicaSetsAndSyncRevision, getNewReplicaSet, scale,
 // scaleReplicaSetAndRecordEvent, scaleReplicaSet, cleanupDeployment, syncDeploymentStatus,
 // isScalingEvent, sync, syncStatusOnly) and progress.go (syncRolloutStatus), current master, with
-// the controller-manager's gates (DeploymentPodReplacementPolicy is unknown to Kubernetes 1.34:
-// scale, not scaleV2).
+// the controller-manager's gates (DeploymentPodReplacementPolicy is unknown to Kubernetes 1.34
+// and 1.35: scale, not scaleV2).
 //
 // A ReplicaSet whose name the cache already holds is never created: upstream's create would get
 // AlreadyExists and look in the same cache, so the sync goes straight to what it finds there.

@@ -5,9 +5,9 @@
 // maxContainerRestarts), pkg/apis/core/v1/helper GetDeletionCostFromPodAnnotations,
 // pkg/api/v1/pod/util.go (IsPodReady, IsPodAvailable) and replica_set_utils.go (calculateStatus,
 // the ReplicaFailure condition helpers, updateReplicaSetStatus's steady-state test), current master.
-// The gates are a parameter, defaulting to the model's release (v1.34: PodDeletionCost and
-// LogarithmicScaleDown on, DeploymentReplicaSetTerminatingReplicas off, so status.terminatingReplicas
-// is left out). Times are logical milliseconds (model/clock.ts); timestamps are read as RFC 3339
+// The gates are a parameter, defaulting to the model's release (v1.35: PodDeletionCost,
+// LogarithmicScaleDown and DeploymentReplicaSetTerminatingReplicas on, so status.terminatingReplicas
+// counts the terminating pods). Times are logical milliseconds (model/clock.ts); timestamps are read as RFC 3339
 // text, and an absent one is Go's zero time.
 import type { ReplicaSet, ReplicaSetCondition, ReplicaSetStatus } from 'kubernetes-types/apps/v1.js';
 import type { Pod, PodCondition } from 'kubernetes-types/core/v1.js';
