@@ -26,6 +26,7 @@ import type {
 } from 'kubernetes-types/core/v1.js';
 import { defaultPullPolicy } from './image-ref.ts';
 import type { KubeObject, Resource } from './resources.ts';
+import { declaredSource } from './volume-sources.ts';
 
 /** DefaultTolerationSeconds: pods tolerate a not-ready or unreachable node for 300 s before eviction. */
 export const DEFAULT_TOLERATION_SECONDS = 300;
@@ -88,14 +89,9 @@ function projection(source: VolumeProjection): VolumeProjection {
   };
 }
 
-/** The volume source fields of a Volume: every field but its name. */
-function hasSource(v: Volume): boolean {
-  return Object.entries(v).some(([key, value]) => key !== 'name' && value !== undefined && value !== null);
-}
-
 /** SetDefaults_Volume (a volume with no source is an emptyDir) and its source's defaults. */
 function volume(v: Volume): Volume {
-  if (!hasSource(v)) return { ...v, emptyDir: {} };
+  if (declaredSource(v) === null) return { ...v, emptyDir: {} };
   const mode = { defaultMode: VOLUME_DEFAULT_MODE };
   return {
     ...v,

@@ -3,11 +3,11 @@
 // clock) and faults last, so a chooser that shrinks its choices towards 0 shrinks
 // towards fault-free, event-draining runs.
 import type { Action } from './actions.ts';
-import { earliest } from './clock.ts';
+import { earliest, future } from './clock.ts';
 import { logSize } from './append-log.ts';
 import type { KubeletContext } from './kubelet/context.ts';
 import { probeOutcome } from './process.ts';
-import { workDeadlineMs } from './latency.ts';
+import { workDeadlineMs, workerOf } from './latency.ts';
 import { isWrite } from './requests.ts';
 import { head } from './scheduler/queue.ts';
 import { reconcilableKeys } from './step-controllers.ts';
@@ -62,28 +62,25 @@ export function nextDeadlineMs(world: World): number | null {
   let next: number | null = null;
   for (let i = 0; i < world.clients.length; i++) if (clientIsUp(world, i)) next = earliest(next, world.clients[i]!.context.wakeAtMs);
   for (const node of world.nodes) if (nodeIsUp(node)) next = earliest(next, node.runtime.context.nextExitMs);
-  for (const at of Object.values(world.leaderSinceMs)) if (at > world.nowMs) next = earliest(next, at);
+  next = earliest(next, future(world.leaderSinceMs['controller-manager'], world.nowMs));
+  next = earliest(next, future(world.leaderSinceMs.scheduler, world.nowMs));
   return next;
 }
 
-/** The clients with work pending at this instant, and the latest instant the clock may reach before one of them must act. */
-class PendingWork {
-  private readonly busy: boolean[] = [];
-  deadlineMs = Infinity;
-  constructor(private readonly world: World) {}
-
-  add(client: number): void {
-    if (this.busy[client]) return;
-    this.busy[client] = true;
-    this.deadlineMs = Math.min(this.deadlineMs, workDeadlineMs(this.world, client));
+/**
+ * The clients with work among these actions (ascending), and the latest instant the clock may
+ * reach before one of them must act (latency.ts).
+ */
+function pendingWork(world: World, actions: readonly Action[]): { busy: number[]; deadlineMs: number } {
+  const busy: number[] = [];
+  let deadlineMs = Infinity;
+  for (const a of actions) {
+    const client = workerOf(world.system, a);
+    if (client === null || busy.includes(client)) continue;
+    busy.push(client);
+    deadlineMs = Math.min(deadlineMs, workDeadlineMs(world, client));
   }
-
-  /** The busy clients, ascending. */
-  clients(): number[] {
-    const out: number[] = [];
-    for (let i = 0; i < this.busy.length; i++) if (this.busy[i]) out.push(i);
-    return out;
-  }
+  return { busy: busy.sort((x, y) => x - y), deadlineMs };
 }
 
 export interface EnabledOptions {
@@ -95,7 +92,7 @@ export interface EnabledOptions {
  * Adds the node's actions. Returns true when time-driven work is due on it (a probe, a
  * timed exit): the clock may not move past it until it has run, as a timer cannot be skipped.
  */
-function nodeActions(world: World, node: number, faults: boolean, out: Action[], faultsOut: Action[], recoveries: boolean, work: PendingWork): boolean {
+function nodeActions(world: World, node: number, faults: boolean, out: Action[], faultsOut: Action[], recoveries: boolean): boolean {
   const spec = world.system.nodes[node]!;
   const state = world.nodes[node]!;
   if (!nodeIsUp(state)) {
@@ -105,7 +102,6 @@ function nodeActions(world: World, node: number, faults: boolean, out: Action[],
   let due = false;
   const kubelet = world.clients[spec.kubelet]!.context as KubeletContext;
   for (const uid of kubelet.queue) out.push({ kind: 'sync', node, uid });
-  if (kubelet.queue.length > 0) work.add(spec.kubelet);
   const runtime = state.runtime.context;
   if (kubelet.probeDueMs !== null && kubelet.probeDueMs <= world.nowMs) {
     for (const [slot, s] of kubelet.probes.entries()) {
@@ -148,44 +144,34 @@ export function enabled(world: World, options: EnabledOptions): Action[] {
   const faultsOut: Action[] = [];
   const faults = options.faults && world.faultsUsed < system.bounds.faultsMax;
   const n = system.clients.length;
-  const work = new PendingWork(world);
   for (let i = 0; i < n; i++) {
     const stream = world.streams[i];
-    if (stream && (stream.end !== null || logSize(stream.queue) > 0) && clientIsUp(world, i)) {
-      out.push(table.deliver[i]!);
-      work.add(i);
-    }
+    if (stream && (stream.end !== null || logSize(stream.queue) > 0) && clientIsUp(world, i)) out.push(table.deliver[i]!);
   }
   for (let i = 0; i < n; i++) {
-    if (world.clients[i]!.context.request !== null && clientIsConnected(world, i)) {
-      out.push(table.send[i]!);
-      work.add(i);
-    }
+    if (world.clients[i]!.context.request !== null && clientIsConnected(world, i)) out.push(table.send[i]!);
   }
   let timedWorkDue = false;
   const recoveries = !options.faults || system.faults.outagesLastUntilHealed !== true;
-  for (let node = 0; node < system.nodes.length; node++) timedWorkDue = nodeActions(world, node, faults, out, faultsOut, recoveries, work) || timedWorkDue;
+  for (let node = 0; node < system.nodes.length; node++) timedWorkDue = nodeActions(world, node, faults, out, faultsOut, recoveries) || timedWorkDue;
   if (world.registryDown) out.push(REGISTRY_UP);
-  if (system.scheduler !== null) {
+  if (system.scheduler !== null && clientIsUp(world, system.scheduler.client)) {
     const scheduler = schedulerContext(world);
-    const before = out.length;
     if (scheduler.picking !== null) for (let index = 0; index < scheduler.picking.best.length; index++) out.push({ kind: 'pickNode', index });
     else if (head(scheduler) !== null) out.push(SCHEDULE);
-    if (out.length > before) work.add(system.scheduler.client);
   }
   for (const { client } of system.controllerManager?.controllers ?? []) {
-    for (const key of reconcilableKeys(world, client)) {
-      out.push({ kind: 'reconcile', client, key });
-      work.add(client);
-    }
+    if (!clientIsUp(world, client)) continue;
+    for (const key of reconcilableKeys(world, client)) out.push({ kind: 'reconcile', client, key });
   }
   // The clock moves to the next deadline only within every pending work's latency bound;
   // beyond it, only as a stall (a fault). Timed work due now (a probe, an exit) comes first.
   const deadline = timedWorkDue ? null : nextDeadlineMs(world);
   if (deadline !== null) {
     const toMs = Math.max(deadline, world.nowMs);
-    if (toMs <= work.deadlineMs) out.push({ kind: 'tick', toMs, busy: work.clients() });
-    else if (faults && system.faults.stall) faultsOut.push({ kind: 'stall', toMs, busy: work.clients() });
+    const work = pendingWork(world, out);
+    if (toMs <= work.deadlineMs) out.push({ kind: 'tick', toMs, busy: work.busy });
+    else if (faults && system.faults.stall) faultsOut.push({ kind: 'stall', toMs, busy: work.busy });
   }
 
   if (!faults) return out;

@@ -26,7 +26,7 @@ import type { Action } from './actions.ts';
 import type { System } from './system.ts';
 import type { World } from './world.ts';
 
-export const WORK_LATENCY_MS_MAX = 1000;
+const WORK_LATENCY_MS_MAX = 1000;
 
 /** The client whose pending work the action does, or null for timers, faults of the world and recoveries. */
 export function workerOf(system: System, action: Action): number | null {

@@ -28,7 +28,7 @@ export function pickNode(world: World, index: number): World {
   return sendTo(world, schedulerOf(world).client, { type: 'PICK', index, view: schedulerView(world), nowMs: world.nowMs });
 }
 
-/** The scheduler process starts afresh: nothing it knew survives; once it leads again, its informers list again. */
+/** The scheduler process starts afresh: nothing it knew survives; its informers list again at once, and it schedules once it leads again. */
 export function restartScheduler(world: World): World {
   const spec = schedulerOf(world);
   const restarted = restartClients(world, [spec.client, spec.informers.pods, spec.informers.nodes]);

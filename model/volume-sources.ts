@@ -44,9 +44,14 @@ const MIGRATED_TO_CSI: Readonly<Record<string, string>> = {
   portworxVolume: 'pxd.portworx.com',
 };
 
-/** The volume's source: its one field besides the name (a volume with none is an emptyDir, SetDefaults_Volume). */
+/** The source the volume declares: its one field besides the name, or null when it has none. */
+export function declaredSource(volume: Volume): string | null {
+  return Object.keys(volume).find((key) => key !== 'name' && (volume as unknown as Record<string, unknown>)[key] != null) ?? null;
+}
+
+/** The volume's source: the one it declares, and for a volume that declares none an emptyDir (SetDefaults_Volume). */
 export function sourceOf(volume: Volume): string {
-  return Object.keys(volume).find((key) => key !== 'name' && (volume as unknown as Record<string, unknown>)[key] != null) ?? 'emptyDir';
+  return declaredSource(volume) ?? 'emptyDir';
 }
 
 /** What kubeprop cannot represent about this volume, as a reason, with the path of its field inside the volume; null when it is modelled. */

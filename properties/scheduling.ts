@@ -7,8 +7,8 @@ import type { KubeletContext } from '../model/kubelet/context.ts';
 import { admittedPods, registeredAllocatable } from '../model/kubelet/sync.ts';
 import type { KubeObject } from '../model/resources.ts';
 import type { CachedPod, SchedulerContext } from '../model/scheduler/context.ts';
-import { firstRejection, podView, preFilterRejection } from '../model/scheduler/cycle.ts';
-import { fitErrorMessage, NO_NODES_AVAILABLE, preFilterFitErrorMessage, type Rejection } from '../model/scheduler/fit-error.ts';
+import { firstRejection, podView } from '../model/scheduler/cycle.ts';
+import { fitErrorMessage, NO_NODES_AVAILABLE, type Rejection } from '../model/scheduler/fit-error.ts';
 import { DEFAULT_PROFILE } from '../model/scheduler/machine.ts';
 import { head } from '../model/scheduler/queue.ts';
 import type { NodeView } from '../model/scheduler/plugins.ts';
@@ -186,27 +186,37 @@ function podScheduledCondition(pod: KubeObject): PodCondition | undefined {
 }
 
 /**
- * The pods waiting for the scheduler (unbound, not terminal, not being deleted), each with a
- * node that could take it now, or else every node's rejection (the PreFilter plugin's, on every
- * node, when one rejects the pod): judged by the default profile against the API server's nodes
- * and bound pods.
+ * The first PersistentVolumeClaim the pod names that the API server does not have: the scheduler
+ * then rejects the pod before looking at any node ("persistentvolumeclaim "data" not found"), and
+ * preemption cannot help, since no node was the problem.
  */
-function pendingVerdicts(world: World): { pod: KubeObject; fits: NodeView | undefined; preFilter: Rejection | null; rejections: Rejection[] }[] {
+function missingClaim(world: World, pod: KubeObject): string | undefined {
+  const claims = ((pod.spec as PodSpec).volumes ?? []).flatMap((v) => (v.persistentVolumeClaim ? [v.persistentVolumeClaim.claimName] : []));
+  const stored = (world.store.context.objects as Partial<Record<string, ReadonlyMap<string, KubeObject>>>).persistentvolumeclaims;
+  return claims.find((name) => !stored?.has(`${pod.metadata.namespace}/${name}`));
+}
+
+/**
+ * The pods waiting for the scheduler (unbound, not terminal, not being deleted), each with a
+ * node that could take it now, or else every node's rejection, or the claim it names that does
+ * not exist: judged by the default profile against the API server's nodes and bound pods.
+ */
+function pendingVerdicts(world: World): { pod: KubeObject; fits: NodeView | undefined; missingClaim: string | undefined; rejections: Rejection[] }[] {
   const nodes = apiNodeViews(world);
   const features = schedulerFeatures(world.system.featureGates);
   return [...(world.store.context.objects.pods?.values() ?? [])]
     .filter((p) => boundNode(p) === undefined && !isTerminalPod(p) && !p.metadata.deletionTimestamp)
     .map((pod) => {
-      const preFilter = preFilterRejection(DEFAULT_PROFILE, pod as Pod);
-      if (preFilter) return { pod, fits: undefined, preFilter, rejections: nodes.map(() => preFilter) };
+      const claim = missingClaim(world, pod);
+      if (claim !== undefined) return { pod, fits: undefined, missingClaim: claim, rejections: [] };
       const view = podView(pod as Pod, features);
       const rejections: Rejection[] = [];
       for (const node of nodes) {
         const rejection = firstRejection(DEFAULT_PROFILE, view, node, features);
-        if (rejection === null) return { pod, fits: node, preFilter, rejections: [] };
+        if (rejection === null) return { pod, fits: node, missingClaim: undefined, rejections: [] };
         rejections.push(rejection);
       }
-      return { pod, fits: undefined, preFilter, rejections };
+      return { pod, fits: undefined, missingClaim: undefined, rejections };
     });
 }
 
@@ -228,10 +238,12 @@ export const unschedulablePodsSayWhy: EventuallyProperty = {
   check(world) {
     if (world.system.scheduler === null) return null;
     const wrong: string[] = [];
-    for (const { pod, fits, preFilter, rejections } of pendingVerdicts(world)) {
+    const nodeCount = apiNodeViews(world).length;
+    for (const { pod, fits, missingClaim: claim, rejections } of pendingVerdicts(world)) {
       if (fits) continue;
-      const expected = rejections.length === 0 ? NO_NODES_AVAILABLE
-        : preFilter ? preFilterFitErrorMessage(rejections.length, preFilter) : fitErrorMessage(rejections);
+      const expected = nodeCount === 0 ? NO_NODES_AVAILABLE
+        : claim !== undefined ? `0/${nodeCount} nodes are available: persistentvolumeclaim "${claim}" not found. preemption: 0/${nodeCount} nodes are available: ${nodeCount} Preemption is not helpful for scheduling.`
+          : fitErrorMessage(rejections);
       const condition = podScheduledCondition(pod);
       if (condition?.status === 'False' && condition.reason === 'Unschedulable' && condition.message === expected) continue;
       const shown = condition ? `PodScheduled=${condition.status}${condition.reason ? ` (${condition.reason}: ${condition.message})` : ''}` : 'no PodScheduled condition';

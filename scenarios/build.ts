@@ -48,13 +48,18 @@ function behaviourOf(rules: readonly BehaviourRule[]): System['behaviour'] {
   };
 }
 
-/** Adds an informer of `resource` feeding the client `owner`, running where its owner runs; returns its index. */
+/**
+ * Adds an informer of `resource` feeding the client `owner`, on its owner's node; returns its
+ * index. It lists and watches whether or not its owner's process leads: kube-scheduler starts
+ * its informers before leader election (cmd/kube-scheduler/app/server.go Run, with
+ * DelayCacheUntilActive false by default), so a scheduler waiting for its lease has a warm cache.
+ */
 function addInformer(clients: ClientSpec[], machines: Machines, owner: number, resource: Resource, selector?: FieldSelector): number {
-  const { node, process } = clients[owner]!;
+  const { node } = clients[owner]!;
   clients.push({
     id: `${resource} -> ${clients[owner]!.id}`, kind: 'informer', machine: machines.informer,
     input: { resource, ...(selector !== undefined ? { selector } : {}) }, resource, owners: [owner],
-    ...(node !== undefined ? { node } : {}), ...(process !== undefined ? { process } : {}),
+    ...(node !== undefined ? { node } : {}),
   });
   return clients.length - 1;
 }

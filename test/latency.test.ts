@@ -35,6 +35,8 @@ interface Walk {
   readonly longestWaitMs: number;
   readonly where: string;
   readonly labels: readonly string[];
+  /** The labels of the steps that moved the clock more than BOUND_MS past some client's waiting work. */
+  readonly latePasses: readonly string[];
 }
 
 /** One run chosen as exploration chooses, tracking how long each client's work waits on the clock. */
@@ -46,6 +48,7 @@ function walk(scenario: Scenario, profile: FaultProfile, seed: number, stepsMax:
   let longestWaitMs = 0;
   let where = '';
   const labels: string[] = [];
+  const latePasses: string[] = [];
   for (;;) {
     const actions = enabled(world, { faults: true });
     const busy = new Set(actions.map((a) => worker(system, a)).filter((c) => c !== null));
@@ -63,29 +66,30 @@ function walk(scenario: Scenario, profile: FaultProfile, seed: number, stepsMax:
           where = `${system.clients[c]!.id} waited from ${at}ms to ${next.nowMs}ms at step ${labels.length}: ${labels.at(-1)}`;
         }
       }
+      if ([...since.values()].some((at) => next.nowMs - at > BOUND_MS)) latePasses.push(labels.at(-1)!);
     }
     const w = worker(system, a);
     if (w !== null) since.set(w, next.nowMs);
     world = next;
   }
-  return { system, longestWaitMs, where, labels };
+  return { system, longestWaitMs, where, labels, latePasses };
 }
 
 const ALL_BUT_STALL = faultProfile(FAULT_KINDS.filter((k) => k !== 'stall'), [...REQUEST_FAILURE_CLIENTS]);
 const SCENARIOS = ['nginx-deployment', 'node-workload', 'scheduling-resources', 'garbage-collection', 'node-failure-mid-rollout'].map((n) => findScenario(n)!);
 
 describe('latency bounds', () => {
-  const longest: number[] = [];
   it.each(SCENARIOS.map((s) => [s.name, s] as const))('%s: with every fault but stall, no work waits more than a second on the clock', (_name, scenario) => {
     for (let seed = 0; seed < 10; seed++) {
       const w = walk(scenario, ALL_BUT_STALL, seed, scenario.stepsMax);
       expect(w.longestWaitMs, w.where).toBeLessThanOrEqual(BOUND_MS);
-      longest.push(w.longestWaitMs);
     }
   });
 
-  it('the clock does move while work waits, within the bound: the walks above are not vacuous', () => {
-    expect(Math.max(...longest)).toBe(BOUND_MS);
+  it('the clock does move while work waits, up to the bound: the walks are not vacuous', () => {
+    // Seed 0 of scheduling-resources moves the clock to a deadline one second after the moment
+    // some work became due (a second the bound allows), with the work still waiting.
+    expect(walk(findScenario('scheduling-resources')!, ALL_BUT_STALL, 0, 150).longestWaitMs).toBe(BOUND_MS);
   });
 
   it('with stalls on, the clock passes waiting work only as a stall step, counted in the fault budget', () => {
@@ -94,10 +98,10 @@ describe('latency bounds', () => {
     let stalls = 0;
     for (let seed = 0; seed < 10; seed++) {
       const w = walk({ ...scenario, bounds: { ...scenario.bounds, faultsMax: 2 } }, profile, seed, scenario.stepsMax);
+      expect(w.latePasses.filter((l) => !l.startsWith('stall: '))).toEqual([]);
       const taken = w.labels.filter((l) => l.startsWith('stall: '));
       expect(taken.length).toBeLessThanOrEqual(2);
       stalls += taken.length;
-      if (w.longestWaitMs > BOUND_MS) expect(taken.length, w.where).toBeGreaterThan(0);
     }
     expect(stalls).toBeGreaterThan(0);
   });
@@ -135,8 +139,8 @@ describe('latency bounds', () => {
       }
     }
     expect(sigterms).toBe(60);
-    expect(longestMs).toBeLessThanOrEqual(2000);
-    // In logical time, an idle cluster does the work at the instant it becomes due.
+    // Within the two seconds the bounds allow; in logical time, an idle cluster does the work at
+    // the very instant it becomes due.
     expect(longestMs).toBe(0);
   });
 

@@ -15,6 +15,11 @@ import { fitsRequest, newNodeInfo, nodeResourcesFitPreFilter, type NodeInfo, typ
 
 export type Admission = { readonly admitted: true } | { readonly admitted: false; readonly reason: string; readonly message: string };
 
+/** A rejection, worded as the kubelet's rejectPod words every one: "Pod was rejected: " and the handler's message. */
+function rejected(reason: string, message: string): Admission {
+  return { admitted: false, reason, message: `Pod was rejected: ${message}` };
+}
+
 /** The node as admission sees it: its allocatable, and the pods already admitted and still running. */
 export function admittedNodeInfo(allocatable: ResourceList, admitted: readonly PodSpec[]): NodeInfo {
   return newNodeInfo(allocatable, admitted);
@@ -29,27 +34,23 @@ export function admittedNodeInfo(allocatable: ResourceList, admitted: readonly P
 export function admitOS(pod: KubeObject, os: string): Admission {
   const label = pod.metadata.labels?.[LABEL_OS];
   if (label !== undefined && label !== os) {
-    return { admitted: false, reason: 'PodOSSelectorNodeLabelDoesNotMatch', message: "Pod was rejected: Failed to admit pod as the `kubernetes.io/os` label doesn't match node label" };
+    return rejected('PodOSSelectorNodeLabelDoesNotMatch', "Failed to admit pod as the `kubernetes.io/os` label doesn't match node label");
   }
   const name = (pod.spec as PodSpec).os?.name;
-  if (name !== undefined && name !== os) return { admitted: false, reason: 'PodOSNotSupported', message: "Pod was rejected: Failed to admit pod as the OS field doesn't match node OS" };
+  if (name !== undefined && name !== os) return rejected('PodOSNotSupported', "Failed to admit pod as the OS field doesn't match node OS");
   return { admitted: true };
 }
 
 /** Admits `spec` onto a node whose allocatable and admitted pods `node` describes, with `portsInUse` taken. */
 export function admit(spec: PodSpec, node: NodeInfo, portsInUse: readonly HostPort[] = []): Admission {
   const pre = nodeResourcesFitPreFilter(spec);
-  if (pre.status !== 'Success') return { admitted: false, reason: 'UnexpectedAdmissionError', message: `Pod was rejected: ${pre.reason}` };
+  if (pre.status !== 'Success') return rejected('UnexpectedAdmissionError', pre.reason);
   const [short] = fitsRequest(pre.podRequest, node);
   if (short !== undefined) {
-    return {
-      admitted: false,
-      reason: `OutOf${short.resource}`,
-      message: `Pod was rejected: Node didn't have enough resource: ${short.resource}, requested: ${short.requested}, used: ${short.used}, capacity: ${short.capacity}`,
-    };
+    return rejected(`OutOf${short.resource}`, `Node didn't have enough resource: ${short.resource}, requested: ${short.requested}, used: ${short.used}, capacity: ${short.capacity}`);
   }
   if (!fitsPorts(podHostPorts(spec), portsInUse)) {
-    return { admitted: false, reason: 'NodePorts', message: `Pod was rejected: Predicate NodePorts failed: ${ERR_REASON_PORTS}` };
+    return rejected('NodePorts', `Predicate NodePorts failed: ${ERR_REASON_PORTS}`);
   }
   return { admitted: true };
 }

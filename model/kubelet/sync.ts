@@ -81,7 +81,7 @@ export const KUBELET_RULES: SyncRules = {
 
 export const DEFAULT_GRACE_SECONDS = 30;
 /** killContainer's minimumGracePeriodInSeconds: SIGTERM always gets 2 s before SIGKILL, whatever the grace period and the preStop hook left of it. */
-export const MINIMUM_GRACE_MS = 2_000;
+const MINIMUM_GRACE_MS = 2_000;
 /** calculateEffectiveGracePeriod (pod_workers.go): a pod being deleted always gets at least 1 s. */
 const MINIMUM_DELETION_GRACE_MS = 1_000;
 

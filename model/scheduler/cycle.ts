@@ -45,7 +45,7 @@ export function podView(pod: Pod, features: SchedulerFeatures): PodView {
 }
 
 /** RunPreFilterPlugins: the first plugin that rejects the pod, or null when it may go on to the nodes. */
-export function preFilterRejection(profile: Profile, pod: Pod): Rejection | null {
+function preFilterRejection(profile: Profile, pod: Pod): Rejection | null {
   for (const plugin of profile.preFilters) {
     const result = plugin.preFilter(pod);
     if (!result.schedulable) return { plugin: plugin.name, code: result.status.code, reasons: result.status.reasons };

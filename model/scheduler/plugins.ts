@@ -98,7 +98,7 @@ export const FILTER_PLUGINS: readonly FilterPlugin[] = [
 ];
 
 /** NodeResourcesFitArgs' default scoring: LeastAllocated over cpu and memory, weight 1 each. */
-export const LEAST_ALLOCATED: ScoringStrategy = { type: 'LeastAllocated', resources: [{ name: 'cpu', weight: 1 }, { name: 'memory', weight: 1 }] };
+const LEAST_ALLOCATED: ScoringStrategy = { type: 'LeastAllocated', resources: [{ name: 'cpu', weight: 1 }, { name: 'memory', weight: 1 }] };
 
 const scores = (list: readonly NodeScore[] | undefined) => list?.map((s) => s.score);
 

@@ -8,6 +8,7 @@
 import { resourceFor, RESOURCES, type KubeObject, type Resource } from '../../model/resources.ts';
 import { fieldPath, strictDecodingErrors } from '../strict-decoding.ts';
 import { pathText } from './field.ts';
+import { podSpecPath, valueAt } from './pod-spec-path.ts';
 import { InputError, type Problem } from './input-error.ts';
 import { podVolumes } from './pod-volumes.ts';
 import { parseYaml, type PathSegment, type YamlDocument } from './yaml-source.ts';
@@ -57,9 +58,9 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  * hook (deprecated; the API server keeps it, and the kubelet fails it when it runs it).
  */
 function unmodelledFields(resource: Resource, object: Record<string, unknown>): PathSegment[][] {
-  const specPath = resource === 'pods' ? ['spec'] : resource === 'deployments' || resource === 'replicasets' ? ['spec', 'template', 'spec'] : null;
+  const specPath = podSpecPath(resource);
   if (specPath === null) return [];
-  const spec = specPath.reduce<unknown>((v, key) => (isObject(v) ? v[key] : undefined), object);
+  const spec = valueAt(object, specPath);
   if (!isObject(spec)) return [];
   const found: PathSegment[][] = [];
   for (const list of ['initContainers', 'containers']) {

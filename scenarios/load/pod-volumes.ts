@@ -7,6 +7,7 @@ import type { Container, PodSpec } from 'kubernetes-types/core/v1.js';
 import type { KubeObject, Resource } from '../../model/resources.ts';
 import { NON_FUNCTIONAL, sourceOf, unmodelledSource } from '../../model/volume-sources.ts';
 import { fieldPath } from '../strict-decoding.ts';
+import { podSpecPath, valueAt } from './pod-spec-path.ts';
 import type { PathSegment } from './yaml-source.ts';
 
 export interface VolumeFinding {
@@ -23,18 +24,6 @@ export interface PodVolumes {
   readonly unmodelled: readonly VolumeFinding[];
   /** The API server's warnings about the volumes: `spec.volumes[0].glusterfs: deprecated in v1.25, non-functional in v1.26+`. */
   readonly warnings: readonly VolumeFinding[];
-}
-
-/** Where the object's pod spec is. */
-function podSpecPath(resource: Resource): readonly PathSegment[] | null {
-  if (resource === 'pods') return ['spec'];
-  return resource === 'deployments' || resource === 'replicasets' ? ['spec', 'template', 'spec'] : null;
-}
-
-function specAt(object: KubeObject, path: readonly PathSegment[]): PodSpec | undefined {
-  let value: unknown = object;
-  for (const segment of path) value = (value as Record<PathSegment, unknown> | undefined)?.[segment];
-  return value as PodSpec | undefined;
 }
 
 function withSpecAt(value: unknown, path: readonly PathSegment[], spec: PodSpec): unknown {
@@ -54,7 +43,7 @@ function withoutMounts(c: Container, dropped: ReadonlySet<string>): Container {
 
 export function podVolumes(resource: Resource, object: KubeObject): PodVolumes {
   const at = podSpecPath(resource);
-  const spec = at && specAt(object, at);
+  const spec = at && (valueAt(object, at) as PodSpec | undefined);
   if (!at || !spec?.volumes) return { object, unmodelled: [], warnings: [] };
   const unmodelled: VolumeFinding[] = [];
   const warnings: VolumeFinding[] = [];

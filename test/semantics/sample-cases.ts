@@ -1,6 +1,5 @@
 // Runs every case of a test/k8s-semantics file, each by the runner of its `function`, and checks
-// that every case ran: a case whose function has no runner fails, and the count of cases run must
-// be the file's count, so a file that grows is covered or fails loudly.
+// that every case has a runner: a file that grows is covered or fails loudly.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
@@ -18,23 +17,25 @@ export function sampleCases<C extends SampleCase<unknown> = SampleCase>(fileName
   return file.cases;
 }
 
-/** A test per case, run by `runners[c.function]`, then one that every case of the file ran. */
+/**
+ * A test per case, run by `runners[c.function]`, and one that every case of the file has a runner:
+ * a case added to the file with a function no runner knows fails here (and in its own test),
+ * whichever tests are selected.
+ */
 export function runEveryCase<C extends SampleCase<unknown>>(fileName: string, runners: Readonly<Record<string, (c: C) => void>>): void {
   const cases = sampleCases<C>(fileName);
   describe(fileName, () => {
-    let ran = 0;
     for (const c of cases) {
       it(c.name, () => {
         const runner = runners[c.function];
         if (runner === undefined) throw new Error(`${fileName}: no runner for function ${JSON.stringify(c.function)}`);
         runner(c);
-        ran++;
       });
     }
 
-    it(`ran all ${cases.length} cases of the file`, () => {
+    it(`has a runner for every one of its ${cases.length} cases`, () => {
       expect(cases.length).toBeGreaterThan(0);
-      expect(ran).toBe(cases.length);
+      expect(cases.filter((c) => runners[c.function] === undefined).map((c) => `${c.name} (${c.function})`)).toEqual([]);
     });
   });
 }
