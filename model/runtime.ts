@@ -35,6 +35,11 @@ export interface RuntimeContainer {
    * gone (upstream keeps the preStop hook and the ports in the container's annotations).
    */
   readonly spec: Container;
+  /**
+   * The pod's terminationGracePeriodSeconds, which the kubelet records on the container (kuberuntime
+   * labels.go, io.kubernetes.pod.terminationGracePeriod): the grace a stop gets when the pod is gone.
+   */
+  readonly podGraceSeconds: number;
   readonly state: ContainerState;
   readonly exitCode: number | null;
   /** Why it exited: Completed (0), Error, or the signal that ended it. */
@@ -116,7 +121,7 @@ export type RuntimeEvent =
   | { readonly type: 'REMOVE_SANDBOX'; readonly podUid: string }
   | {
       readonly type: 'CREATE_CONTAINER'; readonly podUid: string; readonly podKey: string; readonly name: string;
-      readonly init: boolean; readonly image: string; readonly spec: Container; readonly behaviour: ProcessBehaviour;
+      readonly init: boolean; readonly image: string; readonly spec: Container; readonly podGraceSeconds: number; readonly behaviour: ProcessBehaviour;
     }
   | { readonly type: 'START_CONTAINER'; readonly id: string; readonly nowMs: number }
   /** RemoveContainer of a stopped container: the instance is gone, its log directory (and so the attempt count) stays, and so does the sandbox. */
@@ -203,7 +208,7 @@ export const runtimeMachine = setup({
       const attempt = previous === undefined ? 0 : previous + 1;
       const id = `cri-${String(context.idsIssued + 1).padStart(6, '0')}`;
       const container: RuntimeContainer = {
-        id, podUid: event.podUid, podKey: event.podKey, name: event.name, init: event.init, attempt, image: event.image, spec: event.spec,
+        id, podUid: event.podUid, podKey: event.podKey, name: event.name, init: event.init, attempt, image: event.image, spec: event.spec, podGraceSeconds: event.podGraceSeconds,
         state: 'created', exitCode: null, reason: null, startedAtMs: null, finishedAtMs: null, preStopAtMs: null, sigtermAtMs: null,
         sigkilled: false, behaviour: event.behaviour,
       };

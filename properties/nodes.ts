@@ -6,7 +6,7 @@ import type { KubeletContext } from '../model/kubelet/context.ts';
 import { instancesOf } from '../model/kubelet/status.ts';
 import type { RuntimeContainer } from '../model/runtime.ts';
 import { nodeIsUp } from '../model/world.ts';
-import { apiPod, nodeIndex, podEvent, specOf, syncOp } from './observe.ts';
+import { apiPod, hookRun, nodeIndex, podEvent, specOf, syncOp } from './observe.ts';
 import type { EventuallyProperty, SometimesGoal } from './property.ts';
 import { actionOnExit, restartPolicyOf } from './restart-rules.ts';
 
@@ -32,15 +32,14 @@ function disagreement(status: ContainerStatus | undefined, newest: RuntimeContai
 /**
  * The instance's postStart hook blocks the container's management (the API reference's Lifecycle:
  * "Other management of the container blocks until the hook completes"; on failure "the container
- * is terminated"): it runs (an exec or httpGet hook as long as the process's behaviour says, a
- * sleep its seconds), or it failed and the container has yet to stop.
+ * is terminated"): while the hook runs, or, once it failed, while the kill it brings is under way
+ * (SIGTERM sent, the container not yet exited). A failed hook whose container was never stopped
+ * blocks nothing: its status is judged.
  */
 function postStartBlocks(c: RuntimeContainer, nowMs: number): boolean {
-  const hook = c.spec.lifecycle?.postStart;
-  if (!hook || c.state !== 'running') return false;
-  const behaviour = c.behaviour.hooks?.postStart;
-  const takesMs = hook.sleep ? hook.sleep.seconds * 1000 : behaviour?.takesMs ?? 0;
-  return nowMs < (c.startedAtMs ?? 0) + takesMs || (!hook.sleep && behaviour?.fails === true);
+  const run = hookRun(c, 'postStart');
+  if (!run || c.state !== 'running') return false;
+  return nowMs < (c.startedAtMs ?? 0) + run.takesMs || (run.fails && c.sigtermAtMs !== null);
 }
 
 export const podStatusesReflectRuntime: EventuallyProperty = {

@@ -6,7 +6,7 @@ import type { Caches } from '../model/client.ts';
 import type { KubeletContext } from '../model/kubelet/context.ts';
 import type { Request, WatchEvent } from '../model/requests.ts';
 import type { KubeObject } from '../model/resources.ts';
-import type { RuntimeEvent } from '../model/runtime.ts';
+import type { RuntimeContainer, RuntimeEvent } from '../model/runtime.ts';
 import { cachesOf } from '../model/step-api.ts';
 import type { World } from '../model/world.ts';
 import type { UserContext } from '../scenarios/user.ts';
@@ -77,4 +77,16 @@ export function reconcileOf(controller: string, before: World, action: Action, a
 /** Every line the scripted users have printed so far, as kubectl would have. */
 export function printedByUsers(world: World): string[] {
   return world.system.clients.flatMap((c, i) => (c.kind === 'user' ? (world.clients[i]!.context as UserContext).printed : []));
+}
+
+/**
+ * How long the container's postStart or preStop hook takes, as the scenario's process rules say
+ * (a sleep hook takes its own seconds, whatever the rules), and whether an exec or httpGet hook fails.
+ */
+export function hookRun(c: RuntimeContainer, hook: 'postStart' | 'preStop'): { takesMs: number; fails: boolean } | null {
+  const handler = c.spec.lifecycle?.[hook];
+  if (!handler) return null;
+  if (handler.sleep) return { takesMs: handler.sleep.seconds * 1000, fails: false };
+  const behaviour = c.behaviour.hooks?.[hook];
+  return { takesMs: behaviour?.takesMs ?? 0, fails: behaviour?.fails === true };
 }

@@ -1,33 +1,43 @@
 // How a container is stopped, judged on the runtime's record of the hook and signals it got,
-// from the documentation ("Termination of Pods", "Container Lifecycle Hooks"): the kubelet runs
-// the container's preStop hook, if it has one and the grace period is not 0, then sends SIGTERM;
-// if the hook is still running when the grace period expires, SIGTERM gets a one-off extension of
-// 2 s; SIGKILL comes when the grace period is over, and a pod deleted at once still gets a small
-// grace period before it. A probe's terminationGracePeriodSeconds is the grace of a kill it causes.
+// from the documentation ("Termination of Pods", "Container Lifecycle Hooks") and, where the docs
+// lag the kubelet, from pod_workers.go (calculateEffectiveGracePeriod): the kubelet runs the
+// container's preStop hook, if it has one and the grace period is not 0, then sends SIGTERM; if
+// the hook is still running when the grace period expires, SIGTERM gets a one-off extension of
+// 2 s; SIGKILL comes when the grace period is over. A pod being deleted gets the grace its
+// deletion asked for; a deletion that asked for none (a force deletion), like a pod already gone
+// from the API server, gets the pod's own grace period; never less than 1 s. A probe's
+// terminationGracePeriodSeconds is the grace of a kill it causes.
 // Restarting all of a pod's containers in place ("Restart All Containers") is a fast termination:
 // no grace period and no preStop hook.
 import type { RuntimeContainer } from '../model/runtime.ts';
 import type { World } from '../model/world.ts';
-import { apiPod, specOf, syncOp } from './observe.ts';
+import { apiPod, hookRun, specOf, syncOp } from './observe.ts';
 import type { SometimesGoal, TransitionProperty } from './property.ts';
 import { exitRestartingAll } from './restart-rules.ts';
 
 /** The time SIGTERM always gets before SIGKILL: the docs' 2 s extension, the kubelet's minimum grace period. */
 const SIGTERM_MINIMUM_MS = 2_000;
 
+/** The grace a pod being deleted is owed at least. */
+const DELETION_GRACE_MINIMUM_SECONDS = 1;
+
 /**
- * The grace period the container's stop on `node` is owed, in seconds: the pod's, its deletion's,
- * or, for a kill its liveness or startup probe caused, the probe's terminationGracePeriodSeconds;
- * whichever is shortest (a stop under way keeps the grace it began with, so the shortest is what is
- * owed); 0 when the API server no longer has the pod, or when a container's exit asked to restart
- * all of the pod's containers.
+ * The grace period the container's stop on `node` is owed, in seconds: for a pod being deleted (or
+ * gone), the deletion's, or the pod's own where the deletion asked for none, at least 1 s; for a
+ * pod not being deleted, the pod's, or, for a kill its liveness or startup probe caused, the
+ * probe's terminationGracePeriodSeconds (whichever is shortest: the property cannot tell which
+ * cause the kubelet acted on); 0 when a container's exit asked to restart all of the pod's containers.
  */
 function graceSecondsOwed(world: World, node: number, c: RuntimeContainer): number {
+  if (exitRestartingAll(world.nodes[node]!.runtime.context, c.podUid)) return 0;
   const pod = apiPod(world, c.podKey, c.podUid);
-  if (!pod || exitRestartingAll(world.nodes[node]!.runtime.context, c.podUid)) return 0;
+  if (!pod || pod.metadata.deletionTimestamp) {
+    const requested = pod?.metadata.deletionGracePeriodSeconds ?? 0;
+    return Math.max(requested > 0 ? requested : c.podGraceSeconds, DELETION_GRACE_MINIMUM_SECONDS);
+  }
   const spec = specOf(pod).terminationGracePeriodSeconds ?? 30;
   const probes = [c.spec.livenessProbe, c.spec.startupProbe].map((p) => p?.terminationGracePeriodSeconds ?? spec);
-  return Math.min(spec, pod.metadata.deletionGracePeriodSeconds ?? spec, ...probes);
+  return Math.min(spec, ...probes);
 }
 
 /** The container the step's kubelet call is about, if the call is `type`, and its node. */
@@ -44,14 +54,13 @@ export const sigtermOnlyAfterPreStop: TransitionProperty = {
   description: 'A container with a preStop hook, stopped with a grace period, gets SIGTERM only after the hook: once it has returned, or once the grace period is over.',
   check(before, action, after) {
     const stopped = signalled(before, action, after, 'STOP_CONTAINER');
-    const hook = stopped?.c.spec.lifecycle?.preStop;
+    const hook = stopped && hookRun(stopped.c, 'preStop');
     if (!stopped || !hook) return null;
     const { c } = stopped;
     const graceSeconds = graceSecondsOwed(before, stopped.node, c);
     if (graceSeconds === 0) return null;
     if (c.preStopAtMs === null) return `container ${c.name} of pod ${c.podKey} was sent SIGTERM without its preStop hook running first (grace period ${graceSeconds}s).`;
-    // A sleep hook takes its seconds; an exec or httpGet hook as long as the process's behaviour says.
-    const takesMs = hook.sleep ? hook.sleep.seconds * 1000 : c.behaviour.hooks?.preStop?.takesMs ?? 0;
+    const { takesMs } = hook;
     const ranMs = before.nowMs - c.preStopAtMs;
     if (ranMs >= Math.min(takesMs, graceSeconds * 1000)) return null;
     return `container ${c.name} of pod ${c.podKey} was sent SIGTERM ${ranMs}ms after its preStop hook began, which takes ${takesMs}ms, within its ${graceSeconds}s grace period.`;

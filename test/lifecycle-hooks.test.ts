@@ -76,14 +76,17 @@ describe("the docs' graceful-termination example (pod-with-graceful-termination.
     ]);
   });
 
-  it('deleted at once (grace 0) still runs the hook for 1 s and gives SIGTERM 2 s', () => {
+  it('force-deleted (grace 0), still runs the hook for the pod\'s own 120 s, as calculateEffectiveGracePeriod falls back on it, then gives SIGTERM 2 s', () => {
+    // The API server removes the pod at once; the kubelet, told of a deletion that asked for no
+    // grace, uses the pod's terminationGracePeriodSeconds (pod_workers.go), which it reads off the
+    // container once the pod is gone.
     const { calls, result } = podHistory(alone(gracefulTerminationPod(), { ...GRACEFUL_TERMINATION_PROCESS.behaviour, ignoresSigterm: true }, deleteAfter(10, 'nginx', 0)));
     expect(result.violation).toBeNull();
     expect(calls.slice(3)).toEqual([
       '10s default/nginx: run preStop hook of container nginx',
-      '11s default/nginx: stop container nginx (SIGTERM)',
-      '13s default/nginx: kill container nginx (SIGKILL)',
-      '13s default/nginx: remove pod sandbox',
+      '130s default/nginx: stop container nginx (SIGTERM)',
+      '132s default/nginx: kill container nginx (SIGKILL)',
+      '132s default/nginx: remove pod sandbox',
     ]);
   });
 });
@@ -190,6 +193,20 @@ describe('the grace a kill gets', () => {
       '37s default/probed: stop container main (SIGTERM)',
       '39s default/probed: kill container main (SIGKILL)',
       '39s default/probed: create container main',
+    ]);
+  });
+});
+
+describe('a container its liveness probe failed', () => {
+  it('in an OnFailure pod, is started again though the kill made it exit 0: the restart is decided with the kill (shouldRestartOnFailure)', () => {
+    const probed = withMain('probed', { livenessProbe: { exec: { command: ['cat', '/tmp/healthy'] }, periodSeconds: 5 } }, { restartPolicy: 'OnFailure' });
+    const { calls, result } = podHistory(alone(probed, { sigtermExitCode: 0, probes: { liveness: { passUntilMs: 20_000 } } }, [], 45_000));
+    expect(result.violation).toBeNull();
+    // Three failed probes at 20, 25 and 30 s: SIGTERM, the process exits 0, and the same SyncPod starts it again.
+    expect(calls.slice(3, 6)).toEqual([
+      '30s default/probed: stop container main (SIGTERM)',
+      '30s default/probed: create container main',
+      '30s default/probed: start container main',
     ]);
   });
 });

@@ -26,7 +26,11 @@ export type SyncPodUnderway =
    * start it again in the same SyncPod: that start's back-off is judged on the exit before the one
    * the kill causes, the newest the SyncPod's pod status held, or on none.
    */
-  | { readonly phase: 'killing'; readonly container: string; readonly id: string; readonly graceMs: number; readonly backoffSinceMs: number | null }
+  | {
+    readonly phase: 'killing'; readonly container: string; readonly id: string; readonly graceMs: number; readonly backoffSinceMs: number | null;
+    /** Whether the SyncPod starts it again once killed: decided with the kill, not from the exit the kill causes. */
+    readonly restart: boolean;
+  }
   /** Attempt `attempt` passed its back-off and has its image: create and start it next. */
   | { readonly phase: 'starting'; readonly container: string; readonly attempt: number }
   /** Started; its postStart hook runs against instance `id`. `failure`: once the hook failed, why (the container is then killed). */

@@ -35,6 +35,8 @@ import { instancesOf, podStatus, runtimeStatuses, terminatedPodStatus, TERMINAL_
 export interface SyncRules {
   /** Whether an exited (or never started) container is started again. */
   readonly shouldRestart: typeof shouldContainerBeRestarted;
+  /** Whether a container its liveness or startup probe failed is started again after the kill, under this effective policy. */
+  readonly restartsAfterProbeKill: (c: Container, policy: PodRestartPolicy, gates: FeatureGates) => boolean;
   /** Whether a container sent SIGTERM at `sigtermAtMs` with `graceMs` may now be killed. */
   readonly mayKill: (sigtermAtMs: number, graceMs: number, nowMs: number) => boolean;
   /** The grace period SIGTERM gets, from the kill's and the time its preStop hook took (killContainer). */
@@ -62,6 +64,7 @@ export interface SyncRules {
 
 export const KUBELET_RULES: SyncRules = {
   shouldRestart: shouldContainerBeRestarted,
+  restartsAfterProbeKill,
   mayKill: (sigtermAtMs, graceMs, nowMs) => nowMs >= sigtermAtMs + graceMs,
   // What the hook left of the grace period, in whole seconds as executePreStopHook counts them, and never less than minimumGracePeriodInSeconds.
   sigtermGraceMs: (graceMs, preStopMs) => Math.max(graceMs - Math.floor(preStopMs / 1000) * 1000, MINIMUM_GRACE_MS),
@@ -340,7 +343,7 @@ function startContainer(ctx: KubeletContext, worker: PodWorker, pod: KubeObject,
   if (configProblem) return { op: null, worker: waitingAs(ended(worker), c.name, { reason: 'CreateContainerConfigError', message: configProblem }), change };
   const op: RuntimeEvent = {
     type: 'CREATE_CONTAINER', podUid: worker.uid, podKey: worker.key, name: c.name, init,
-    image: registryImage(c.image ?? ''), spec: c, behaviour: {},
+    image: registryImage(c.image ?? ''), spec: c, podGraceSeconds: specGraceMs(specOf(pod)) / 1000, behaviour: {},
   };
   return { op, worker: starting, change };
 }
@@ -425,6 +428,17 @@ function restartRulesOf(ctx: KubeletContext, c: Container, spec: PodSpec): Resta
   return { container: c, podSpec: spec, gates: ctx.featureGates };
 }
 
+/**
+ * Whether computePodActions starts a container its liveness or startup probe failed again, in the
+ * same SyncPod as the kill (kuberuntime_manager.go: shouldRestartOnFailure, the pod's policy is not
+ * Never; with ContainerRestartRules, the container's own restartPolicy if it sets one): decided
+ * before the kill, whatever the exit code the kill then causes.
+ */
+function restartsAfterProbeKill(c: Container, policy: PodRestartPolicy, gates: FeatureGates): boolean {
+  if (gates.ContainerRestartRules && c.restartPolicy !== undefined) return c.restartPolicy !== 'Never';
+  return policy !== 'Never';
+}
+
 /** The restart policy a container is started again under, without ContainerRestartRules: an init container's is OnFailure (Never: the pod fails), a sidecar's Always. */
 function restartPolicyOf(c: Container, init: boolean, policy: PodRestartPolicy): PodRestartPolicy {
   if (!init) return policy;
@@ -470,7 +484,8 @@ function planPod(ctx: KubeletContext, worker: PodWorker, pod: KubeObject, view: 
       const before = instances.get(c.name)?.[1];
       const backoffSinceMs = before?.state === 'exited' ? before.finishedAtMs : null;
       const graceMs = probeKillGraceMs(spec, c, probe);
-      current = { ...current, underway: { phase: 'killing', container: c.name, id: newest.id, graceMs, backoffSinceMs } };
+      const restart = rules.restartsAfterProbeKill(c, restartPolicyOf(c, init, policy), ctx.featureGates);
+      current = { ...current, underway: { phase: 'killing', container: c.name, id: newest.id, graceMs, backoffSinceMs, restart } };
       const kill = killUnderway({ ...ctx, ...change }, current, newest, graceMs, rules, view);
       return { ...kill, change: { ...change, ...kill.change } };
     }
@@ -558,8 +573,7 @@ function continueSyncPod(ctx: KubeletContext, worker: PodWorker, pod: KubeObject
     case 'killing': {
       const target = view.runtime.containers.get(u.id);
       if (target?.state === 'running') return goesOn(killUnderway(ctx, worker, target, u.graceMs, rules, view));
-      const policy = restartPolicyOf(c, init, (spec.restartPolicy ?? 'Always') as PodRestartPolicy);
-      if (!rules.shouldRestart(c.name, policy, false, runtimeStatuses(instances), restartRulesOf(ctx, c, spec))) return { op: null, worker: ended(worker), change: {} };
+      if (!u.restart) return { op: null, worker: ended(worker), change: {} };
       return goesOn(startContainer(ctx, ended(worker), pod, c, init, newest, view, nowMs, u.backoffSinceMs));
     }
     case 'starting':
@@ -598,11 +612,11 @@ export function syncPod(ctx: KubeletContext, uid: string, view: KubeletView, now
   }
   if (worker.admission !== 'admitted') return finish(ctx, {}, worker, pod, view, rules, null);
   // SyncPod generates the status first and stops if it is terminal: a Never pod whose
-  // container vanished with a reboot is Failed, not started again. A reset under way is one
-  // SyncPod upstream, which generates no status until every container is removed: the exits
-  // its own kills cause do not end the pod.
-  const resetting = worker.underway?.phase === 'resetting';
-  if (!resetting && rules.stopsAt(currentStatus(ctx, worker, pod, view, rules, false))) return finish(ctx, {}, ended(worker), pod, view, rules, null);
+  // container vanished with a reboot is Failed, not started again. A SyncPod under way (a kill
+  // and restart, a start, a reset) generated its status as it began and decides nothing again
+  // on the exits its own kills cause: an OnFailure container a probe killed that exits 0 does
+  // not end the pod.
+  if (worker.underway === null && rules.stopsAt(currentStatus(ctx, worker, pod, view, rules, false))) return finish(ctx, {}, ended(worker), pod, view, rules, null);
   const plan = worker.underway ? continueSyncPod(ctx, worker, pod, view, rules, nowMs) : planPod(ctx, worker, pod, view, rules, nowMs);
   return finish({ ...ctx, ...plan.change }, plan.change, plan.worker, pod, view, rules, plan.op, plan.ending);
 }
@@ -623,13 +637,15 @@ export function syncTerminatedPod(ctx: KubeletContext, uid: string, view: Kubele
 }
 
 /**
- * The grace period for a pod being deleted (pod_workers.go calculateEffectiveGracePeriod): the one
- * the deletion asked for, at least 1 s. A pod already gone from the API server was deleted at once
- * (the model's API server removes a running pod only for a deletion with grace 0), and gets that 1 s.
+ * The grace period a container of a pod being deleted gets (pod_workers.go
+ * calculateEffectiveGracePeriod): the one the deletion asked for; a deletion with grace 0 (a
+ * force deletion, `kubectl delete --grace-period=0 --force`) asks for none, and the kubelet falls
+ * back on the pod's own terminationGracePeriodSeconds, as it does for a pod already gone from the
+ * API server (it reads the grace recorded on the container); and never less than 1 s.
  */
-function deletionGraceMs(pod: KubeObject | undefined): number {
-  if (!pod) return MINIMUM_DELETION_GRACE_MS;
-  const seconds = pod.metadata.deletionGracePeriodSeconds ?? specOf(pod).terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS;
+function deletionGraceMs(pod: KubeObject | undefined, c: RuntimeContainer): number {
+  const requested = pod?.metadata.deletionGracePeriodSeconds;
+  const seconds = requested !== undefined && requested > 0 ? requested : pod ? specGraceMs(specOf(pod)) / 1000 : c.podGraceSeconds;
   return Math.max(seconds * 1000, MINIMUM_DELETION_GRACE_MS);
 }
 
@@ -642,7 +658,6 @@ export function syncTerminatingPod(ctx: KubeletContext, uid: string, view: Kubel
   const worker = ctx.workers.get(uid);
   if (!worker) return { op: null, ...settled(ctx, uid) };
   const pod = podOf(view, worker);
-  const graceMs = deletionGraceMs(pod);
   // The deletion cancels a SyncPod under way (the pod worker cancels its context).
   let current = ended(worker);
   let change: Change = {};
@@ -651,7 +666,7 @@ export function syncTerminatingPod(ctx: KubeletContext, uid: string, view: Kubel
   let stillRunning = false;
   for (const c of podInstances(view.runtime, uid)) {
     if (c.state !== 'running') continue;
-    const stop = stopContainer(current, c, graceMs, rules, nowMs, podIpOf(view, uid));
+    const stop = stopContainer(current, c, deletionGraceMs(pod, c), rules, nowMs, podIpOf(view, uid));
     current = stop.worker;
     if (stop.op) return finish({ ...ctx, ...change }, change, current, pod, view, rules, stop.op);
     change = { ...change, ...withTimer({ ...ctx, ...change }, stop.deadlineMs, uid) };

@@ -65,7 +65,9 @@ export const kubeletNeverRestarts: Defect = {
   description: 'a kubelet that never starts an exited container again',
   machines: {
     kubelet: kubeletMachine.provide({
-      actions: syncActionsWith({ ...KUBELET_RULES, shouldRestart: (name, _policy, deleted, statuses) => !deleted && !statuses.some((s) => s.name === name) }),
+      actions: syncActionsWith({
+        ...KUBELET_RULES, shouldRestart: (name, _policy, deleted, statuses) => !deleted && !statuses.some((s) => s.name === name), restartsAfterProbeKill: () => false,
+      }),
     }),
   },
 };
