@@ -123,7 +123,7 @@ function recordChurn(churn: Ghost['churn'], event: WatchEvent): Ghost['churn'] {
 }
 
 /**
- * The ghost state after a write: a reply lost, a binding made by the scheduler's current
+ * The ghost state after a committed write: a reply lost, a binding made by the scheduler's current
  * incarnation, an object created or deleted by a controller, an object's churn.
  */
 function witnessed(world: World, client: number, request: Request, delivery: Delivery, store: StoreSnapshot): Ghost {
@@ -148,9 +148,11 @@ export function send(world: World, client: number, lagging: boolean, delivery: D
   let store: StoreSnapshot = world.store;
   let streams = world.streams;
   let reply: Reply;
+  let { ghost } = world;
   if (isWrite(request)) {
     if (delivery === 'refused') {
       reply = { ok: false, status: serviceUnavailable() };
+      if (request.verb === 'bind') ghost = { ...ghost, bindingsRefused: ghost.bindingsRefused.set(request.uid, ghost.schedulerIncarnation) };
     } else {
       store = transition(world.system.store, store, { type: request.verb, request, nowMs: world.nowMs });
       reply = delivery === 'replyLost' ? { ok: false, status: timeout() } : store.context.reply as Reply;
@@ -170,7 +172,7 @@ export function send(world: World, client: number, lagging: boolean, delivery: D
       reply = { ok: false, status: started.status };
     }
   }
-  const replied = sendTo({ ...world, store, streams, ghost: witnessed(world, client, request, delivery, store) }, client, { type: 'REPLY', request, reply, nowMs: world.nowMs });
+  const replied = sendTo({ ...world, store, streams, ghost: witnessed({ ...world, ghost }, client, request, delivery, store) }, client, { type: 'REPLY', request, reply, nowMs: world.nowMs });
   if (request.verb !== 'list' || !reply.ok) return replied;
   return notifyOwners(replied, client, null, (world.clients[client]!.context as InformerContext).cache);
 }

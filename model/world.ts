@@ -73,6 +73,8 @@ export interface World {
 export interface Ghost {
   /** The objects (by uid) a write committed to while its reply was lost. */
   readonly repliesLost: PMap<true>;
+  /** The pods (by uid) a binding of which the API server refused, with the scheduler incarnation that sent it: it must retry them. */
+  readonly bindingsRefused: PMap<number>;
   /** Which incarnation of the scheduler bound each pod (by uid). */
   readonly boundBy: PMap<number>;
   /** Restarts of the scheduler so far: its current incarnation. */
@@ -146,7 +148,7 @@ export function initialWorld(system: System): World {
     workSinceMs: system.clients.map(() => null),
     leaderSinceMs: LEADING_FROM_THE_START,
     ghost: {
-      repliesLost: PMap.empty(), boundBy: PMap.empty(), schedulerIncarnation: 0, controllerManagerIncarnation: 0,
+      repliesLost: PMap.empty(), bindingsRefused: PMap.empty(), boundBy: PMap.empty(), schedulerIncarnation: 0, controllerManagerIncarnation: 0,
       createdBy: PMap.empty(), deletedBy: PMap.empty(), churn: PMap.empty(),
     },
   };

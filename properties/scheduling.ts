@@ -253,23 +253,24 @@ export const unschedulablePodsSayWhy: EventuallyProperty = {
   },
 };
 
-function bindingAfter(reason: 'Unschedulable' | 'SchedulerError'): SometimesGoal['reached'] {
-  return (before, _action, after) => {
-    const binding = committedBinding(before, after);
-    return binding !== null && podScheduledCondition(binding.previous)?.reason === reason;
-  };
-}
-
 export const podScheduledAfterWaiting: SometimesGoal = {
   kind: 'sometimes',
   name: 'podScheduledAfterWaiting',
   description: 'A pod that waited as Unschedulable is bound once something changed (a pod deleted, a node uncordoned or labelled).',
-  reached: bindingAfter('Unschedulable'),
+  reached(before, _action, after) {
+    const binding = committedBinding(before, after);
+    return binding !== null && podScheduledCondition(binding.previous)?.reason === 'Unschedulable';
+  },
 };
 
 export const bindFailureRetried: SometimesGoal = {
   kind: 'sometimes',
   name: 'bindFailureRetried',
-  description: 'A pod whose binding failed (PodScheduled=False, SchedulerError) is bound on a later attempt.',
-  reached: bindingAfter('SchedulerError'),
+  description: 'A pod whose binding the API server refused is bound on a later attempt by the same scheduler (not one restarted since, which relists every pending pod anyway); the ghost record of refused bindings tells, as the SchedulerError condition the scheduler writes may land after the retry.',
+  reached(before, _action, after) {
+    const binding = committedBinding(before, after);
+    const uid = binding?.pod.metadata.uid ?? '';
+    const refusedBy = after.ghost.bindingsRefused.get(uid);
+    return refusedBy !== undefined && refusedBy === after.ghost.boundBy.get(uid);
+  },
 };

@@ -1,6 +1,6 @@
 // Planted defects in the scheduler and the API server's binding, each a real bug class,
 // each one action swapped through machine.provide.
-import type { PodSpec, PodStatus } from 'kubernetes-types/core/v1.js';
+import type { PodSpec } from 'kubernetes-types/core/v1.js';
 import { assign } from 'xstate';
 import type { Defect } from '../../checker/defect.ts';
 import type { Request } from '../../model/requests.ts';
@@ -92,10 +92,8 @@ export const schedulerKeepsQuiet: Defect = {
   },
 };
 
-/** The pod's PodScheduled condition says its binding failed. */
-function bindingFailed(pod: KubeObject): boolean {
-  return ((pod.status as PodStatus | undefined)?.conditions ?? []).some((c) => c.type === 'PodScheduled' && c.reason === 'SchedulerError');
-}
+/** The pods this incarnation of the defective scheduler gave up on, kept beside its context (a restart forgets them). */
+type GivingUp = SchedulerContext & { readonly givenUp?: readonly string[] };
 
 export const schedulerDropsFailedBindings: Defect = {
   name: 'schedulerDropsFailedBindings',
@@ -103,11 +101,16 @@ export const schedulerDropsFailedBindings: Defect = {
   machines: {
     scheduler: schedulerMachine.provide({
       actions: {
-        handleReply: onBindReply((next, request, ok) => (ok ? next : { ...next, errorBackoffQ: next.errorBackoffQ.filter((p) => p.uid !== request.uid) })) as never,
+        handleReply: onBindReply((next, request, ok) => {
+          if (ok) return next;
+          const givenUp = [...((next as GivingUp).givenUp ?? []), request.uid];
+          return { ...next, errorBackoffQ: next.errorBackoffQ.filter((p) => p.uid !== request.uid), givenUp } as GivingUp;
+        }) as never,
         // Given up on for good: neither a later update of the pod nor a relist brings it back.
         handleInformed: schedulerAction(({ context, event }) => {
           if (event.type !== 'INFORMED' || event.resource !== 'pods') return event.type === 'INFORMED' ? onInformed(context, event) : context;
-          const givenUp = (pod: KubeObject) => bindingFailed(pod) && !(pod.spec as PodSpec).nodeName;
+          const given = (context as GivingUp).givenUp ?? [];
+          const givenUp = (pod: KubeObject) => given.includes(pod.metadata.uid ?? '') && !(pod.spec as PodSpec).nodeName;
           if (event.event === null) return onInformed(context, { ...event, cache: new Map([...event.cache].filter(([, pod]) => !givenUp(pod))) });
           return givenUp(event.event.object) ? context : onInformed(context, event);
         }) as never,
