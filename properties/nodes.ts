@@ -8,7 +8,7 @@ import type { RuntimeContainer } from '../model/runtime.ts';
 import { nodeIsUp } from '../model/world.ts';
 import { apiPod, hookRun, nodeIndex, podEvent, specOf, syncOp } from './observe.ts';
 import type { EventuallyProperty, SometimesGoal } from './property.ts';
-import { actionOnExit, restartPolicyOf } from './restart-rules.ts';
+import { actionOnExit, RESTARTED_IN_PLACE, restartPolicyOf } from './restart-rules.ts';
 
 function shown(status: ContainerStatus | undefined): string {
   if (!status?.state) return 'no status';
@@ -178,9 +178,6 @@ export const containerRestartedByRule: SometimesGoal = {
     return last !== undefined && actionOnExit(c.spec, last.exitCode ?? 0) === 'Restart';
   },
 };
-
-/** The reason a container restarted in place with all of its pod's containers reports as its last termination. */
-const RESTARTED_IN_PLACE = 'RestartingAllContainers';
 
 export const allContainersRestarted: SometimesGoal = {
   kind: 'sometimes',

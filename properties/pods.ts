@@ -7,7 +7,7 @@ import { attemptKey, podInstances, probePassed } from '../model/runtime.ts';
 import { apiPod, keyOfPod, nodeIndex, phaseOf, podEvent, specOf, syncOp } from './observe.ts';
 import type { KubeObject } from '../model/resources.ts';
 import type { TransitionProperty } from './property.ts';
-import { actionOnExit, exitRestartingAll, hasRestartAllRule, restartPolicyOf } from './restart-rules.ts';
+import { actionOnExit, exitRestartingAll, hasRestartAllRule, RESTARTED_IN_PLACE, restartPolicyOf } from './restart-rules.ts';
 
 /** Phases a pod may move to from each phase (Unknown is for a node that cannot report). */
 const LEGAL_NEXT: Readonly<Record<string, readonly string[]>> = {
@@ -27,9 +27,6 @@ function reinitializing(pod: KubeObject): boolean {
   return ((pod.status as PodStatus | undefined)?.initContainerStatuses ?? []).some((s) =>
     s.state?.waiting?.reason === RESTARTED_IN_PLACE || s.lastState?.terminated?.reason === RESTARTED_IN_PLACE);
 }
-
-/** The reason a container removed to restart all of its pod's containers reports (kubelet_pods.go RestartingAllContainers). */
-const RESTARTED_IN_PLACE = 'RestartingAllContainers';
 
 export const podPhaseTransitionsAreLegal: TransitionProperty = {
   kind: 'transition',

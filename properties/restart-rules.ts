@@ -14,6 +14,9 @@ function rulesOf(container: Container): readonly Rule[] {
   return (container as { restartPolicyRules?: readonly Rule[] }).restartPolicyRules ?? [];
 }
 
+/** The reason a container removed to restart all of its pod's containers reports, waiting and as its last termination (kubelet_pods.go). */
+export const RESTARTED_IN_PLACE = 'RestartingAllContainers';
+
 /** Some init or regular container of the pod has a rule whose action is RestartAllContainers. */
 export function hasRestartAllRule(spec: PodSpec): boolean {
   return [...(spec.initContainers ?? []), ...spec.containers].some((c) => rulesOf(c).some((r) => r.action === 'RestartAllContainers'));
