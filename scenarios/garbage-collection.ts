@@ -1,7 +1,8 @@
 // The garbage collector under test: Deployments are deleted with each propagationPolicy
 // (Background, Foreground, Orphan) while the controller-manager restarts and loses its graph,
-// watches drop, lists lag and controller writes fail. Follows pkg/controller/garbagecollector and
-// the API server's delete propagation (registry/store.go deletionFinalizersForGarbageCollection):
+// watches drop and controller writes fail (not lists from a lagging API server, with which a
+// restarted ReplicaSet controller reaches upstream's known over-creation: scenarios/known-bugs.ts).
+// Follows pkg/controller/garbagecollector and the API server's delete propagation (registry/store.go deletionFinalizersForGarbageCollection):
 // after Background the ReplicaSet and its pods go after the Deployment; after Foreground they go
 // before it; after Orphan they stay, released from it.
 import type { PropagationPolicy } from '../model/requests.ts';
@@ -32,7 +33,7 @@ export const garbageCollection: Scenario = {
   controllers: ['deployment', 'replicaset', 'garbage-collector'],
   nodes: [node('node-1', '2', '4Gi')],
   users: [deletesWith('alice', 'Background'), deletesWith('bob', 'Foreground'), deletesWith('carol', 'Orphan')],
-  faults: { ...NO_FAULTS, controllerManagerRestart: true, watchDrop: true, staleList: true, requestFailure: ['controller'] },
+  faults: { ...NO_FAULTS, controllerManagerRestart: true, watchDrop: true, requestFailure: ['controller'] },
   bounds: { faultsMax: 3, historyMax: 1024, streamQueueMax: 128 },
   // Enough steps for a restart to land between the ReplicaSet's creation and the deletions at 10 s:
   // with latency bounds, the cluster's first seconds take a hundred steps or more.

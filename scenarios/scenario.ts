@@ -69,4 +69,17 @@ export interface Scenario {
   readonly faultRarity: number;
   /** Sometimes-goals (by property name) that exploration of this scenario must reach. */
   readonly goals: readonly string[];
+  /**
+   * Set for a scenario made to reach a bug Kubernetes itself has (scenarios/known-bugs.ts): the
+   * property it breaks and where upstream tracks it. `npm run check` leaves such scenarios out,
+   * since every scenario it runs must hold for every seed; they are checked by name.
+   */
+  readonly knownBug?: KnownBug;
+}
+
+export interface KnownBug {
+  /** The property a run of the scenario can break, as the upstream component really does. */
+  readonly property: string;
+  /** Where upstream describes it: an issue, a pull request or the source that explains it. */
+  readonly upstream: string;
 }

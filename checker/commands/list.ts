@@ -3,6 +3,7 @@ import { availability, FEATURE_GATE_NAMES, gateSpecAt, KUBERNETES_RELEASE, NOT_F
 import { FAULT_KINDS, REQUEST_FAILURE_CLIENTS } from '../../model/system.ts';
 import { PROPERTIES } from '../../properties/index.ts';
 import { SCENARIOS } from '../../scenarios/index.ts';
+import { KNOWN_BUG_SCENARIOS } from '../../scenarios/known-bugs.ts';
 import { loadDefects } from '../defect.ts';
 import { parse } from './args.ts';
 
@@ -22,6 +23,8 @@ export async function list(args: string[]): Promise<number> {
   }
   console.log('scenarios:');
   for (const s of SCENARIOS) console.log(`  ${s.name.padEnd(26)} ${s.description}`);
+  console.log('\nknown upstream bugs (checked by name only; npm run check leaves them out):');
+  for (const s of KNOWN_BUG_SCENARIOS) console.log(`  ${s.name.padEnd(26)} ${s.description} (${s.knownBug!.property}; ${s.knownBug!.upstream})`);
   console.log('\nproperties:');
   for (const p of PROPERTIES) console.log(`  ${p.kind.padEnd(10)} ${p.name.padEnd(40)} ${p.description}`);
   console.log(`\nfaults (--faults, and faults.kinds in a scenario file):\n  ${FAULT_KINDS.join(', ')}`);
