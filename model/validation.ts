@@ -116,8 +116,8 @@ function checkPodSpec(spec: PodSpec | undefined, field: string, allowRestartAll:
   }
   checkContainers(spec.initContainers, `${field}.initContainers`, false, out);
   checkContainers(spec.containers, `${field}.containers`, true, out);
-  out.push(...containerRestartPolicyErrors(spec.initContainers, `${field}.initContainers`, true, allowRestartAll));
-  out.push(...containerRestartPolicyErrors(spec.containers, `${field}.containers`, false, allowRestartAll));
+  for (const e of containerRestartPolicyErrors(spec.initContainers, `${field}.initContainers`, true, allowRestartAll)) out.push(e);
+  for (const e of containerRestartPolicyErrors(spec.containers, `${field}.containers`, false, allowRestartAll)) out.push(e);
   const volumes = new Set((spec.volumes ?? []).map((v) => v.name));
   for (const [list, path] of [[spec.initContainers, 'initContainers'], [spec.containers, 'containers']] as const) {
     (list ?? []).forEach((c, i) => (c.volumeMounts ?? []).forEach((m, j) => {
