@@ -41,9 +41,9 @@ const fifoYaml = fifo('fifo.yaml');
 const fifoJson = fifo('fifo.json');
 
 /** A scenario file whose manifests are `manifests` (line 6 names them). */
-function scenario(name: string, manifests: readonly string[]): string {
+function scenario(name: string, manifests: readonly string[], scenarioName = 'hostile'): string {
   return file(name, [
-    'name: hostile',
+    `name: ${scenarioName}`,
     'cluster:',
     '  nodes:',
     '    - name: node-1',
@@ -170,4 +170,62 @@ describe('trace files that are not files, never end, or are too large', () => {
       });
     }
   }
+});
+
+describe('input the API server would refuse, refused at load at its own line', () => {
+  const SUBDOMAIN = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+  const LABEL_VALUE = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
+  const LABEL_KEY_NAME = "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
+  const longName = `node-${'n'.repeat(60)}`;
+  const nodes = file('nodes.yaml', [
+    'name: bad-nodes',
+    'cluster:',
+    '  nodes:',
+    '    - name: Node_1',
+    '      capacity: { cpu: "2", memory: 4Gi }',
+    '      labels:',
+    '        app: "<script>"',
+    '        "bad key": x',
+    '      taints:',
+    '        - { key: dedicated, value: db, effect: NoSchedule }',
+    '        - { key: dedicated, value: "a b", effect: NoSchedule }',
+    `    - name: ${longName}`,
+    '      capacity: { cpu: "2", memory: 4Gi }',
+    '      kubelet: false',
+    `manifests: [${JSON.stringify(file('web-pod.yaml', 'apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers: [{name: web, image: nginx}]\n'))}]`,
+    'goals: [podBecomesReady]',
+    '',
+  ].join('\n'));
+
+  it("a scenario's nodes: a name, labels and taints the API server refuses, each at its line, in the API server's words", async () => {
+    expect(await cli('check', nodes, '--runs', '1')).toEqual({
+      code: 2, stdout: '', stderr: [
+        `${nodes}:4: cluster.nodes[0].name: Node "Node_1" is invalid: metadata.name: Invalid value: "Node_1": ${SUBDOMAIN}`,
+        `${nodes}:7: cluster.nodes[0].labels.app: Node "Node_1" is invalid: metadata.labels: Invalid value: "<script>": ${LABEL_VALUE}`,
+        `${nodes}:8: cluster.nodes[0].labels.bad key: Node "Node_1" is invalid: metadata.labels: Invalid value: "bad key": ${LABEL_KEY_NAME}`,
+        `${nodes}:11: cluster.nodes[0].taints[1].value: Node "Node_1" is invalid: metadata.taints[1].value: Invalid value: "a b": ${LABEL_VALUE}`,
+        `${nodes}:11: cluster.nodes[0].taints[1]: Node "Node_1" is invalid: metadata.taints[1]: Duplicate value: core.Taint{Key:"dedicated", Value:"a b", Effect:"NoSchedule", TimeAdded:(*v1.Time)(nil)}: taints must be unique by key and effect pair`,
+        `${nodes}:12: cluster.nodes[1].name: Node "${longName}" is invalid: metadata.labels: Invalid value: "${longName}": must be no more than 63 bytes (the kubelet labels its node kubernetes.io/hostname: <name>)`,
+        NOTHING_RUN(6),
+      ].join('\n'),
+    });
+  });
+
+  it('a manifest ConfigMap over 1 MiB, at its line; a bad key, at the line of the key', async () => {
+    const big = file('big-configmap.yaml', `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n  a: ${'x'.repeat(1 << 20)}\n  b: y\n`);
+    const key = file('bad-key.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: keys}\ndata:\n  good: x\n  "a b": y\n');
+    const path = scenario('configmaps.yaml', [big, key]);
+    expect(await cli('check', path, '--runs', '1')).toEqual({
+      code: 2, stdout: '', stderr: [
+        `${big}:1: The ConfigMap "big" is invalid: []: Too long: may not be more than 1048576 bytes`,
+        `${key}:6: The ConfigMap "keys" is invalid: data[a b]: Invalid value: "a b": a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')`,
+        NOTHING_RUN(2),
+      ].join('\n'),
+    });
+  });
+
+  it("a scenario's name longer than 63 characters, which its traces' file names carry", async () => {
+    const path = scenario('long-name.yaml', [file('web.yaml', `${configMap('web')}\n`)], 's'.repeat(64));
+    expect(await cli('check', path, '--runs', '1')).toEqual({ code: 2, stdout: '', stderr: `${path}:1: name: must be no more than 63 characters\n${NOTHING_RUN(1)}` });
+  });
 });

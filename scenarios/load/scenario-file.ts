@@ -101,17 +101,19 @@ export function loadScenarioFile(file: string, options: LoadOptions = {}): Loade
     throw new InputError([{ file, line: doc.line, message: 'a scenario file is a map with name, description, cluster, featureGates, manifests, operations, processes, faults, budgets and goals' }]);
   }
   const name = top.child('name').required((x) => x.string());
+  // A scenario's name goes into its traces' file names: at most 63 characters, as a DNS label.
   if (name !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) top.child('name').problem('must be lower-case letters, digits and dashes');
+  else if (name !== undefined && name.length > 63) top.child('name').problem('must be no more than 63 characters');
   const description = top.child('description').string() ?? '';
 
   const cluster = top.child('cluster').need().map(['nodes', 'scheduler', 'controllers', 'registry']);
+  const featureGates = featureGatesOf(top.child('featureGates'));
   const nodeFields = cluster?.child('nodes').need().list() ?? [];
-  const nodes = nodeFields.map(node);
+  const nodes = nodeFields.map((f) => node(f, featureGates));
   // Names as written, even of nodes with other mistakes: operations that name them are not wrong too.
   const nodeNames = nodeFields.flatMap((f) => (typeof f.child('name').value === 'string' ? [f.child('name').value as string] : []));
   nodeNames.forEach((n, i) => { if (nodeNames.indexOf(n) !== i) nodeFields[i]!.child('name').problem(`duplicate node name "${n}"`); });
   const scheduler = cluster?.child('scheduler').boolean() ?? true;
-  const featureGates = featureGatesOf(top.child('featureGates'));
 
   // Manifests are created first, in order, then the operations run.
   const dir = dirname(file);
