@@ -6,7 +6,7 @@
 // (validation-format.ts, validation-meta.ts). Only rules that can decide an invariant, that
 // real manifests trip over, or that keep the model from storing what a real API server would
 // refuse are modelled; each is listed in README.md.
-import type { Container, ContainerPort, LifecycleHandler, PodSpec, PodTemplateSpec, ServicePort, ServiceSpec, Taint, Volume } from 'kubernetes-types/core/v1.js';
+import type { Container, ContainerPort, LifecycleHandler, PodSpec, PodTemplateSpec, ServicePort, ServiceSpec, Taint, Toleration, Volume } from 'kubernetes-types/core/v1.js';
 import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
 import type { FieldError } from './api-status.ts';
 import { deepEqual } from './equal.ts';
@@ -121,10 +121,44 @@ function checkStopping(list: readonly Container[] | undefined, field: string, gr
   });
 }
 
+const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
+const TAINT_EFFECTS_TEXT = 'supported values: "NoSchedule", "PreferNoSchedule", "NoExecute"';
+
+/**
+ * ValidateTolerations: a key is a qualified name (an empty one only with Exists); tolerationSeconds
+ * only with NoExecute; an Equal toleration's value is a label value (its messages joined by ";",
+ * reported at the operator, sic), an Exists one has none; the effect, if any. With the alpha gate
+ * TaintTolerationComparisonOperators the scheduler reads Lt and Gt too: they are taken, their
+ * values unchecked (upstream's wording of those checks was not available).
+ */
+function checkTolerations(tolerations: readonly Toleration[] | undefined, field: string, gates: FeatureGates, out: FieldError[]): void {
+  (tolerations ?? []).forEach((t, i) => {
+    const at = `${field}[${i}]`;
+    const operator = t.operator ?? '';
+    if (t.key) checkLabelName(t.key, `${at}.key`, out);
+    if (!t.key && operator !== 'Exists') {
+      out.push({ field: `${at}.operator`, type: 'Invalid', value: operator, detail: 'operator must be Exists when `key` is empty, which means "match all values and all keys"' });
+    }
+    if (t.tolerationSeconds !== undefined && t.effect !== 'NoExecute') {
+      out.push({ field: `${at}.effect`, type: 'Invalid', value: t.effect ?? '', detail: "effect must be 'NoExecute' when `tolerationSeconds` is set" });
+    }
+    const value = t.value ?? '';
+    if (operator === 'Equal' || operator === '') {
+      const errors = labelValueErrors(value);
+      if (errors.length > 0) out.push({ field: `${at}.operator`, type: 'Invalid', value, detail: errors.join(';') });
+    } else if (operator === 'Exists') {
+      if (value) out.push({ field: `${at}.operator`, type: 'Invalid', value, detail: "value must be empty when `operator` is 'Exists'" });
+    } else if (!(gates.TaintTolerationComparisonOperators && (operator === 'Lt' || operator === 'Gt'))) {
+      out.push({ field: `${at}.operator`, type: 'NotSupported', value: operator, detail: 'supported values: "Equal", "Exists"' });
+    }
+    if (t.effect && !TAINT_EFFECTS.includes(t.effect)) out.push({ field: `${at}.effect`, type: 'NotSupported', value: t.effect, detail: TAINT_EFFECTS_TEXT });
+  });
+}
+
 const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'];
 
 /** `allowRestartAll`: a restart rule may ask to restart all containers (RestartAllContainersOnContainerExits, or the object replaced does). */
-function checkPodSpec(spec: PodSpec | undefined, field: string, allowRestartAll: boolean, out: FieldError[]): void {
+function checkPodSpec(spec: PodSpec | undefined, field: string, allowRestartAll: boolean, gates: FeatureGates, out: FieldError[]): void {
   if (!spec) {
     out.push({ field: `${field}.containers`, type: 'Required' });
     return;
@@ -149,6 +183,7 @@ function checkPodSpec(spec: PodSpec | undefined, field: string, allowRestartAll:
   checkStopping(spec.initContainers, `${field}.initContainers`, grace ?? 30, out);
   checkStopping(spec.containers, `${field}.containers`, grace ?? 30, out);
   checkLabels(spec.nodeSelector, `${field}.nodeSelector`, out);
+  checkTolerations(spec.tolerations, `${field}.tolerations`, gates, out);
 }
 
 interface WorkloadSpec {
@@ -158,7 +193,7 @@ interface WorkloadSpec {
 }
 
 /** Deployment and ReplicaSet: apps/validation ValidateDeploymentSpec / ValidateReplicaSetSpec. */
-function checkWorkloadSpec(resource: Resource, spec: WorkloadSpec | undefined, allowRestartAll: boolean, out: FieldError[]): void {
+function checkWorkloadSpec(resource: Resource, spec: WorkloadSpec | undefined, allowRestartAll: boolean, gates: FeatureGates, out: FieldError[]): void {
   const s = spec ?? {};
   if (s.replicas !== undefined && s.replicas < 0) {
     out.push({ field: 'spec.replicas', type: 'Invalid', value: s.replicas, detail: 'must be greater than or equal to 0' });
@@ -183,7 +218,7 @@ function checkWorkloadSpec(resource: Resource, spec: WorkloadSpec | undefined, a
   // ValidatePodTemplateSpec reports the template's labels and annotations at spec.template.labels, not .metadata.labels.
   checkLabels(labels, 'spec.template.labels', out);
   checkAnnotations(s.template.metadata?.annotations, 'spec.template.annotations', out);
-  checkPodSpec(s.template.spec, 'spec.template.spec', allowRestartAll, out);
+  checkPodSpec(s.template.spec, 'spec.template.spec', allowRestartAll, gates, out);
   const policy = s.template.spec?.restartPolicy;
   if (policy !== undefined && policy !== 'Always') {
     out.push({ field: 'spec.template.spec.restartPolicy', type: 'NotSupported', value: policy, detail: 'supported values: "Always"' });
@@ -257,8 +292,6 @@ function checkService(spec: ServiceSpec | undefined, out: FieldError[]): void {
   });
 }
 
-const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
-
 /**
  * validateNodeTaints, which ValidateNode calls at metadata.taints (sic): each key a qualified
  * name, each value a label value (its messages joined by ";"), an effect, and no two taints
@@ -274,7 +307,7 @@ function checkNodeTaints(taints: readonly Taint[] | undefined, out: FieldError[]
     const valueErrors = labelValueErrors(t.value ?? '');
     if (valueErrors.length > 0) out.push({ field: `${at}.value`, type: 'Invalid', value: t.value ?? '', detail: valueErrors.join(';') });
     if (!t.effect) out.push({ field: `${at}.effect`, type: 'Required' });
-    else if (!TAINT_EFFECTS.includes(t.effect)) out.push({ field: `${at}.effect`, type: 'NotSupported', value: t.effect, detail: 'supported values: "NoSchedule", "PreferNoSchedule", "NoExecute"' });
+    else if (!TAINT_EFFECTS.includes(t.effect)) out.push({ field: `${at}.effect`, type: 'NotSupported', value: t.effect, detail: TAINT_EFFECTS_TEXT });
     const key = JSON.stringify([t.key ?? '', t.effect ?? '']);
     if (seen.has(key)) {
       const added = t.timeAdded === undefined ? '(*v1.Time)(nil)' : JSON.stringify(t.timeAdded);
@@ -293,9 +326,9 @@ export function validateCreate(resource: Resource, object: KubeObject, gates: Fe
   const oldSpec = old && podSpecIn(resource, old);
   const allowRestartAll = restartAllContainersAllowed(gates, [...(oldSpec?.initContainers ?? []), ...(oldSpec?.containers ?? [])]);
   switch (resource) {
-    case 'pods': checkPodSpec(object.spec as PodSpec | undefined, 'spec', allowRestartAll, out); break;
+    case 'pods': checkPodSpec(object.spec as PodSpec | undefined, 'spec', allowRestartAll, gates, out); break;
     case 'deployments':
-    case 'replicasets': checkWorkloadSpec(resource, object.spec as WorkloadSpec | undefined, allowRestartAll, out); break;
+    case 'replicasets': checkWorkloadSpec(resource, object.spec as WorkloadSpec | undefined, allowRestartAll, gates, out); break;
     case 'configmaps': checkConfigMap(object, out); break;
     case 'secrets': checkSecret(object, out); break;
     case 'services': checkService(object.spec as ServiceSpec | undefined, out); break;

@@ -4,6 +4,7 @@
 // create in the model's store replies. The texts are written out here, from apimachinery's
 // util/validation and api/validate/content and pkg/apis/core/validation, not taken from the model.
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_FEATURE_GATES } from '../model/feature-gates.ts';
 import type { KubeObject, Resource } from '../model/resources.ts';
 import { deployment, pod, TestStore } from './helpers/store.ts';
 
@@ -86,10 +87,33 @@ describe('pod specs: containers, ports, environment variables, volumes, the node
       'spec.volumes[1].name: Duplicate value: "data"'],
     ['a node selector with a bad key', withContainer({}, { nodeSelector: { 'disk type': 'ssd' } }),
       `spec.nodeSelector: Invalid value: "disk type": ${LABEL_KEY_NAME}`],
+    ['tolerations: no key but Equal, seconds without NoExecute, a bad value (at the operator, sic), Exists with a value, Lt without its gate, an unknown effect, a bad key', withContainer({}, { tolerations: [
+      { operator: 'Equal', value: 'x' },
+      { key: 'dedicated', operator: 'Equal', value: 'db', effect: 'NoSchedule', tolerationSeconds: 60 },
+      { key: 'dedicated', value: 'd b' },
+      { key: 'dedicated', operator: 'Exists', value: 'db' },
+      { key: 'tier', operator: 'Lt', value: '3' },
+      { key: 'dedicated', operator: 'Exists', effect: 'Sometimes' },
+      { key: 'bad key', operator: 'Exists' },
+    ] }), `[${[
+      'spec.tolerations[0].operator: Invalid value: "Equal": operator must be Exists when `key` is empty, which means "match all values and all keys"',
+      'spec.tolerations[1].effect: Invalid value: "NoSchedule": effect must be \'NoExecute\' when `tolerationSeconds` is set',
+      `spec.tolerations[2].operator: Invalid value: "d b": ${LABEL_VALUE}`,
+      'spec.tolerations[3].operator: Invalid value: "db": value must be empty when `operator` is \'Exists\'',
+      'spec.tolerations[4].operator: Unsupported value: "Lt": supported values: "Equal", "Exists"',
+      'spec.tolerations[5].effect: Unsupported value: "Sometimes": supported values: "NoSchedule", "PreferNoSchedule", "NoExecute"',
+      `spec.tolerations[6].key: Invalid value: "bad key": ${LABEL_KEY_NAME}`,
+    ].join(', ')}]`],
   ];
   for (const [what, object, message] of cases) {
     it(`refuses ${what}`, () => expect(refusal('pods', object)).toBe(`422 Invalid: Pod "p" is invalid: ${message}`));
   }
+
+  it('takes a toleration with Lt under TaintTolerationComparisonOperators, which the scheduler then reads', () => {
+    const store = new TestStore(100, undefined, { ...DEFAULT_FEATURE_GATES, TaintTolerationComparisonOperators: true });
+    const object = withContainer({}, { tolerations: [{ key: 'tier', operator: 'Lt', value: '3', effect: 'NoSchedule' }] });
+    expect(store.ok({ verb: 'create', resource: 'pods', namespace: 'default', object }).metadata.name).toBe('p');
+  });
 
   it('takes an environment variable name with spaces and dots, as RelaxedEnvironmentVariableValidation (GA) does', () => {
     expect(new TestStore().ok({ verb: 'create', resource: 'pods', namespace: 'default', object: withContainer({ env: [{ name: 'MY VAR.1', value: 'x' }] }) }).metadata.name).toBe('p');
