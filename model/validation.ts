@@ -326,7 +326,17 @@ export function validateCreate(resource: Resource, object: KubeObject, gates: Fe
   const oldSpec = old && podSpecIn(resource, old);
   const allowRestartAll = restartAllContainersAllowed(gates, [...(oldSpec?.initContainers ?? []), ...(oldSpec?.containers ?? [])]);
   switch (resource) {
-    case 'pods': checkPodSpec(object.spec as PodSpec | undefined, 'spec', allowRestartAll, gates, out); break;
+    case 'pods': {
+      const spec = object.spec as PodSpec | undefined;
+      checkPodSpec(spec, 'spec', allowRestartAll, gates, out);
+      // validateContainersOnlyForPod: a Pod's images (not a template's) without surrounding whitespace.
+      for (const [list, path] of [[spec?.containers, 'containers'], [spec?.initContainers, 'initContainers']] as const) {
+        (list ?? []).forEach((c, i) => {
+          if (c.image && c.image !== c.image.trim()) out.push({ field: `spec.${path}[${i}].image`, type: 'Invalid', value: c.image, detail: 'must not have leading or trailing whitespace' });
+        });
+      }
+      break;
+    }
     case 'deployments':
     case 'replicasets': checkWorkloadSpec(resource, object.spec as WorkloadSpec | undefined, allowRestartAll, gates, out); break;
     case 'configmaps': checkConfigMap(object, out); break;

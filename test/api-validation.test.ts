@@ -73,6 +73,7 @@ describe('metadata: names, labels, annotations, finalizers, owner references', (
 describe('pod specs: containers, ports, environment variables, volumes, the node selector', () => {
   const cases: [string, KubeObject, string][] = [
     ['a container name with a dot', withContainer({ name: 'web.1' }), 'spec.containers[0].name: Invalid value: "web.1": must not contain dots'],
+    ["a Pod's image with a trailing space", withContainer({ image: 'nginx:1.25 ' }), 'spec.containers[0].image: Invalid value: "nginx:1.25 ": must not have leading or trailing whitespace'],
     ['a container port name in capitals, of no lower-case letter', withContainer({ ports: [{ name: 'HTTP', containerPort: 80 }] }),
       '[spec.containers[0].ports[0].name: Invalid value: "HTTP": must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-), spec.containers[0].ports[0].name: Invalid value: "HTTP": must contain at least one letter (a-z)]'],
     ['a container port name of 16 characters, with two hyphens in a row, ending in one', withContainer({ ports: [{ name: 'metrics--exporte-', containerPort: 80 }] }),
