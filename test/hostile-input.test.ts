@@ -136,6 +136,11 @@ describe('YAML that would crash the parser or expand without bound', () => {
     expect((objects[0]!.object.data as Record<string, string>).k150).toBe('hello');
   });
 
+  it('a merge key is read as kubectl reads it (YAML 1.1, go-yaml), its alias counted like any other', () => {
+    const merged = file('merge.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: merged\n  annotations: &base {a: "1", b: "2"}\ndata:\n  <<: *base\n  b: "3"\n');
+    expect(loadManifestFile(merged).objects[0]!.object.data).toEqual({ a: '1', b: '3' });
+  });
+
   it(`${YAML_NESTING_MAX} collections nested in one another are read; one more is refused`, () => {
     /** A map holding `n` - 1 flow sequences nested in one another: `n` collections. */
     const nested = (n: number) => `a: ${'['.repeat(n - 1)}${']'.repeat(n - 1)}\n`;

@@ -134,8 +134,9 @@ export function parseYaml(file: string, budget = new LoadBudget()): YamlSource {
     problems.push({ file, line: at.line, message: column === false ? message : `${message} (column ${at.col})` });
   };
   const docs: Document.Parsed[] = [];
-  // Duplicate keys are found by structureProblems, in linear time.
-  for (const doc of new Composer({ uniqueKeys: false }).compose(boundedTokens(file, text, lineCounter))) {
+  // Duplicate keys are found by structureProblems, in linear time. Merge keys (`<<: *base`) are
+  // YAML 1.1's, which kubectl's YAML reader (go-yaml, through sigs.k8s.io/yaml) resolves.
+  for (const doc of new Composer({ uniqueKeys: false, merge: true }).compose(boundedTokens(file, text, lineCounter))) {
     if (docs.length === OBJECTS_MAX) {
       throw new InputError([{ file, line: lineCounter.linePos(doc.range[0]).line, message: `more than ${OBJECTS_MAX.toLocaleString('en-US')} YAML documents: kubeprop reads no more from one file` }]);
     }
