@@ -15,13 +15,16 @@ export interface ApiStatus {
 /** One field error, printed as field/errors.go prints it: `spec.replicas: Invalid value: -1: must be ...`. */
 export interface FieldError {
   readonly field: string;
-  readonly type: 'Required' | 'Invalid' | 'Forbidden' | 'Duplicate' | 'NotSupported' | 'NotFound' | 'TooMany';
+  readonly type: 'Required' | 'Invalid' | 'Forbidden' | 'Duplicate' | 'NotSupported' | 'NotFound' | 'TooMany' | 'TooLong';
   readonly value?: unknown;
+  /** The value as Go's %#v prints a struct (`core.Taint{Key:"a", ...}`), where a JSON rendering would not be upstream's text. */
+  readonly shown?: string;
   readonly detail?: string;
 }
 
-function printValue(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : typeof value === 'object' ? JSON.stringify(value) : String(value);
+function printValue(e: FieldError): string {
+  if (e.shown !== undefined) return e.shown;
+  return typeof e.value === 'string' ? JSON.stringify(e.value) : typeof e.value === 'object' ? JSON.stringify(e.value) : String(e.value);
 }
 
 export function formatFieldError(e: FieldError): string {
@@ -29,21 +32,25 @@ export function formatFieldError(e: FieldError): string {
     case 'Required':
     case 'Forbidden':
       return `${e.field}: ${e.type === 'Required' ? 'Required value' : 'Forbidden'}${e.detail ? `: ${e.detail}` : ''}`;
+    case 'TooLong':
+      // ErrorBody prints no value for TooLong: only what it may not exceed.
+      return `${e.field}: Too long: ${e.detail}`;
     case 'Invalid':
-      return `${e.field}: Invalid value: ${printValue(e.value)}${e.detail ? `: ${e.detail}` : ''}`;
+      return `${e.field}: Invalid value: ${printValue(e)}${e.detail ? `: ${e.detail}` : ''}`;
     case 'Duplicate':
-      return `${e.field}: Duplicate value: ${printValue(e.value)}`;
+      return `${e.field}: Duplicate value: ${printValue(e)}${e.detail ? `: ${e.detail}` : ''}`;
     case 'NotFound':
-      return `${e.field}: Not found: ${printValue(e.value)}`;
+      return `${e.field}: Not found: ${printValue(e)}`;
     case 'NotSupported':
-      return `${e.field}: Unsupported value: ${printValue(e.value)}${e.detail ? `: ${e.detail}` : ''}`;
+      return `${e.field}: Unsupported value: ${printValue(e)}${e.detail ? `: ${e.detail}` : ''}`;
     case 'TooMany':
-      return `${e.field}: Too many: ${printValue(e.value)}${e.detail ? `: ${e.detail}` : ''}`;
+      return `${e.field}: Too many: ${printValue(e)}${e.detail ? `: ${e.detail}` : ''}`;
   }
 }
 
 export function invalid(resource: Resource, name: string, errors: readonly FieldError[]): ApiStatus {
-  const texts = errors.map(formatFieldError);
+  // ToAggregate drops an error whose text an earlier one already has.
+  const texts = [...new Set(errors.map(formatFieldError))];
   const aggregate = texts.length === 1 ? texts[0] : `[${texts.join(', ')}]`;
   return { code: 422, reason: 'Invalid', message: `${RESOURCES[resource].qualifiedKind} ${JSON.stringify(name)} is invalid: ${aggregate}` };
 }

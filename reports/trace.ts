@@ -1,9 +1,10 @@
 // The trace file: everything needed to replay a failing run exactly and to show it
 // to a person. JSON, versioned; a reader rejects what it does not understand with a
 // one-line reason rather than guessing.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Bounds, FaultProfile } from '../model/system.ts';
+import { readTextFile } from '../scenarios/load/read-file.ts';
 import { jsonSyntaxError } from './json-syntax.ts';
 
 export const TRACE_FORMAT = 'kubeprop-trace';
@@ -104,15 +105,18 @@ export function parseTrace(text: string): Trace {
   return { ...t, version: TRACE_VERSION } as unknown as Trace;
 }
 
+/**
+ * The largest trace file read: a trace holds about 40 bytes a step, so this is some six
+ * million steps, far more than a run's budgets make; JSON.parse needs a few times the file in
+ * memory, and a string longer than about 512 MiB cannot even be made.
+ */
+export const TRACE_BYTES_MAX = 256 << 20;
+
+/** Reads a trace file (only a regular file, of at most TRACE_BYTES_MAX) and checks it. */
 export function readTrace(file: string): Trace {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new TraceError(code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? (e as Error).message})`);
-  }
-  return parseTrace(text);
+  const read = readTextFile(file, TRACE_BYTES_MAX);
+  if (!('text' in read)) throw new TraceError(read.reason === 'no such file' ? read.reason : `cannot read: ${read.reason}`);
+  return parseTrace(read.text);
 }
 
 /** Writes the trace under `dir` and returns its path; the name says what failed and how to find it again. */

@@ -266,8 +266,8 @@ describe('graceful deletion and finalizers', () => {
     expect(marked.metadata.deletionTimestamp).toBe('2026-01-01T00:00:04Z');
     expect(marked.metadata.deletionGracePeriodSeconds).toBe(0);
     expect(store.context.event?.type).toBe('MODIFIED');
-    expect(store.error({ verb: 'update', resource: 'configmaps', object: { ...marked, metadata: { ...marked.metadata, finalizers: ['example.com/hold', 'late'] } } }))
-      .toBe('422 Invalid: ConfigMap "held" is invalid: metadata.finalizers: Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{"late"}');
+    expect(store.error({ verb: 'update', resource: 'configmaps', object: { ...marked, metadata: { ...marked.metadata, finalizers: ['example.com/hold', 'example.com/late'] } } }))
+      .toBe('422 Invalid: ConfigMap "held" is invalid: metadata.finalizers: Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{"example.com/late"}');
     store.ok({ verb: 'update', resource: 'configmaps', object: { ...marked, metadata: { ...marked.metadata, finalizers: [] } } });
     expect(store.context.event?.type).toBe('DELETED');
     expect(getObject(store.context, 'configmaps', 'default', 'held').ok).toBe(false);

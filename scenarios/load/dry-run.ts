@@ -14,11 +14,11 @@ import type { UserOp } from '../user.ts';
 import type { ManifestObject } from './manifest-file.ts';
 import type { PathSegment } from './yaml-source.ts';
 
-/** The field an API error names (`spec.replicas: Invalid value: ...`), as path segments. */
+/** The field an API error names (`spec.replicas: Invalid value: ...`, `data[a key]: ...`), as path segments. */
 export function fieldOfMessage(message: string): PathSegment[] | null {
-  const m = /: ((?:[A-Za-z0-9_]+|\[\d+\])(?:\.[A-Za-z0-9_]+|\[\d+\])*): (?:Invalid value|Required value|Not found|Unsupported value|Duplicate value|Forbidden|Too many)/.exec(message);
+  const m = /: ((?:[A-Za-z0-9_]+|\[[^\]]+\])(?:\.[A-Za-z0-9_]+|\[[^\]]+\])*): (?:Invalid value|Required value|Not found|Unsupported value|Duplicate value|Forbidden|Too many|Too long)/.exec(message);
   if (!m) return null;
-  return [...m[1]!.matchAll(/([A-Za-z0-9_]+)|\[(\d+)\]/g)].map((p) => (p[2] !== undefined ? Number(p[2]) : p[1]!));
+  return [...m[1]!.matchAll(/([A-Za-z0-9_]+)|\[(\d+)\]|\[([^\]]+)\]/g)].map((p) => (p[2] !== undefined ? Number(p[2]) : p[3] ?? p[1]!));
 }
 
 /**

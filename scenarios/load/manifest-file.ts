@@ -10,6 +10,7 @@ import { fieldPath, strictDecodingErrors } from '../strict-decoding.ts';
 import { pathText } from './field.ts';
 import { podSpecPath, valueAt } from './pod-spec-path.ts';
 import { InputError, type Problem } from './input-error.ts';
+import { LoadBudget, OBJECTS_MAX } from './limits.ts';
 import { podVolumes } from './pod-volumes.ts';
 import { parseYaml, type PathSegment, type YamlDocument } from './yaml-source.ts';
 
@@ -77,9 +78,12 @@ function unmodelledFields(resource: Resource, object: Record<string, unknown>): 
   return found;
 }
 
-/** Reads every object of a manifest file; throws InputError listing every problem in it. */
-export function loadManifestFile(file: string): ManifestFile {
-  const source = parseYaml(file);
+/**
+ * Reads every object of a manifest file; throws InputError listing every problem in it.
+ * `budget` is what the scenario being loaded has left to read and create (a fresh one for a file on its own).
+ */
+export function loadManifestFile(file: string, budget = new LoadBudget()): ManifestFile {
+  const source = parseYaml(file, budget);
   const objects: ManifestObject[] = [];
   const unmodelled: Unmodelled[] = [];
   const warnings: Problem[] = [];
@@ -97,6 +101,9 @@ export function loadManifestFile(file: string): ManifestFile {
       return value.items.forEach((item, i) => visit(doc, item, [...at, 'items', i]));
     }
     const name = isObject(value.metadata) && typeof value.metadata.name === 'string' ? value.metadata.name : '';
+    if (budget.objectsLeft-- <= 0) {
+      throw new InputError([{ file, line, message: `more than ${OBJECTS_MAX.toLocaleString('en-US')} objects in all: kubeprop creates no more for one scenario` }]);
+    }
     const resource = resourceFor(apiVersion, kind);
     if (resource === undefined) {
       const storedAs = (Object.keys(RESOURCES) as Resource[]).find((r) => RESOURCES[r].kind === kind);

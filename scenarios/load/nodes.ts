@@ -3,11 +3,17 @@
 // labels are what the kubelet is started with (--node-labels), so they follow the kubelet's
 // rule for them (cmd/kubelet/app/options ValidateKubeletFlags, pkg/kubelet/apis
 // IsKubeletLabel); the labels the kubelet sets itself come from `name`, `os` and `arch`.
+// The Node the kubelet registers (or the API-only node) is checked as the API server checks
+// it (ValidateNode), each error at the line of the field it comes from: a node the API server
+// refuses would never register, its kubelet retrying forever.
 import type { Taint } from 'kubernetes-types/core/v1.js';
+import { formatFieldError, type FieldError } from '../../model/api-status.ts';
+import type { FeatureGates } from '../../model/feature-gates.ts';
 import {
-  LABEL_ARCH, LABEL_ARCH_BETA, LABEL_HOSTNAME, LABEL_OS, LABEL_OS_BETA, NODE_ARCHES, NODE_OSES, NODE_PLATFORMS,
+  LABEL_ARCH, LABEL_ARCH_BETA, LABEL_HOSTNAME, LABEL_OS, LABEL_OS_BETA, NODE_ARCHES, NODE_OSES, NODE_PLATFORMS, nodeObject,
 } from '../../model/node-object.ts';
 import { parseQuantity } from '../../model/quantity.ts';
+import { validateCreate } from '../../model/validation.ts';
 import type { NodeDefinition } from '../scenario.ts';
 import type { Field } from './field.ts';
 
@@ -52,8 +58,27 @@ function labels(f: Field, kubelet: boolean): Record<string, string> {
   return out;
 }
 
-/** One item of cluster.nodes. */
-export function node(f: Field): NodeDefinition | undefined {
+/**
+ * The field of the node `error` comes from, and what connects them when it is not plain: a
+ * taint's, a label's (by the key or the value it names), else the name (a label the kubelet
+ * sets itself: the hostname label is the name).
+ */
+function fieldOf(f: Field, error: FieldError, labels: Readonly<Record<string, string>>): { field: Field; note: string } {
+  const taint = /^metadata\.taints\[(\d+)\](?:\.(\w+))?/.exec(error.field);
+  if (taint) {
+    const item = f.child('taints').child(Number(taint[1]));
+    return { field: taint[2] ? item.child(taint[2]) : item, note: '' };
+  }
+  if (error.field === 'metadata.labels') {
+    const key = Object.keys(labels).find((k) => k === error.value) ?? Object.keys(labels).find((k) => labels[k] === error.value);
+    return key !== undefined ? { field: f.child('labels').child(key), note: '' }
+      : { field: f.child('name'), note: ` (the kubelet labels its node ${LABEL_HOSTNAME}: <name>)` };
+  }
+  return { field: f.child('name'), note: '' };
+}
+
+/** One item of cluster.nodes; `gates` are the cluster's feature gates. */
+export function node(f: Field, gates: FeatureGates): NodeDefinition | undefined {
   if (!f.map(['name', 'capacity', 'os', 'arch', 'labels', 'taints', 'unschedulable', 'images', 'joinsLater', 'kubelet'])) return f.problem('required');
   const name = f.child('name').required((x) => x.string());
   const capacity = f.child('capacity').need().map(['cpu', 'memory', 'pods']);
@@ -85,7 +110,7 @@ export function node(f: Field): NodeDefinition | undefined {
   const joinsLater = f.child('joinsLater').boolean();
   if (kubelet === false && joinsLater) f.problem('a node without a kubelet cannot join later: it exists only as an API object');
   if (name === undefined || cpu === undefined || memory === undefined) return undefined;
-  return {
+  const definition: NodeDefinition = {
     name, allocatable: { cpu, memory, pods },
     ...(os !== undefined ? { os } : {}), ...(arch !== undefined ? { arch } : {}),
     ...(Object.keys(nodeLabels).length > 0 ? { labels: nodeLabels } : {}),
@@ -93,4 +118,9 @@ export function node(f: Field): NodeDefinition | undefined {
     ...(unschedulable ? { unschedulable: true } : {}), ...(images.length > 0 ? { images } : {}),
     ...(joinsLater ? { startsDown: true as const } : {}), ...(kubelet === false ? { kubelet: false as const } : {}),
   };
+  for (const error of validateCreate('nodes', nodeObject(definition, gates), gates)) {
+    const { field, note } = fieldOf(f, error, nodeLabels);
+    field.problem(`Node ${JSON.stringify(name)} is invalid: ${formatFieldError(error)}${note}`);
+  }
+  return definition;
 }

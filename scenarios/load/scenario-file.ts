@@ -16,6 +16,7 @@ import { dryRunScript } from './dry-run.ts';
 import { featureGatesOf } from './feature-gates.ts';
 import { Field } from './field.ts';
 import { formatProblem, InputError, type Problem } from './input-error.ts';
+import { LoadBudget } from './limits.ts';
 import { loadManifestFile, type ManifestObject, type Unmodelled } from './manifest-file.ts';
 import { node } from './nodes.ts';
 import { operation } from './operations.ts';
@@ -90,7 +91,8 @@ function imagesNamed(objects: readonly ManifestObject[], script: readonly UserOp
 
 /** Loads a scenario file; throws InputError listing every problem found. */
 export function loadScenarioFile(file: string, options: LoadOptions = {}): LoadedScenario {
-  const source = parseYaml(file);
+  const budget = new LoadBudget();
+  const source = parseYaml(file, budget);
   const problems: Problem[] = [];
   if (source.documents.length !== 1) throw new InputError([{ file, message: `a scenario file holds one YAML document, this one has ${source.documents.length}` }]);
   const doc = source.documents[0]!;
@@ -99,17 +101,19 @@ export function loadScenarioFile(file: string, options: LoadOptions = {}): Loade
     throw new InputError([{ file, line: doc.line, message: 'a scenario file is a map with name, description, cluster, featureGates, manifests, operations, processes, faults, budgets and goals' }]);
   }
   const name = top.child('name').required((x) => x.string());
+  // A scenario's name goes into its traces' file names: at most 63 characters, as a DNS label.
   if (name !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) top.child('name').problem('must be lower-case letters, digits and dashes');
+  else if (name !== undefined && name.length > 63) top.child('name').problem('must be no more than 63 characters');
   const description = top.child('description').string() ?? '';
 
   const cluster = top.child('cluster').need().map(['nodes', 'scheduler', 'controllers', 'registry']);
+  const featureGates = featureGatesOf(top.child('featureGates'));
   const nodeFields = cluster?.child('nodes').need().list() ?? [];
-  const nodes = nodeFields.map(node);
+  const nodes = nodeFields.map((f) => node(f, featureGates));
   // Names as written, even of nodes with other mistakes: operations that name them are not wrong too.
   const nodeNames = nodeFields.flatMap((f) => (typeof f.child('name').value === 'string' ? [f.child('name').value as string] : []));
   nodeNames.forEach((n, i) => { if (nodeNames.indexOf(n) !== i) nodeFields[i]!.child('name').problem(`duplicate node name "${n}"`); });
   const scheduler = cluster?.child('scheduler').boolean() ?? true;
-  const featureGates = featureGatesOf(top.child('featureGates'));
 
   // Manifests are created first, in order, then the operations run.
   const dir = dirname(file);
@@ -123,11 +127,12 @@ export function loadScenarioFile(file: string, options: LoadOptions = {}): Loade
     const path = f.string();
     if (path === undefined) return f.present ? [] : (f.problem('required'), []);
     try {
-      const loaded = loadManifestFile(resolve(dir, path));
+      const loaded = loadManifestFile(resolve(dir, path), budget);
       if (loaded.objects.length === 0 && loaded.unmodelled.length === 0) return (f.problem(`${path}: no objects passed to create`), []);
-      unmodelled.push(...loaded.unmodelled);
-      apiWarnings.push(...loaded.warnings);
-      objects.push(...loaded.objects);
+      // Appended one by one: a spread passes each as an argument, and a long list overflows the stack.
+      for (const u of loaded.unmodelled) unmodelled.push(u);
+      for (const w of loaded.warnings) apiWarnings.push(w);
+      for (const o of loaded.objects) objects.push(o);
       return loaded.objects.map((o): UserOp => {
         sources.set(o.object, o);
         const ns = RESOURCES[o.resource].namespaced ? o.object.metadata.namespace ?? namespace : '';
@@ -137,14 +142,14 @@ export function loadScenarioFile(file: string, options: LoadOptions = {}): Loade
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       if (e.problems.length === 1 && e.problems[0]!.line === undefined) return (f.problem(`${path}: ${e.problems[0]!.message}`), []);
-      problems.push(...e.problems);
+      for (const p of e.problems) problems.push(p);
       return [];
     }
   };
   const script: UserOp[] = top.child('manifests').list().flatMap((m) => createAll(m, 'default'));
   const creates = (ref: ObjectRef) => created.some((c) => c.resource === ref.resource && c.namespace === ref.namespace && c.name === ref.name);
   const operations = { nodes: nodeNames, createAll, creates, lastAtMs: 0 };
-  script.push(...top.child('operations').list().flatMap((o) => operation(o, operations)));
+  for (const op of top.child('operations').list().flatMap((o) => operation(o, operations))) script.push(op);
   for (const o of objects) {
     const nodeName = (o.object.spec as { nodeName?: string } | undefined)?.nodeName;
     if (o.resource === 'pods' && nodeName !== undefined && !nodeNames.includes(nodeName)) {
@@ -163,7 +168,7 @@ export function loadScenarioFile(file: string, options: LoadOptions = {}): Loade
   const stepsMax = budgets?.child('stepsMax').integer() ?? BUDGET_DEFAULTS.stepsMax;
   const convergeStepsMax = budgets?.child('convergeStepsMax').integer() ?? BUDGET_DEFAULTS.convergeStepsMax;
   const settleMs = budgets?.child('settle').durationMs() ?? BUDGET_DEFAULTS.settleMs;
-  problems.push(...dryRunScript(script, sources, historyMax, featureGates));
+  for (const p of dryRunScript(script, sources, historyMax, featureGates)) problems.push(p);
   if (unmodelled.length > 0 && !options.skipUnmodelled) {
     for (const u of unmodelled) problems.push({ file: u.file, line: u.line, message: `${u.what}: ${u.reason} (run with --skip-unmodelled to go on without it)` });
   }
