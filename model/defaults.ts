@@ -190,10 +190,21 @@ function deploymentSpec(spec: Record<string, unknown>): Record<string, unknown> 
   });
 }
 
+/**
+ * A Secret as stored: its stringData merged into data, base64-encoded, a key in both taking
+ * stringData's value (the v1 conversion, Convert_v1_Secret_To_core_Secret: stringData is
+ * write-only and never stored); and SetDefaults_Secret: a Secret of no type is Opaque.
+ */
+function secret(object: KubeObject): KubeObject {
+  const { stringData, ...rest } = object as KubeObject & { stringData?: Record<string, string> };
+  const data = stringData === undefined ? rest.data
+    : { ...(rest.data as Record<string, string> | undefined), ...Object.fromEntries(Object.entries(stringData).map(([k, v]) => [k, Buffer.from(v, 'utf8').toString('base64')])) };
+  return { ...rest, ...(data !== undefined ? { data } : {}), type: (object.type as string | undefined) || 'Opaque' };
+}
+
 /** The object as the API server stores it: with every field the manifest left out defaulted. */
 export function withDefaults(resource: Resource, object: KubeObject): KubeObject {
-  // SetDefaults_Secret: a Secret of no type is Opaque.
-  if (resource === 'secrets') return { ...object, type: (object.type as string | undefined) || 'Opaque' };
+  if (resource === 'secrets') return secret(object);
   const spec = object.spec as Record<string, unknown> | undefined;
   if (!spec) return object;
   switch (resource) {

@@ -149,6 +149,15 @@ describe('SetDefaults_Service and SetDefaults_Secret', () => {
     });
   });
 
+  it('a Secret\'s stringData is merged into data, base64-encoded, winning over a key in both, and is not stored', () => {
+    const stored = created('secrets', {
+      apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: { user: 'YWRtaW4=', password: 'b2xk' }, stringData: { password: 'new', token: 'é' },
+    });
+    expect(stored.data).toEqual({ user: 'YWRtaW4=', password: 'bmV3', token: 'w6k=' });
+    expect('stringData' in stored).toBe(false);
+    expect(stored.type).toBe('Opaque');
+  });
+
   it('a Secret of no type is Opaque', () => {
     expect(created('secrets', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: {} }).type).toBe('Opaque');
   });
